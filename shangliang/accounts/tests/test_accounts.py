@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(username, *, password="pass-12345", **fields):
+    return get_user_model().objects.create_user(username, password=password, **fields)
+
+
+def login(client, username, password="pass-12345"):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def test_staff_logs_in_with_username_or_mobile(client):
+    make_user("wangli", mobile="13900001111")
+    assert login(client, "wangli").status_code == 302
+    client.post(reverse("accounts:logout"))
+    assert login(client, "13900001111").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2():
+    user = make_user("hash-check")
+    assert user.password.startswith("argon2")
+
+
+def test_wrong_password_shows_a_chinese_message_in_the_form(client):
+    make_user("wangli")
+    response = login(client, "wangli", "wrong")
+    assert response.status_code == 200
+    assert "用户名/手机号或密码不正确" in response.content.decode()
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client):
+    make_user("locked-out")
+    for _ in range(5):
+        login(client, "locked-out", "wrong")
+    response = login(client, "locked-out")
+    assert response.status_code == 429
+    assert "30分钟" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_resident_registers_with_a_mobile_number_and_is_logged_in(client):
+    response = client.post(
+        reverse("accounts:register"),
+        {"full_name": "", "mobile": "138 0000 1234", "password1": "qingshan-2026", "password2": "qingshan-2026"},
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(mobile="13800001234")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.scoped_roles.count() == 0
+
+
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        ({"mobile": "12345", "password1": "qingshan-2026", "password2": "qingshan-2026"}, "mobile", "11位手机号"),
+        ({"mobile": "13800001234", "password1": "qingshan-2026", "password2": "other-2026x"}, "password2", "不一致"),
+        ({"mobile": "13800001234", "password1": "123", "password2": "123"}, "password1", "密码"),
+    ],
+)
+def test_registration_errors_are_shown_next_to_the_field_and_nothing_is_created(client, data, field, message):
+    response = client.post(reverse("accounts:register"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not get_user_model().objects.filter(mobile="13800001234").exists()
+
+
+def test_registration_refuses_a_mobile_already_registered(client):
+    make_user("someone", mobile="13800001234")
+    response = client.post(
+        reverse("accounts:register"),
+        {"mobile": "13800001234", "password1": "qingshan-2026", "password2": "qingshan-2026"},
+    )
+    assert "已注册" in " ".join(response.context["form"].errors["mobile"])
+    assert get_user_model().objects.filter(mobile="13800001234").count() == 1

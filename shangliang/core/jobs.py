@@ -1,0 +1,75 @@
+"""Run a long job in the background and report its progress.
+
+By default the job runs in a thread of the web process (a district's single server needs no
+queue); with SHANGLIANG_TASKS_EAGER it runs at once in the caller, which tests use. Progress
+lives in the job row, written outside the job's own transaction so a page can poll it.
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from shangliang.core.models import BackgroundJob, JobStatus
+
+logger = logging.getLogger(__name__)
+
+_runners = {}
+
+
+def register(kind: str):
+    def decorator(func):
+        _runners[kind] = func
+        return func
+
+    return decorator
+
+
+def job_progress(job: BackgroundJob, *, done: int, total: int | None = None) -> None:
+    fields = {"done": done}
+    if total is not None:
+        fields["total"] = total
+    BackgroundJob.objects.filter(pk=job.pk).update(**fields)
+    job.done = done
+    if total is not None:
+        job.total = total
+
+
+def _run(job_id: int) -> None:
+    job = BackgroundJob.objects.get(pk=job_id)
+    BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    try:
+        result = _runners[job.kind](job)
+    except Exception as exc:  # the job failed; record it for the page instead of losing it
+        logger.exception("background job %s failed", job_id)
+        errors = getattr(exc, "errors", None)
+        BackgroundJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            result={"message": getattr(exc, "message", str(exc)), "errors": errors or []},
+            finished_at=timezone.now(),
+        )
+        return
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.SUCCEEDED, result=result or {}, finished_at=timezone.now()
+    )
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        _run(job_id)
+    finally:
+        close_old_connections()
+
+
+def job_start(*, kind: str, actor, payload: dict | None = None, upload=None) -> BackgroundJob:
+    """Create a job and start it once the creating transaction commits."""
+    if kind not in _runners:
+        raise KeyError(kind)
+    job = BackgroundJob.objects.create(kind=kind, created_by=actor, payload=payload or {}, upload=upload)
+    if settings.SHANGLIANG_TASKS_EAGER:
+        _run(job.pk)
+    else:
+        transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start())
+    return job

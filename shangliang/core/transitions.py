@@ -1,0 +1,34 @@
+"""The one helper that moves a record from one status to another.
+
+Each stage declares its moves as data: ``{from_status: {to_status, ...}}``. The helper checks
+the move, stamps ``<to_status>_at`` when the model has such a field, saves only what changed
+and records who moved it in the record's history.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.core.errors import TransitionNotAllowed
+
+
+def transition(obj: models.Model, *, to: str, moves: dict, actor, field: str = "status", reason: str = ""):
+    current = getattr(obj, field)
+    if to not in moves.get(current, ()):
+        labels = dict(obj._meta.get_field(field).choices)
+        raise TransitionNotAllowed(
+            _("当前状态“%(current)s”不能变为“%(target)s”。")
+            % {"current": labels.get(current, current), "target": labels.get(to, to)}
+        )
+    setattr(obj, field, to)
+    update_fields = [field]
+    stamp = f"{to}_at"
+    if any(f.name == stamp for f in obj._meta.concrete_fields):
+        setattr(obj, stamp, timezone.now())
+        update_fields.append(stamp)
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        update_fields.append("updated_at")
+    obj._history_user = actor
+    obj._change_reason = reason or f"{current} → {to}"
+    obj.save(update_fields=update_fields)
+    return obj

@@ -1,0 +1,60 @@
+"""``manage.py seed_demo``: build the demo district 云溪区 with one account per role."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from shangliang.core.errors import DomainError
+from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
+
+COUNT_LABELS = (
+    ("townships", "乡镇（街道）"),
+    ("villages", "村（社区）"),
+    ("grids", "网格/小组/楼栋"),
+    ("units", "单位"),
+    ("sectors", "界别"),
+    ("platforms", "协商议事平台"),
+    ("township_room", "  乡镇（街道）协商议事室"),
+    ("village_room", "  村（社区）协商议事室"),
+    ("company_room", "  企业/园区协商议事室"),
+    ("member_studio", "  委员工作室"),
+    ("sector_room", "  界别协商议事室"),
+    ("villages_covered", "已覆盖的村（社区）"),
+    ("committees", "协商委员会"),
+    ("committee_seats", "协商委员会成员"),
+    ("members_city", "市政协委员"),
+    ("members_county", "区政协委员"),
+    ("assignments", "委员下沉"),
+    ("contact_links", "专委会联系点"),
+    ("accounts", "演示账号"),
+)
+
+
+class Command(BaseCommand):
+    help = "生成演示数据：虚构的云溪区（9 个乡镇街道、92 个村社区、105 个平台、185 名委员）和各角色的演示账号。"
+
+    def handle(self, *args, **options):
+        verbose = options["verbosity"] >= 1
+        started = time.perf_counter()
+        try:
+            counts = build_demo_district(stdout=self.stdout if options["verbosity"] >= 2 else None)
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        elapsed = time.perf_counter() - started
+
+        if not counts:
+            if verbose:
+                self.stdout.write(f"演示区 {DISTRICT_NAME}（{DISTRICT_CODE}）已存在，未做任何修改。")
+                self.print_accounts()
+            return
+        if verbose:
+            done = f"已生成演示区 {DISTRICT_NAME}（{DISTRICT_CODE}），用时 {elapsed:.1f} 秒。"
+            self.stdout.write(self.style.SUCCESS(done))
+            for key, label in COUNT_LABELS:
+                self.stdout.write(f"  {label}：{counts[key]}")
+            self.print_accounts()
+
+    def print_accounts(self):
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, scope in demo_accounts():
+            self.stdout.write(f"  {username:<11}{full_name}　{scope}")

@@ -1,0 +1,130 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shangliang.core.images import clean_photo
+from shangliang.core.phones import normalize_mobile
+from shangliang.orgs.models import Member, Platform, Region, Sector, Unit
+from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = Platform
+        fields = ["name", "kind", "brand", "region", "address", "host_unit", "sector", "active_since", "description"]
+        widgets = {"active_since": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.fields["region"].queryset = regions.exclude(level=RegionLevel.GRID)
+        self.fields["host_unit"].queryset = Unit.objects.filter(is_archived=False)
+        self.fields["sector"].queryset = Sector.objects.filter(is_archived=False)
+
+
+class PlatformCheckForm(forms.Form):
+    is_met = forms.BooleanField(label=_("已达标"), required=False)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+    photo = forms.FileField(label=_("照片"), required=False)
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        return clean_photo(photo) if photo else None
+
+
+class RegionForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.RegexField(
+        label=_("统计用区划代码"),
+        regex=r"^\d{12}$",
+        required=False,
+        error_messages={"invalid": _("统计用区划代码应为12位数字。")},
+    )
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "level",
+            "sector",
+            "specialty",
+            "workplace",
+            "mobile",
+            "home_region",
+            "work_region",
+            "bio",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.filter(is_archived=False)
+        if regions is not None:
+            self.fields["home_region"].queryset = regions
+            self.fields["work_region"].queryset = regions
+        self.fields["level"].choices = MemberLevel.choices
+        # Scope follows the home region for members not yet assigned, so it cannot be left empty.
+        self.fields["home_region"].required = True
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data.get("mobile", ""))
+
+
+class AssignmentForm(forms.Form):
+    platform = forms.ModelChoiceField(label=_("联系站点"), queryset=Platform.objects.none())
+    started_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+
+    def __init__(self, *args, platforms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if platforms is not None:
+            self.fields["platform"].queryset = platforms
+
+
+class PlatformFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *PlatformKind.choices])
+    township = forms.TypedChoiceField(label=_("乡镇"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, townships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = [("", _("全部乡镇")), *((t.pk, t.name) for t in townships)]
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)
+    level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部层级")), *MemberLevel.choices])
+    sector = forms.ModelChoiceField(
+        label=_("界别"), required=False, queryset=Sector.objects.filter(is_archived=False), empty_label=_("全部界别")
+    )
+    township = forms.TypedChoiceField(label=_("联系乡镇"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, townships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = [("", _("全部乡镇")), *((t.pk, t.name) for t in townships)]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过10MB。"))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError(_("文件不是有效的 Excel（.xlsx）文件。"))
+        return upload
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region):
+        return f"{'　' * obj.depth}{obj.name}"

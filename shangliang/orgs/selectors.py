@@ -1,0 +1,228 @@
+"""Reads of the organisation. Each selector owns its joins; templates never query."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from shangliang.orgs.models import CommitteeSeat, Member, MemberAssignment, Platform, Region
+from shangliang.orgs.permissions import (
+    can_change_region,
+    members_visible_to,
+    platforms_visible_to,
+    regions_visible_to,
+)
+from shangliang.orgs.states import PlatformKind, RegionLevel
+
+
+def path_ids(path: str) -> list[int]:
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+# --- region tree ---------------------------------------------------------------------------
+
+
+@dataclass
+class RegionNode:
+    region: Region
+    children: list["RegionNode"] = field(default_factory=list)
+    platform_count: int = 0
+    can_edit: bool = False
+
+
+def region_tree_for(user) -> list[RegionNode]:
+    """The regions the user may see, as a forest (one query for regions, one for platform counts)."""
+    regions = list(regions_visible_to(user).order_by("path"))
+    counts = dict(
+        platforms_visible_to(user).values_list("region_id").annotate(n=Count("pk")).values_list("region_id", "n")
+    )
+    nodes = {
+        r.pk: RegionNode(region=r, platform_count=counts.get(r.pk, 0), can_edit=can_change_region(user, r))
+        for r in regions
+    }
+    roots = []
+    for r in regions:
+        parent = nodes.get(r.parent_id)
+        (parent.children if parent else roots).append(nodes[r.pk])
+    return roots
+
+
+def regions_under(region: Region, *, include_self: bool = True) -> QuerySet[Region]:
+    qs = Region.objects.filter(path__startswith=region.path, is_archived=False)
+    return qs if include_self else qs.exclude(pk=region.pk)
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    township: Region
+    has_township_room: bool = False
+    villages: int = 0
+    villages_covered: int = 0
+    uncovered: list[str] = field(default_factory=list)
+    by_kind: Counter = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return round(self.villages_covered * 100 / self.villages, 1) if self.villages else 0.0
+
+    @property
+    def platforms(self) -> int:
+        return sum(self.by_kind.values())
+
+
+@dataclass
+class CoverageLevel:
+    label: str
+    total: int | None
+    covered: int
+
+    @property
+    def rate(self) -> float | None:
+        if not self.total:
+            return None
+        return round(self.covered * 100 / self.total, 1)
+
+
+@dataclass
+class Coverage:
+    rows: list[CoverageRow]
+    levels: list[CoverageLevel]
+    platform_total: int
+
+
+def coverage_for(user) -> Coverage:
+    """Which townships and villages in the user's scope have a platform: three queries whatever the size."""
+    regions = list(
+        regions_visible_to(user)
+        .filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
+        .only("pk", "name", "level", "path", "parent_id", "code")
+        .order_by("path")
+    )
+    platforms = list(platforms_visible_to(user).values_list("kind", "region__path", "region__level"))
+
+    rows = {r.pk: CoverageRow(township=r) for r in regions if r.level == RegionLevel.TOWNSHIP}
+    covered_villages, covered_townships = set(), set()
+    by_kind = Counter()
+    for kind, path, level in platforms:
+        by_kind[kind] += 1
+        ids = path_ids(path)
+        township_id = ids[1] if len(ids) > 1 else None
+        if township_id in rows:
+            rows[township_id].by_kind[kind] += 1
+        if kind == PlatformKind.TOWNSHIP_ROOM and level == RegionLevel.TOWNSHIP:
+            covered_townships.add(ids[-1])
+        if kind == PlatformKind.VILLAGE_ROOM and len(ids) > 2:
+            covered_villages.add(ids[2])
+
+    for r in regions:
+        if r.level == RegionLevel.VILLAGE and r.parent_id in rows:
+            row = rows[r.parent_id]
+            row.villages += 1
+            if r.pk in covered_villages:
+                row.villages_covered += 1
+            else:
+                row.uncovered.append(r.name)
+    for row in rows.values():
+        row.has_township_room = row.township.pk in covered_townships
+
+    villages = [r for r in regions if r.level == RegionLevel.VILLAGE]
+    levels = [
+        CoverageLevel(str(RegionLevel.TOWNSHIP.label), len(rows), sum(1 for r in rows.values() if r.has_township_room)),
+        CoverageLevel(
+            str(RegionLevel.VILLAGE.label), len(villages), sum(1 for v in villages if v.pk in covered_villages)
+        ),
+    ]
+    for kind in (
+        PlatformKind.SECTOR_ROOM,
+        PlatformKind.COMPANY_ROOM,
+        PlatformKind.MEMBER_STUDIO,
+        PlatformKind.ONLINE_ROOM,
+    ):
+        levels.append(CoverageLevel(str(kind.label), None, by_kind.get(kind, 0)))
+    return Coverage(rows=list(rows.values()), levels=levels, platform_total=len(platforms))
+
+
+# --- platforms -----------------------------------------------------------------------------
+
+
+def platform_list_for(user, *, kind: str = "", township: int | None = None, q: str = "") -> QuerySet[Platform]:
+    qs = (
+        platforms_visible_to(user)
+        .select_related("region__parent", "host_unit")
+        .annotate(checks_met=Count("checks", filter=Q(checks__is_met=True)))
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if township:
+        qs = qs.filter(region__path__contains=f"/{Region.path_segment(int(township))}")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("region__path", "name")
+
+
+def platform_detail(platform: Platform) -> dict:
+    """Everything the platform page shows, in a fixed number of queries."""
+    checks = list(platform.checks.order_by("pk"))
+    assignments = list(
+        MemberAssignment.objects.filter(platform=platform, ended_on__isnull=True)
+        .select_related("member__sector")
+        .order_by("member__level", "member__name")
+    )
+    links = list(platform.contact_links.filter(ended_on__isnull=True).select_related("committee"))
+    ancestors = list(Region.objects.filter(pk__in=path_ids(platform.region.path)).order_by("depth"))
+    seats = list(
+        CommitteeSeat.objects.filter(committee__region=platform.region, is_archived=False).select_related("committee")
+    )
+    history = list(platform.history.select_related("history_user").order_by("-history_date")[:10])
+    return {
+        "checks": checks,
+        "assignments": assignments,
+        "contact_links": links,
+        "ancestors": ancestors,
+        "committee_seats": seats,
+        "history": history,
+    }
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+def _open_assignments():
+    return Prefetch(
+        "assignments",
+        queryset=MemberAssignment.objects.filter(ended_on__isnull=True).select_related("platform__region"),
+        to_attr="open_assignments",
+    )
+
+
+def member_list_for(user, *, level: str = "", sector: int | None = None, township: int | None = None, q: str = ""):
+    qs = members_visible_to(user).select_related("sector").prefetch_related(_open_assignments())
+    if level:
+        qs = qs.filter(level=level)
+    if sector:
+        qs = qs.filter(sector_id=sector)
+    if township:
+        qs = qs.filter(
+            assignments__ended_on__isnull=True,
+            assignments__platform__region__path__contains=f"/{Region.path_segment(int(township))}",
+        ).distinct()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(specialty__icontains=q))
+    return qs.order_by("level", "name", "pk")
+
+
+def member_get_public(code: str) -> Member | None:
+    """The member behind a member code, for the public page (no contact details)."""
+    return (
+        Member.objects.filter(code=code, is_archived=False)
+        .select_related("sector")
+        .prefetch_related(_open_assignments())
+        .first()
+    )
+
+
+def townships_for(user) -> QuerySet[Region]:
+    return regions_visible_to(user).filter(level=RegionLevel.TOWNSHIP).order_by("path")

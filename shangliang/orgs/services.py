@@ -1,0 +1,292 @@
+"""Writes to the organisation. Views, admin, imports and the demo command call these.
+
+Every service runs in one transaction, validates with ``full_clean`` and leaves a history row
+naming the actor. Records are archived, never deleted.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.core.errors import DomainError
+from shangliang.orgs.models import (
+    CommitteeSeat,
+    ConsultationCommittee,
+    ContactLink,
+    Member,
+    MemberAssignment,
+    Platform,
+    PlatformCheck,
+    Region,
+    ScopedRole,
+    Sector,
+    Unit,
+)
+from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, SixHave
+
+
+def _save(obj, *, actor, reason: str = "", update_fields=None):
+    obj.full_clean()
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.save(update_fields=update_fields)
+    return obj
+
+
+def _archive(obj, *, actor, reason: str):
+    if obj.is_archived:
+        return obj
+    obj.is_archived = True
+    obj.archived_at = timezone.now()
+    obj._history_user = actor
+    obj._change_reason = reason or _("归档")
+    obj.save(update_fields=["is_archived", "archived_at", "updated_at"])
+    return obj
+
+
+# --- regions -------------------------------------------------------------------------------
+
+
+def _check_level(level: str, parent: Region | None) -> None:
+    if parent is None:
+        if level != RegionLevel.DISTRICT:
+            raise DomainError(_("只有区/县可以没有上级区划。"), field="parent")
+        return
+    expected = REGION_CHILD_LEVEL.get(parent.level)
+    if expected is None:
+        raise DomainError(_("网格/小组/楼栋下不能再设下级区划。"), field="parent")
+    if level != expected:
+        raise DomainError(
+            _("“%(parent)s”的下级应为“%(level)s”。") % {"parent": parent.name, "level": RegionLevel(expected).label},
+            field="level",
+        )
+
+
+@transaction.atomic
+def region_create(*, actor, name: str, level: str, parent: Region | None, code: str | None = None) -> Region:
+    """Add a region under ``parent``; records history; raises DomainError for a wrong level."""
+    _check_level(level, parent)
+    region = Region(name=name.strip(), level=level, parent=parent, code=code or None, path="-")
+    region.depth = (parent.depth + 1) if parent else 0
+    _save(region, actor=actor, reason=_("新建区划"))
+    region.path = f"{parent.path if parent else '/'}{Region.path_segment(region.pk)}"
+    Region.objects.filter(pk=region.pk).update(path=region.path)
+    return region
+
+
+@transaction.atomic
+def region_update(*, actor, region: Region, name: str, code: str | None) -> Region:
+    """Rename a region or set its statistical code; records history."""
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    region.name = name.strip()
+    region.code = code or None
+    return _save(region, actor=actor, reason=_("修改区划"))
+
+
+@transaction.atomic
+def region_move(*, actor, region: Region, parent: Region) -> Region:
+    """Put a region (and everything under it) under another parent of the right level."""
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    if parent.path.startswith(region.path):
+        raise DomainError(_("不能把区划移到它自己的下级。"), field="parent")
+    _check_level(region.level, parent)
+    old_path, new_path = region.path, f"{parent.path}{Region.path_segment(region.pk)}"
+    region.parent = parent
+    _save(region, actor=actor, reason=_("调整上级区划"))
+    Region.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + (parent.depth + 1 - region.depth),
+    )
+    region.refresh_from_db()
+    return region
+
+
+@transaction.atomic
+def region_archive(*, actor, region: Region, reason: str = "") -> Region:
+    """Archive a region that has no active regions or platforms under it."""
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    if Region.objects.filter(parent=region, is_archived=False).exists():
+        raise DomainError(_("请先归档下级区划。"))
+    if Platform.objects.filter(region=region, is_archived=False).exists():
+        raise DomainError(_("该区划仍有在用的协商议事平台，请先归档平台。"))
+    return _archive(region, actor=actor, reason=reason)
+
+
+# --- platforms -----------------------------------------------------------------------------
+
+
+PLATFORM_FIELDS = ("name", "kind", "brand", "region", "address", "host_unit", "sector", "active_since", "description")
+
+
+@transaction.atomic
+def platform_create(*, actor, **fields) -> Platform:
+    """Create a platform with an empty six-haves checklist; records history."""
+    unknown = set(fields) - set(PLATFORM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown platform fields: {sorted(unknown)}")
+    platform = _save(Platform(**fields), actor=actor, reason=_("新建平台"))
+    PlatformCheck.objects.bulk_create(PlatformCheck(platform=platform, item=item) for item in SixHave.values)
+    return platform
+
+
+@transaction.atomic
+def platform_update(*, actor, platform: Platform, **fields) -> Platform:
+    """Change a platform's details; records history."""
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    for name, value in fields.items():
+        if name not in PLATFORM_FIELDS:
+            raise TypeError(f"unknown platform field: {name}")
+        setattr(platform, name, value)
+    return _save(platform, actor=actor, reason=_("修改平台信息"))
+
+
+@transaction.atomic
+def platform_check_update(
+    *, actor, platform: Platform, item: str, is_met: bool, note: str, photo=None
+) -> PlatformCheck:
+    """Record one six-haves item for a platform (met or not, a note, an optional photo)."""
+    check, _created = PlatformCheck.objects.select_for_update().get_or_create(platform=platform, item=item)
+    check.is_met = is_met
+    check.note = note
+    if photo is not None:
+        check.photo = photo
+    check.checked_at = timezone.now()
+    return _save(check, actor=actor, reason=_("六有核查"))
+
+
+@transaction.atomic
+def platform_archive(*, actor, platform: Platform, reason: str = "") -> Platform:
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    return _archive(platform, actor=actor, reason=reason)
+
+
+# --- units, sectors, committees ------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(*, actor, name: str, kind: str, region: Region, parent: Unit | None = None) -> Unit:
+    return _save(Unit(name=name.strip(), kind=kind, region=region, parent=parent), actor=actor, reason=_("新建单位"))
+
+
+@transaction.atomic
+def sector_get_or_create(*, actor, name: str) -> Sector:
+    sector = Sector.objects.filter(name=name.strip()).first()
+    if sector is None:
+        sector = _save(Sector(name=name.strip()), actor=actor, reason=_("新建界别"))
+    return sector
+
+
+@transaction.atomic
+def committee_create(*, actor, region: Region, name: str, established_on: date | None = None) -> ConsultationCommittee:
+    if region.level != RegionLevel.VILLAGE:
+        raise DomainError(_("协商委员会只能设在村（社区）。"), field="region")
+    return _save(
+        ConsultationCommittee(region=region, name=name, established_on=established_on),
+        actor=actor,
+        reason=_("成立协商委员会"),
+    )
+
+
+@transaction.atomic
+def committee_seat_add(
+    *, actor, committee: ConsultationCommittee, name: str, position: str, mobile: str = ""
+) -> CommitteeSeat:
+    """Seat a person on a village consultation committee; records history."""
+    seat = CommitteeSeat(committee=committee, name=name.strip(), position=position, mobile=mobile)
+    return _save(seat, actor=actor, reason=_("增补协商委员会成员"))
+
+
+# --- members -------------------------------------------------------------------------------
+
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "level",
+    "sector",
+    "specialty",
+    "workplace",
+    "mobile",
+    "home_region",
+    "work_region",
+    "user",
+    "bio",
+)
+
+
+@transaction.atomic
+def member_create(*, actor, **fields) -> Member:
+    """Add a CPPCC member; a member code (履职码) is issued; records history."""
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    return _save(Member(**fields), actor=actor, reason=_("新增委员"))
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **fields) -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    for name, value in fields.items():
+        if name not in MEMBER_FIELDS:
+            raise TypeError(f"unknown member field: {name}")
+        setattr(member, name, value)
+    return _save(member, actor=actor, reason=_("修改委员信息"))
+
+
+@transaction.atomic
+def member_assign(*, actor, member: Member, platform: Platform, started_on: date) -> MemberAssignment:
+    """Attach (下沉) a member to a station; refuses a second open assignment to the same one."""
+    if MemberAssignment.objects.filter(member=member, platform=platform, ended_on__isnull=True).exists():
+        raise DomainError(_("该委员已下沉到此站点。"), field="platform")
+    return _save(
+        MemberAssignment(member=member, platform=platform, started_on=started_on), actor=actor, reason=_("委员下沉")
+    )
+
+
+@transaction.atomic
+def member_assignment_end(*, actor, assignment: MemberAssignment, ended_on: date) -> MemberAssignment:
+    assignment = MemberAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        raise DomainError(_("该下沉已结束。"))
+    assignment.ended_on = ended_on
+    return _save(assignment, actor=actor, reason=_("结束下沉"))
+
+
+@transaction.atomic
+def member_archive(*, actor, member: Member, reason: str = "") -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    return _archive(member, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def contact_link_create(*, actor, committee: Unit, platform: Platform, started_on: date) -> ContactLink:
+    return _save(
+        ContactLink(committee=committee, platform=platform, started_on=started_on), actor=actor, reason=_("建立联系点")
+    )
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_grant(*, actor, user, role: str, region=None, platform=None, unit=None) -> ScopedRole:
+    """Give a user a role in one scope; records who granted it."""
+    existing = ScopedRole.objects.filter(
+        user=user, role=role, region=region, platform=platform, unit=unit, revoked_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    return _save(
+        ScopedRole(user=user, role=role, region=region, platform=platform, unit=unit), actor=actor, reason=_("授予角色")
+    )
+
+
+@transaction.atomic
+def role_revoke(*, actor, scoped_role: ScopedRole) -> ScopedRole:
+    scoped_role = ScopedRole.objects.select_for_update().get(pk=scoped_role.pk)
+    scoped_role.revoked_at = timezone.now()
+    return _save(scoped_role, actor=actor, reason=_("撤销角色"))

@@ -1,0 +1,67 @@
+"""Vocabularies of the organisation: levels, kinds and roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    DISTRICT = "district", _("区/县")  # the deployment's top level
+    TOWNSHIP = "township", _("乡镇/街道")  # second level
+    VILLAGE = "village", _("村/社区")  # third level
+    GRID = "grid", _("网格/小组/楼栋")  # fourth level
+
+
+REGION_CHILD_LEVEL = {
+    RegionLevel.DISTRICT: RegionLevel.TOWNSHIP,
+    RegionLevel.TOWNSHIP: RegionLevel.VILLAGE,
+    RegionLevel.VILLAGE: RegionLevel.GRID,
+}
+
+
+class PlatformKind(models.TextChoices):
+    TOWNSHIP_ROOM = "township_room", _("乡镇（街道）协商议事室")  # run by the township station
+    VILLAGE_ROOM = "village_room", _("村（社区）协商议事室")  # run by the village committee
+    SECTOR_ROOM = "sector_room", _("界别协商议事室")  # for one CPPCC sector
+    COMPANY_ROOM = "company_room", _("企业/园区协商议事室")  # in a company or industrial park
+    MEMBER_STUDIO = "member_studio", _("委员工作室")  # run by one or a few members
+    ONLINE_ROOM = "online_room", _("网上协商议事室")  # online only
+
+
+class SixHave(models.TextChoices):
+    PLACE = "place", _("有阵地")  # a room or hall
+    SIGN = "sign", _("有标识")  # a sign at the door
+    RULES = "rules", _("有制度")  # written rules on the wall
+    PROCEDURE = "procedure", _("有流程")  # the consultation procedure displayed
+    ACTIVITIES = "activities", _("有活动")  # sessions actually held
+    RESULTS = "results", _("有实效")  # outcomes implemented
+
+
+class UnitKind(models.TextChoices):
+    GOVERNMENT_DEPARTMENT = "government_department", _("政府部门")  # 区住建局 …
+    TOWNSHIP_GOVERNMENT = "township_government", _("乡镇政府/街道办")  # the township's government
+    PARTY_ORGANISATION = "party_organisation", _("党组织")  # 区委, 镇党委, 村党支部
+    CPPCC_COMMITTEE = "cppcc_committee", _("政协专委会")  # follows items, links to stations
+    VILLAGE_COMMITTEE = "village_committee", _("村（居）委会")  # village self-government
+    COMPANY = "company", _("企业")  # company or park management
+    SOCIAL_ORGANISATION = "social_organisation", _("社会组织")  # owners' committee, association
+
+
+class MemberLevel(models.TextChoices):
+    PROVINCE = "province", _("省政协委员")
+    CITY = "city", _("市政协委员")
+    COUNTY = "county", _("区（县）政协委员")
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("管理员")  # configures hierarchy and people in scope
+    COMMITTEE_STAFF = "committee_staff", _("政协委室工作人员")  # CPPCC office and committees
+    STATION_HEAD = "station_head", _("联络站负责人")  # township station, covers its villages
+    CONVENER = "convener", _("召集人")  # village/community convener
+    MEMBER = "member", _("政协委员")  # a CPPCC member
+    UNIT_LIAISON = "unit_liaison", _("单位联络员")  # works the items of one unit
+    SUPERVISOR = "supervisor", _("督办负责人")  # follows assignments
+    EVALUATOR = "evaluator", _("第三方评估")  # independent evaluation
+    RESIDENT = "resident", _("群众")  # a resident; public material and own submissions
+
+
+STAFF_ROLES = frozenset(set(Role.values) - {Role.RESIDENT})

@@ -1,0 +1,315 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangliang.core.errors import DomainError
+from shangliang.orgs import permissions, selectors, services
+from shangliang.orgs.access import staff_required
+from shangliang.orgs.forms import (
+    AssignmentForm,
+    MemberFilterForm,
+    MemberForm,
+    PlatformCheckForm,
+    PlatformFilterForm,
+    PlatformForm,
+    RegionForm,
+)
+from shangliang.orgs.member_codes import member_public_url, member_qr_png, member_qr_svg
+from shangliang.orgs.models import PlatformCheck
+from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, SixHave
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_domain_error(form, error: DomainError):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _apply_validation_error(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- regions -------------------------------------------------------------------------------
+
+
+@staff_required
+def region_tree(request):
+    return render(request, "orgs/region_tree.html", {"roots": selectors.region_tree_for(request.user)})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def region_create(request, parent_pk):
+    parent = permissions.get_region_for_view(request.user, parent_pk)
+    if not permissions.can_add_region_under(request.user, parent) or parent.level == RegionLevel.GRID:
+        raise Http404
+    form = RegionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = services.region_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                level=REGION_CHILD_LEVEL[parent.level],
+                parent=parent,
+                code=form.cleaned_data["code"] or None,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            messages.success(request, _("已添加区划“%(name)s”。") % {"name": region.name})
+            return redirect("orgs:region_tree")
+    return render(request, "orgs/region_form.html", {"form": form, "parent": parent})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def region_edit(request, pk):
+    region = permissions.get_region_for_view(request.user, pk)
+    if not permissions.can_change_region(request.user, region):
+        raise Http404
+    form = RegionForm(request.POST or None, initial={"name": region.name, "code": region.code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.region_update(
+                actor=request.user,
+                region=region,
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"] or None,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("区划已保存。"))
+            return redirect("orgs:region_tree")
+    return render(request, "orgs/region_form.html", {"form": form, "region": region, "parent": region.parent})
+
+
+# --- platforms -----------------------------------------------------------------------------
+
+
+@staff_required
+def platform_list(request):
+    townships = list(selectors.townships_for(request.user))
+    form = PlatformFilterForm(request.GET or None, townships=townships)
+    filters = form.cleaned_data if form.is_valid() else {}
+    platforms = selectors.platform_list_for(
+        request.user, kind=filters.get("kind") or "", township=filters.get("township"), q=filters.get("q") or ""
+    )
+    context = {
+        "form": form,
+        "page": _page(request, platforms),
+        "coverage": selectors.coverage_for(request.user),
+        "six_total": len(SixHave.values),
+        "can_add": bool(permissions.role_names(request.user) & permissions.PLATFORM_EDITORS)
+        or request.user.is_superuser,
+    }
+    template = (
+        "orgs/_platform_rows.html"
+        if request.htmx and request.htmx.target == "platform-rows"
+        else "orgs/platform_list.html"
+    )
+    return render(request, template, context)
+
+
+@staff_required
+def platform_detail(request, pk):
+    platform = permissions.get_platform_for_view(request.user, pk)
+    context = {
+        "platform": platform,
+        "can_change": permissions.can_change_platform(request.user, platform),
+        **selectors.platform_detail(platform),
+    }
+    return render(request, "orgs/platform_detail.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def platform_create(request):
+    regions = permissions.regions_for_editing(request.user)
+    if not regions.exists():
+        raise PermissionDenied
+    form = PlatformForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            platform = services.platform_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("已新建平台“%(name)s”。") % {"name": platform.name})
+            return redirect("orgs:platform_detail", pk=platform.pk)
+    return render(request, "orgs/platform_form.html", {"form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def platform_edit(request, pk):
+    platform = permissions.get_platform_for_change(request.user, pk)
+    form = PlatformForm(request.POST or None, instance=platform, regions=permissions.regions_for_editing(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.platform_update(actor=request.user, platform=platform, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("平台信息已保存。"))
+            return redirect("orgs:platform_detail", pk=platform.pk)
+    platform.refresh_from_db()
+    return render(request, "orgs/platform_form.html", {"form": form, "platform": platform})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def platform_check_edit(request, pk, item):
+    platform = permissions.get_platform_for_change(request.user, pk)
+    if item not in SixHave.values:
+        raise Http404
+    check = PlatformCheck.objects.filter(platform=platform, item=item).first()
+    initial = {"is_met": check.is_met, "note": check.note} if check else {}
+    form = PlatformCheckForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        check = services.platform_check_update(
+            actor=request.user,
+            platform=platform,
+            item=item,
+            is_met=form.cleaned_data["is_met"],
+            note=form.cleaned_data["note"],
+            photo=form.cleaned_data["photo"],
+        )
+        if request.htmx:
+            return render(
+                request, "orgs/_platform_check.html", {"check": check, "platform": platform, "can_change": True}
+            )
+        messages.success(request, _("六有核查已保存。"))
+        return redirect("orgs:platform_detail", pk=platform.pk)
+    context = {"form": form, "platform": platform, "item": SixHave(item), "check": check}
+    return render(request, "orgs/platform_check_form.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def platform_archive(request, pk):
+    platform = permissions.get_platform_for_change(request.user, pk)
+    services.platform_archive(actor=request.user, platform=platform, reason=request.POST.get("reason", ""))
+    messages.success(request, _("平台已归档。"))
+    return redirect("orgs:platform_list")
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+@staff_required
+def member_list(request):
+    townships = list(selectors.townships_for(request.user))
+    form = MemberFilterForm(request.GET or None, townships=townships)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = selectors.member_list_for(
+        request.user,
+        level=filters.get("level") or "",
+        sector=filters["sector"].pk if filters.get("sector") else None,
+        township=filters.get("township"),
+        q=filters.get("q") or "",
+    )
+    context = {"form": form, "page": _page(request, members), "can_add": permissions.can_add_member(request.user)}
+    return render(request, "orgs/member_list.html", context)
+
+
+@staff_required
+def member_detail(request, pk):
+    member = permissions.get_member_for_view(request.user, pk)
+    assignments = member.assignments.select_related("platform__region").order_by("-started_on")
+    context = {
+        "member": member,
+        "assignments": assignments,
+        "can_change": permissions.can_change_member(request.user, member),
+        "public_url": member_public_url(request, member),
+    }
+    return render(request, "orgs/member_detail.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    if not permissions.can_add_member(request.user):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, regions=permissions.regions_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("已新增委员“%(name)s”。") % {"name": member.name})
+            return redirect("orgs:member_detail", pk=member.pk)
+    return render(request, "orgs/member_form.html", {"form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = permissions.get_member_for_change(request.user, pk)
+    form = MemberForm(request.POST or None, instance=member, regions=permissions.regions_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("委员信息已保存。"))
+            return redirect("orgs:member_detail", pk=member.pk)
+    member.refresh_from_db()
+    return render(request, "orgs/member_form.html", {"form": form, "member": member})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def member_assign(request, pk):
+    member = permissions.get_member_for_change(request.user, pk)
+    platforms = permissions.platforms_visible_to(request.user).select_related("region")
+    form = AssignmentForm(request.POST or None, platforms=platforms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_assign(actor=request.user, member=member, **form.cleaned_data)
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            messages.success(request, _("已下沉到“%(name)s”。") % {"name": form.cleaned_data["platform"].name})
+            return redirect("orgs:member_detail", pk=member.pk)
+    return render(request, "orgs/member_assign.html", {"form": form, "member": member})
+
+
+def member_public(request, code):
+    """The page a member code opens: public, so no phone number and no contact details."""
+    member = selectors.member_get_public(code)
+    if member is None:
+        raise Http404
+    return render(request, "orgs/member_public.html", {"member": member})
+
+
+def member_qr(request, code, fmt):
+    if fmt not in ("svg", "png"):
+        raise Http404
+    member = selectors.member_get_public(code)
+    if member is None:
+        raise Http404
+    url = member_public_url(request, member)
+    if fmt == "svg":
+        return HttpResponse(member_qr_svg(url), content_type="image/svg+xml")
+    response = HttpResponse(member_qr_png(url), content_type="image/png")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="member-code-{member.code}.png"'
+    return response

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("商量 · 基层协商议事平台 管理后台")
+admin.site.site_title = _("商量 管理后台")
+admin.site.index_title = _("系统配置")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("shangliang.accounts.urls")),
+    path("org/", include("shangliang.orgs.urls")),
+    path("", include("shangliang.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
