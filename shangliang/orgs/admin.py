@@ -1,18 +1,52 @@
 """Back-office configuration. Records are archived, never deleted, and every save keeps history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shangliang.orgs import models
+from shangliang.core.errors import DomainError
+from shangliang.orgs import models, services
 
 
 class NoDeleteAdmin(SimpleHistoryAdmin):
+    """No delete button; archiving goes through the service so its rules hold here too."""
+
+    archive_service = None
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if any(f.name == "is_archived" for f in self.model._meta.fields):
+            fields += ["is_archived", "archived_at"]
+        return fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.archive_service is None:
+            actions.pop("archive_selected", None)
+        return actions
+
+    @admin.action(description=_("归档所选记录"))
+    def archive_selected(self, request, queryset):
+        archived = 0
+        for obj in queryset.filter(is_archived=False):
+            try:
+                type(self).archive_service(actor=request.user, **{obj._meta.model_name: obj})
+            except DomainError as error:
+                self.message_user(request, f"{obj}：{error.message}", messages.ERROR)
+            else:
+                archived += 1
+        self.message_user(request, gettext("已归档 %(count)d 条记录。") % {"count": archived})
+
+    actions = ["archive_selected"]
 
 
 @admin.register(models.Region)
 class RegionAdmin(NoDeleteAdmin):
+    archive_service = services.region_archive
     list_display = ["name", "level", "code", "parent", "is_archived"]
     list_filter = ["level", "is_archived"]
     search_fields = ["name", "code"]
@@ -46,6 +80,7 @@ class PlatformCheckInline(admin.TabularInline):
 
 @admin.register(models.Platform)
 class PlatformAdmin(NoDeleteAdmin):
+    archive_service = services.platform_archive
     list_display = ["name", "kind", "brand", "region", "active_since", "is_archived"]
     list_filter = ["kind", "brand", "is_archived"]
     search_fields = ["name", "address"]
@@ -76,6 +111,7 @@ class MemberAssignmentInline(admin.TabularInline):
 
 @admin.register(models.Member)
 class MemberAdmin(NoDeleteAdmin):
+    archive_service = services.member_archive
     list_display = ["name", "level", "sector", "specialty", "is_archived"]
     list_filter = ["level", "sector", "is_archived"]
     search_fields = ["name", "specialty"]
@@ -92,6 +128,15 @@ class ContactLinkAdmin(NoDeleteAdmin):
 @admin.register(models.ScopedRole)
 class ScopedRoleAdmin(NoDeleteAdmin):
     list_display = ["user", "role", "region", "platform", "unit", "granted_at", "revoked_at"]
+    readonly_fields = ["revoked_at"]
+    actions = ["revoke_selected"]
+
+    @admin.action(description=_("撤销所选角色"))
+    def revoke_selected(self, request, queryset):
+        for scoped_role in queryset.filter(revoked_at__isnull=True):
+            services.role_revoke(actor=request.user, scoped_role=scoped_role)
+        self.message_user(request, gettext("所选角色已撤销。"))
+
     list_filter = ["role"]
     search_fields = ["user__username", "user__full_name"]
     raw_id_fields = ["user", "region", "platform", "unit"]

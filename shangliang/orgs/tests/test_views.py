@@ -292,3 +292,11 @@ def test_list_pages_use_the_same_number_of_queries_for_10_and_1000_rows(client, 
 def test_pages_stay_chinese_for_an_english_browser_until_the_switch_is_used(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "工作人员登录" in page and 'lang="zh-CN"' in page
+
+
+def test_refusals_explain_themselves_in_chinese(client, district, rooms):
+    client.force_login(make_user("a-resident"))
+    response = client.get(reverse("orgs:platform_list"))
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+    response = client.get(reverse("orgs:member_public", args=["missing"]))
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()

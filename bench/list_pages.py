@@ -1,0 +1,69 @@
+"""Time the main list pages on the demo district and count their SQL queries.
+
+Usage (after `make run` has seeded the demo, or `python manage.py seed_demo`):
+
+    SHANGLIANG_DEBUG=1 .venv/bin/python bench/list_pages.py [--repeat 30]
+
+Prints, for each page and demo account, the median and p95 server time (Django test client,
+no network) and the number of SQL queries per request.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shangliang.settings")
+os.environ.setdefault("SHANGLIANG_DEBUG", "1")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = [
+    ("首页 home", "/"),
+    ("区划树 region tree", "/org/regions/"),
+    ("平台与覆盖 platforms + coverage", "/org/platforms/"),
+    ("委员 members", "/org/members/"),
+]
+
+
+def measure(client, url, repeat):
+    client.get(url)  # warm up: session write, template cache
+    times, queries = [], set()
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.add(len(ctx.captured_queries))
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    return statistics.median(times), p95, sorted(queries)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--users", default="admin,station,convener")
+    args = parser.parse_args()
+    print("| page | account | median ms | p95 ms | queries |\n|---|---|---|---|---|")
+    for username in args.users.split(","):
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(get_user_model().objects.get(username=username))
+        for label, url in PAGES:
+            median, p95, queries = measure(client, url, args.repeat)
+            print(f"| {label} `{url}` | {username} | {median:.1f} | {p95:.1f} | {'/'.join(map(str, queries))} |")
+
+
+if __name__ == "__main__":
+    main()
