@@ -33,6 +33,10 @@ PAGES = [
     ("区划树 region tree", "/org/regions/"),
     ("平台与覆盖 platforms + coverage", "/org/platforms/"),
     ("委员 members", "/org/members/"),
+    ("诉求队列 submissions queue", "/topics/?tab=submissions"),
+    ("议题列表 topics", "/topics/?tab=topics"),
+    ("待我审定 to approve", "/topics/?tab=approve"),
+    ("公开议题 public pool", "/pool/"),
 ]
 
 

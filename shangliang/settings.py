@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shangliang.core",
     "shangliang.accounts",
     "shangliang.orgs",
+    "shangliang.topics",
     "shangliang.portal",
     "shangliang.demo",
 ]

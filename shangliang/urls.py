@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("shangliang.accounts.urls")),
     path("org/", include("shangliang.orgs.urls")),
+    path("", include("shangliang.topics.urls")),
     path("", include("shangliang.portal.urls")),
 ]
 if settings.DEBUG:

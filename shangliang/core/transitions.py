@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from shangliang.core.errors import TransitionNotAllowed
 
 
-def transition(obj: models.Model, *, to: str, moves: dict, actor, field: str = "status", reason: str = ""):
+def ensure_move(obj: models.Model, *, to: str, moves: dict, field: str = "status") -> None:
+    """Raise TransitionNotAllowed unless the table allows the move; call before changing other fields."""
     current = getattr(obj, field)
     if to not in moves.get(current, ()):
         labels = dict(obj._meta.get_field(field).choices)
@@ -20,8 +21,26 @@ def transition(obj: models.Model, *, to: str, moves: dict, actor, field: str = "
             _("当前状态“%(current)s”不能变为“%(target)s”。")
             % {"current": labels.get(current, current), "target": labels.get(to, to)}
         )
+
+
+def transition(
+    obj: models.Model,
+    *,
+    to: str,
+    moves: dict,
+    actor,
+    field: str = "status",
+    reason: str = "",
+    changes: dict | None = None,
+):
+    """Apply a move and the fields that belong with it (``changes``) in one save and one history row."""
+    current = getattr(obj, field)
+    ensure_move(obj, to=to, moves=moves, field=field)
     setattr(obj, field, to)
     update_fields = [field]
+    for name, value in (changes or {}).items():
+        setattr(obj, name, value)
+        update_fields.append(name)
     stamp = f"{to}_at"
     if any(f.name == stamp for f in obj._meta.concrete_fields):
         setattr(obj, stamp, timezone.now())

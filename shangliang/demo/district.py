@@ -1,10 +1,10 @@
 """The demo district 云溪区: a fictional county modelled on the figures of the source district.
 
 9 townships, 92 villages and communities, 105 platforms (84 villages covered), 34 city-level and
-151 county-level members assigned to the 9 township stations, and one demo account per role.
-Every row is written through the services, like a real administrator would, so the history
-tables name the demo administrator as the author. One ``random.Random(SEED)`` drives every
-choice: the same code builds the same district every time.
+151 county-level members assigned to the 9 township stations, and one demo account per role (one
+per level for the approvers). Every row is written through the services, like a real administrator
+would, so the history tables name the demo administrator as the author. One ``random.Random(SEED)``
+drives every choice: the same code builds the same district every time.
 """
 
 import random
@@ -222,6 +222,9 @@ DEMO_ACCOUNTS = (
     ("station", Role.STATION_HEAD),
     ("convener", Role.CONVENER),
     ("convener2", Role.CONVENER),
+    ("secretary", Role.APPROVER),
+    ("township_party", Role.APPROVER),
+    ("district_party", Role.APPROVER),
     ("member", Role.MEMBER),
     ("liaison", Role.UNIT_LIAISON),
     ("supervisor", Role.SUPERVISOR),
@@ -603,6 +606,14 @@ class _Builder:
         for username, village in (("convener", first.villages[0]), ("convener2", first.villages[1])):
             chair = self.chairs[village.pk]
             self.grant(self.staff(username, full_name=chair.name, mobile=chair.mobile), Role.CONVENER, region=village)
+        # Topics are approved by the party organisation of exactly their convening level, so the demo
+        # has one approver per level: the first convener's village, the first township, the district.
+        for username, region in (
+            ("secretary", first.villages[0]),
+            ("township_party", first.region),
+            ("district_party", self.district),
+        ):
+            self.grant(self.staff(username), Role.APPROVER, region=region)
 
         # The demo member sits at the first township's station, so the station head sees them.
         member = next(

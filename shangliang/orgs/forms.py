@@ -1,14 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.forms import DateInput
 from shangliang.core.images import clean_photo
 from shangliang.core.phones import normalize_mobile
 from shangliang.orgs.models import Member, Platform, Region, Sector, Unit
 from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PlatformForm(forms.ModelForm):

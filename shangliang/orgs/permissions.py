@@ -45,21 +45,25 @@ def is_staff_user(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or bool(role_names(user) & STAFF_ROLES)
 
 
-def _region_paths(user, roles) -> list[str]:
+def region_paths(user, roles) -> list[str]:
+    """Paths of the regions where the user holds one of ``roles``; prefix-match them to test scope."""
     return [g.region.path for g in roles_of(user) if g.role in roles and g.region_id and not g.region.is_archived]
 
 
-def _grants(user, roles, attr) -> set[int]:
+def granted_ids(user, roles, attr) -> set[int]:
+    """Primary keys of the platforms or units (``attr``) where the user holds one of ``roles`` directly."""
     return {getattr(g, f"{attr}_id") for g in roles_of(user) if g.role in roles and getattr(g, f"{attr}_id")}
 
 
-def _covers(user, roles, region: Region | None) -> bool:
+def covers(user, roles, region: Region | None) -> bool:
+    """Whether one of the user's ``roles`` is held at ``region`` or above it."""
     if region is None:
         return False
-    return any(region.path.startswith(path) for path in _region_paths(user, roles))
+    return any(region.path.startswith(path) for path in region_paths(user, roles))
 
 
-def _path_q(paths, field: str) -> Q:
+def path_q(paths, field: str) -> Q:
+    """A filter matching rows whose region path (``field``) lies under any of ``paths``."""
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
@@ -72,23 +76,23 @@ def regions_visible_to(user) -> QuerySet[Region]:
     qs = Region.objects.filter(is_archived=False)
     if getattr(user, "is_superuser", False):
         return qs
-    paths = _region_paths(user, STAFF_ROLES)
-    return qs.filter(_path_q(paths, "path"))
+    paths = region_paths(user, STAFF_ROLES)
+    return qs.filter(path_q(paths, "path"))
 
 
 @rules.predicate
 def can_view_region(user, region: Region) -> bool:
-    return user.is_superuser or _covers(user, STAFF_ROLES, region)
+    return user.is_superuser or covers(user, STAFF_ROLES, region)
 
 
 @rules.predicate
 def can_change_region(user, region: Region) -> bool:
-    return user.is_superuser or _covers(user, REGION_EDITORS, region)
+    return user.is_superuser or covers(user, REGION_EDITORS, region)
 
 
 @rules.predicate
 def can_add_region_under(user, parent: Region) -> bool:
-    return user.is_superuser or _covers(user, REGION_EDITORS, parent)
+    return user.is_superuser or covers(user, REGION_EDITORS, parent)
 
 
 # --- platforms -----------------------------------------------------------------------------
@@ -98,7 +102,7 @@ def platforms_visible_to(user) -> QuerySet[Platform]:
     qs = Platform.objects.filter(is_archived=False)
     if getattr(user, "is_superuser", False):
         return qs
-    q = _path_q(_region_paths(user, STAFF_ROLES), "region__path") | Q(pk__in=_grants(user, STAFF_ROLES, "platform"))
+    q = path_q(region_paths(user, STAFF_ROLES), "region__path") | Q(pk__in=granted_ids(user, STAFF_ROLES, "platform"))
     return qs.filter(q)
 
 
@@ -106,14 +110,14 @@ def platforms_visible_to(user) -> QuerySet[Platform]:
 def can_view_platform(user, platform: Platform) -> bool:
     if user.is_superuser:
         return True
-    return _covers(user, STAFF_ROLES, platform.region) or platform.pk in _grants(user, STAFF_ROLES, "platform")
+    return covers(user, STAFF_ROLES, platform.region) or platform.pk in granted_ids(user, STAFF_ROLES, "platform")
 
 
 @rules.predicate
 def can_change_platform(user, platform: Platform) -> bool:
     if user.is_superuser:
         return True
-    return _covers(user, PLATFORM_EDITORS, platform.region) or platform.pk in _grants(
+    return covers(user, PLATFORM_EDITORS, platform.region) or platform.pk in granted_ids(
         user, PLATFORM_EDITORS, "platform"
     )
 
@@ -125,20 +129,22 @@ def units_visible_to(user) -> QuerySet[Unit]:
     qs = Unit.objects.filter(is_archived=False)
     if getattr(user, "is_superuser", False):
         return qs
-    q = _path_q(_region_paths(user, STAFF_ROLES), "region__path") | Q(pk__in=_grants(user, STAFF_ROLES, "unit"))
+    q = path_q(region_paths(user, STAFF_ROLES), "region__path") | Q(pk__in=granted_ids(user, STAFF_ROLES, "unit"))
     return qs.filter(q)
 
 
 @rules.predicate
 def can_view_unit(user, unit: Unit) -> bool:
-    return user.is_superuser or _covers(user, STAFF_ROLES, unit.region) or unit.pk in _grants(user, STAFF_ROLES, "unit")
+    return (
+        user.is_superuser or covers(user, STAFF_ROLES, unit.region) or unit.pk in granted_ids(user, STAFF_ROLES, "unit")
+    )
 
 
 # --- members -------------------------------------------------------------------------------
 
 
 def _member_scope_q(paths) -> Q:
-    return (_path_q(paths, "assignments__platform__region__path") & Q(assignments__ended_on__isnull=True)) | _path_q(
+    return (path_q(paths, "assignments__platform__region__path") & Q(assignments__ended_on__isnull=True)) | path_q(
         paths, "home_region__path"
     )
 
@@ -148,7 +154,7 @@ def members_visible_to(user) -> QuerySet[Member]:
     qs = Member.objects.filter(is_archived=False)
     if getattr(user, "is_superuser", False):
         return qs
-    q = _member_scope_q(_region_paths(user, STAFF_ROLES))
+    q = _member_scope_q(region_paths(user, STAFF_ROLES))
     if getattr(user, "is_authenticated", False):
         q |= Q(user=user)
     return qs.filter(pk__in=Member.objects.filter(q).values("pk"))
@@ -163,7 +169,7 @@ def can_view_member(user, member: Member) -> bool:
 def can_change_member(user, member: Member) -> bool:
     if user.is_superuser:
         return True
-    q = _member_scope_q(_region_paths(user, MEMBER_EDITORS))
+    q = _member_scope_q(region_paths(user, MEMBER_EDITORS))
     return Member.objects.filter(q, pk=member.pk).exists()
 
 
@@ -175,11 +181,11 @@ def can_add_member(user) -> bool:
 
 
 def can_import(user) -> bool:
-    return user.is_superuser or bool(_region_paths(user, IMPORTERS))
+    return user.is_superuser or bool(region_paths(user, IMPORTERS))
 
 
 def region_in_import_scope(user, region: Region) -> bool:
-    return user.is_superuser or _covers(user, IMPORTERS, region)
+    return user.is_superuser or covers(user, IMPORTERS, region)
 
 
 def regions_for_editing(user) -> QuerySet[Region]:
@@ -187,7 +193,7 @@ def regions_for_editing(user) -> QuerySet[Region]:
     qs = Region.objects.filter(is_archived=False)
     if getattr(user, "is_superuser", False):
         return qs
-    return qs.filter(_path_q(_region_paths(user, PLATFORM_EDITORS | MEMBER_EDITORS), "path"))
+    return qs.filter(path_q(region_paths(user, PLATFORM_EDITORS | MEMBER_EDITORS), "path"))
 
 
 # --- access functions: 404 for both "missing" and "not yours" -------------------------------

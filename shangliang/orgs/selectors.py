@@ -224,5 +224,32 @@ def member_get_public(code: str) -> Member | None:
     )
 
 
+def villages_for(platform: Platform | None):
+    """Active villages a submission may name: all of them, or those under the platform's region."""
+    villages = Region.objects.filter(level=RegionLevel.VILLAGE, is_archived=False, parent__is_archived=False)
+    if platform is not None:
+        scope = platform.region
+        # A platform placed on a grid serves the grid's village.
+        if scope.level == RegionLevel.GRID and scope.parent_id:
+            scope = scope.parent
+        villages = villages.filter(path__startswith=scope.path)
+    return villages.select_related("parent").order_by("path")
+
+
+def grids_of(village_pk):
+    """Active grids of one active village; an unknown or malformed key gives none rather than an error."""
+    try:
+        village_pk = int(village_pk)
+    except (TypeError, ValueError):
+        return Region.objects.none()
+    return Region.objects.filter(
+        parent_id=village_pk,
+        parent__level=RegionLevel.VILLAGE,
+        parent__is_archived=False,
+        level=RegionLevel.GRID,
+        is_archived=False,
+    ).order_by("path")
+
+
 def townships_for(user) -> QuerySet[Region]:
     return regions_visible_to(user).filter(level=RegionLevel.TOWNSHIP).order_by("path")

@@ -57,6 +57,7 @@ class Role(models.TextChoices):
     COMMITTEE_STAFF = "committee_staff", _("政协委室工作人员")  # CPPCC office and committees
     STATION_HEAD = "station_head", _("联络站负责人")  # township station, covers its villages
     CONVENER = "convener", _("召集人")  # village/community convener
+    APPROVER = "approver", _("审定（同级党组织）")  # party organisation of the region; approves topics
     MEMBER = "member", _("政协委员")  # a CPPCC member
     UNIT_LIAISON = "unit_liaison", _("单位联络员")  # works the items of one unit
     SUPERVISOR = "supervisor", _("督办负责人")  # follows assignments

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.errors import DomainError
+from shangliang.core.forms import add_service_error
+from shangliang.core.qr import qr_response
 from shangliang.orgs import permissions, selectors, services
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.forms import (
@@ -18,7 +20,7 @@ from shangliang.orgs.forms import (
     PlatformForm,
     RegionForm,
 )
-from shangliang.orgs.member_codes import member_public_url, member_qr_png, member_qr_svg
+from shangliang.orgs.member_codes import member_public_url
 from shangliang.orgs.models import PlatformCheck
 from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, SixHave
 
@@ -27,19 +29,6 @@ PAGE_SIZE = 50
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _apply_domain_error(form, error: DomainError):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def _apply_validation_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- regions -------------------------------------------------------------------------------
@@ -67,9 +56,9 @@ def region_create(request, parent_pk):
                 code=form.cleaned_data["code"] or None,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_error(form, error)
         except DomainError as error:
-            _apply_domain_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已添加区划“%(name)s”。") % {"name": region.name})
             return redirect("orgs:region_tree")
@@ -92,7 +81,7 @@ def region_edit(request, pk):
                 code=form.cleaned_data["code"] or None,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("区划已保存。"))
             return redirect("orgs:region_tree")
@@ -148,7 +137,7 @@ def platform_create(request):
         try:
             platform = services.platform_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已新建平台“%(name)s”。") % {"name": platform.name})
             return redirect("orgs:platform_detail", pk=platform.pk)
@@ -164,7 +153,7 @@ def platform_edit(request, pk):
         try:
             services.platform_update(actor=request.user, platform=platform, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("平台信息已保存。"))
             return redirect("orgs:platform_detail", pk=platform.pk)
@@ -251,7 +240,7 @@ def member_create(request):
         try:
             member = services.member_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已新增委员“%(name)s”。") % {"name": member.name})
             return redirect("orgs:member_detail", pk=member.pk)
@@ -267,7 +256,7 @@ def member_edit(request, pk):
         try:
             services.member_update(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("委员信息已保存。"))
             return redirect("orgs:member_detail", pk=member.pk)
@@ -285,7 +274,7 @@ def member_assign(request, pk):
         try:
             services.member_assign(actor=request.user, member=member, **form.cleaned_data)
         except DomainError as error:
-            _apply_domain_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已下沉到“%(name)s”。") % {"name": form.cleaned_data["platform"].name})
             return redirect("orgs:member_detail", pk=member.pk)
@@ -301,15 +290,8 @@ def member_public(request, code):
 
 
 def member_qr(request, code, fmt):
-    if fmt not in ("svg", "png"):
-        raise Http404
     member = selectors.member_get_public(code)
     if member is None:
         raise Http404
-    url = member_public_url(request, member)
-    if fmt == "svg":
-        return HttpResponse(member_qr_svg(url), content_type="image/svg+xml")
-    response = HttpResponse(member_qr_png(url), content_type="image/png")
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="member-code-{member.code}.png"'
-    return response
+    download = f"member-code-{member.code}" if request.GET.get("download") else None
+    return qr_response(member_public_url(request, member), fmt, download_name=download)

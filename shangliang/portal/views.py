@@ -6,14 +6,15 @@ from shangliang.orgs.states import Role
 from shangliang.portal.waiting import waiting_for
 
 ROLE_LINKS = {
-    Role.ADMINISTRATOR: ["region_tree", "platform_list", "member_list", "import_home"],
-    Role.COMMITTEE_STAFF: ["platform_list", "member_list"],
-    Role.STATION_HEAD: ["platform_list", "region_tree", "member_list"],
-    Role.CONVENER: ["platform_list", "region_tree"],
-    Role.MEMBER: ["platform_list"],
+    Role.ADMINISTRATOR: ["queue", "region_tree", "platform_list", "member_list", "import_home"],
+    Role.COMMITTEE_STAFF: ["queue", "platform_list", "member_list"],
+    Role.STATION_HEAD: ["queue", "platform_list", "region_tree", "member_list"],
+    Role.CONVENER: ["queue", "platform_list", "region_tree"],
+    Role.APPROVER: ["queue", "platform_list"],
+    Role.MEMBER: ["queue", "platform_list"],
     Role.UNIT_LIAISON: ["platform_list"],
-    Role.SUPERVISOR: ["platform_list", "member_list"],
-    Role.EVALUATOR: ["platform_list"],
+    Role.SUPERVISOR: ["queue", "platform_list", "member_list"],
+    Role.EVALUATOR: ["queue", "platform_list"],
 }
 
 

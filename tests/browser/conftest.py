@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from shangliang.topics.defaults import ensure_defaults
+from shangliang.topics.models import Category, ExclusionRule
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the test's
 # own setup are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -61,3 +64,13 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def default_categories(request):
+    """Browser tests run outside a rolled-back transaction, so the rows migrations add are flushed
+    after each one; put the defaults back before each test."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    ensure_defaults(Category, ExclusionRule)

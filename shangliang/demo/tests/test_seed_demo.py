@@ -187,6 +187,19 @@ class TestDemoDistrict:
         for village in (first_village, second_village):
             assert Platform.objects.filter(region=village, kind=PlatformKind.VILLAGE_ROOM).exists()
 
+    def test_one_approver_sits_at_each_level_above_the_first_convener(self):
+        village = active_role("convener", Role.CONVENER).region
+        assert active_role("secretary", Role.APPROVER).region == village
+        assert active_role("township_party", Role.APPROVER).region == village.parent
+        assert active_role("district_party", Role.APPROVER).region == Region.objects.get(code=DISTRICT_CODE)
+        assert (
+            not ScopedRole.objects.filter(
+                user__username__in=["secretary", "township_party", "district_party"], revoked_at__isnull=True
+            )
+            .exclude(role=Role.APPROVER)
+            .exists()
+        )
+
     def test_the_member_account_is_a_county_member_at_the_station_heads_station(self):
         member = Member.objects.get(user__username="member")
         assert member.level == MemberLevel.COUNTY

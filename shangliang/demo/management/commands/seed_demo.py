@@ -1,11 +1,14 @@
-"""``manage.py seed_demo``: build the demo district 云溪区 with one account per role."""
+"""``manage.py seed_demo``: build the demo district 云溪区 with one account per role and its topic history."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from shangliang.core.errors import DomainError
 from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
+from shangliang.demo.topics import build_demo_topics
+from shangliang.topics.states import SubmissionStatus, TopicStatus
 
 COUNT_LABELS = (
     ("townships", "乡镇（街道）"),
@@ -27,17 +30,29 @@ COUNT_LABELS = (
     ("assignments", "委员下沉"),
     ("contact_links", "专委会联系点"),
     ("accounts", "演示账号"),
+    ("submissions", "诉求与建议"),
+    *((f"submissions_{value}", f"  {label}") for value, label in SubmissionStatus.choices),
+    ("topics", "议题"),
+    *((f"topics_{value}", f"  {label}") for value, label in TopicStatus.choices),
 )
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：虚构的云溪区（9 个乡镇街道、92 个村社区、105 个平台、185 名委员）和各角色的演示账号。"
+    help = (
+        "生成演示数据：虚构的云溪区（9 个乡镇街道、92 个村社区、105 个平台、185 名委员）、各角色的演示账号，"
+        "以及近三年的诉求与议题。"
+    )
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 1
+        stdout = self.stdout if options["verbosity"] >= 2 else None
         started = time.perf_counter()
         try:
-            counts = build_demo_district(stdout=self.stdout if options["verbosity"] >= 2 else None)
+            # The topics need the district; a failure in either leaves nothing behind.
+            with transaction.atomic():
+                counts = build_demo_district(stdout=stdout)
+                if counts:
+                    counts |= build_demo_topics(stdout=stdout).counts
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started
@@ -57,4 +72,4 @@ class Command(BaseCommand):
     def print_accounts(self):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, scope in demo_accounts():
-            self.stdout.write(f"  {username:<11}{full_name}　{scope}")
+            self.stdout.write(f"  {username:<15}{full_name}　{scope}")

@@ -1,0 +1,50 @@
+"""Back-office configuration of the topic stage: categories and the keyword hints."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from shangliang.topics.models import Category, ExclusionRule, Submission, Topic
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_livelihood", "sort_order", "is_archived"]
+    list_editable = ["is_livelihood", "sort_order"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExclusionRule)
+class ExclusionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["keyword", "reason", "is_active"]
+    list_filter = ["reason", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["keyword"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Submissions and topics move only through their pages, where the state rules apply."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["tracking_code", "title", "source", "status", "region", "created_at"]
+    list_filter = ["status", "source", "category"]
+    search_fields = ["tracking_code", "title"]
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyAdmin):
+    list_display = ["title", "status", "convening_level", "convening_region", "created_at"]
+    list_filter = ["status", "convening_level", "category"]
+    search_fields = ["title"]

@@ -1,0 +1,335 @@
+"""What residents, members and the party and government bring, and the topics drafted from it."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shangliang.core.models import ArchivableModel
+from shangliang.core.phones import mask_mobile, validate_mobile
+from shangliang.orgs.models import Member, Platform, Region, Unit
+from shangliang.topics.states import (
+    ConveningLevel,
+    ExclusionReason,
+    Source,
+    SubmissionStatus,
+    TopicStatus,
+)
+
+# No 0/O, 1/I/L: a resident reads the code aloud or types it from a slip of paper.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+class Category(ArchivableModel):
+    """A category of matters (configurable in the admin)."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    is_livelihood = models.BooleanField(
+        _("民生类"), default=False, help_text=_("学有所教、劳有所得、病有所医、老有所养、住有所居、弱有所扶")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("议题类别")
+        verbose_name_plural = _("议题类别")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExclusionRule(models.Model):
+    """A keyword that flags a likely exclusion for the screener to confirm; it never excludes by itself."""
+
+    keyword = models.CharField(_("关键词"), max_length=30, unique=True)
+    reason = models.CharField(_("可能的排除情形"), max_length=20, choices=ExclusionReason.choices)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("排除提示规则")
+        verbose_name_plural = _("排除提示规则")
+        ordering = ["reason", "keyword"]
+
+    def __str__(self):
+        return self.keyword
+
+
+class Topic(ArchivableModel):
+    """A matter drafted for consultation (议题); approved topics are public."""
+
+    title = models.CharField(_("议题名称"), max_length=100)
+    background = models.TextField(_("背景情况"), blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="topics")
+    is_livelihood = models.BooleanField(_("民生议题"), default=False)
+    small_cut_reason = models.TextField(_("切口小、关联广的理由"), blank=True)
+    regions = models.ManyToManyField(Region, verbose_name=_("涉及区划"), related_name="topics")
+    convening_region = models.ForeignKey(
+        Region, verbose_name=_("召集层级所在区划"), on_delete=models.PROTECT, related_name="convened_topics"
+    )
+    convening_level = models.CharField(_("召集层级"), max_length=20, choices=ConveningLevel.choices)
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("协商平台"), null=True, blank=True, on_delete=models.PROTECT, related_name="topics"
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=TopicStatus.choices, default=TopicStatus.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("拟定人"), on_delete=models.PROTECT, related_name="+"
+    )
+    pending_at = models.DateTimeField(_("提交审定时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审定通过时间"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("不予审定时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("审定意见"), blank=True)
+    history = HistoricalRecords(m2m_fields=[regions])
+
+    class Meta:
+        verbose_name = _("议题")
+        verbose_name_plural = _("议题")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=TopicStatus.values), name="topics_topic_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="topics_topic_source_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Submission(ArchivableModel):
+    """Something brought in (诉求/建议/荐题/点题) that may become a topic."""
+
+    tracking_code = models.CharField(_("查询码"), max_length=12, unique=True, default=new_tracking_code, editable=False)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.RESIDENT)
+    platform = models.ForeignKey(
+        Platform,
+        verbose_name=_("协商平台"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在村（社区）"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    grid = models.ForeignKey(
+        Region, verbose_name=_("网格/小组/楼栋"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    location_detail = models.CharField(_("具体位置"), max_length=100, blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="submissions")
+    title = models.CharField(_("反映的问题"), max_length=60)
+    content = models.TextField(_("详细情况"), blank=True)
+    is_anonymous = models.BooleanField(_("匿名"), default=True)
+    submitter_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    submitter_mobile = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("荐题委员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    assigning_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("点题单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_submissions",
+    )
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+    )
+    exclusion_reason = models.CharField(_("排除情形"), max_length=20, choices=ExclusionReason.choices, blank=True)
+    screening_note = models.TextField(_("筛查说明"), blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("筛查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    excluded_at = models.DateTimeField(_("排除时间"), null=True, blank=True)
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
+    drafted_at = models.DateTimeField(_("转为议题时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("议题"), null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("诉求与建议")
+        verbose_name_plural = _("诉求与建议")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SubmissionStatus.values), name="topics_submission_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="topics_submission_source_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=SubmissionStatus.EXCLUDED) | ~Q(exclusion_reason=""),
+                name="topics_submission_excluded_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True) | ~Q(submitter_mobile=""), name="topics_submission_named_has_mobile"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.title}"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.submitter_mobile)
+
+
+def submission_photo_path(instance, filename):
+    return f"submissions/{instance.submission.created_at:%Y/%m}/{secrets.token_hex(8)}.jpg"
+
+
+class SubmissionPhoto(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to=submission_photo_path)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+
+    def __str__(self):
+        return f"{self.submission} · {self.pk}"
+
+
+class Reply(models.Model):
+    """A reply to the submitter, shown on the tracking page."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("答复内容"))
+    created_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.submission} · {self.created_at:%Y-%m-%d}"
+
+
+class Verification(models.Model):
+    """Facts checked by the station before drafting (核实)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="verifications")
+    checked_by = models.CharField(_("核实人员"), max_length=100)
+    checked_on = models.DateField(_("核实日期"))
+    findings = models.TextField(_("核实情况"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("核实记录")
+        verbose_name_plural = _("核实记录")
+        ordering = ["checked_on", "pk"]
+
+    def __str__(self):
+        return f"{self.topic} · {self.checked_on}"
+
+
+def verification_photo_path(instance, filename):
+    return f"verifications/{instance.verification.topic_id}/{secrets.token_hex(8)}.jpg"
+
+
+class VerificationPhoto(models.Model):
+    verification = models.ForeignKey(Verification, on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to=verification_photo_path)
+
+    def __str__(self):
+        return f"{self.verification} · {self.pk}"
+
+
+class TopicSupport(models.Model):
+    """One supporter of a topic: a resident's account, or a submission merged into it."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("议题支持")
+        verbose_name_plural = _("议题支持")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "user"], condition=Q(user__isnull=False), name="topics_support_once_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["topic", "submission"],
+                condition=Q(submission__isnull=False),
+                name="topics_support_once_per_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(submission__isnull=False), name="topics_support_has_supporter"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} · {self.user or self.submission}"
+
+
+class TopicFollow(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_topics")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("议题关注")
+        verbose_name_plural = _("议题关注")
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="topics_follow_once")]
+
+    def __str__(self):
+        return f"{self.topic} · {self.user}"

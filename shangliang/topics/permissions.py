@@ -1,0 +1,131 @@
+"""Who may see and act on submissions and topics. Scope rules come from the organisation app."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shangliang.orgs.models import Member
+from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names, roles_of
+from shangliang.orgs.states import PlatformKind, Role
+from shangliang.topics.models import Submission, Topic
+
+# The station screens, verifies and drafts: the township station head, the village convener, and
+# the CPPCC office staff, who run sector rooms and member studios and help any station in their scope.
+SCREENERS = frozenset({Role.STATION_HEAD, Role.CONVENER, Role.COMMITTEE_STAFF})
+READERS = SCREENERS | {Role.ADMINISTRATOR, Role.APPROVER, Role.SUPERVISOR, Role.EVALUATOR}
+ASSIGNERS = frozenset({Role.APPROVER, Role.ADMINISTRATOR})
+# Topics of these platforms are approved by the CPPCC committee, not the party organisation.
+CPPCC_PLATFORM_KINDS = frozenset({PlatformKind.SECTOR_ROOM, PlatformKind.MEMBER_STUDIO})
+
+
+def _is_root(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def submissions_visible_to(user) -> QuerySet[Submission]:
+    qs = Submission.objects.all()
+    if _is_root(user):
+        return qs
+    q = path_q(region_paths(user, READERS), "region__path") | Q(platform_id__in=granted_ids(user, READERS, "platform"))
+    if getattr(user, "is_authenticated", False):
+        q |= Q(member__user=user)
+    return qs.filter(q)
+
+
+def can_screen_submission(user, submission: Submission) -> bool:
+    if _is_root(user):
+        return True
+    return covers(user, SCREENERS, submission.region) or submission.platform_id in granted_ids(
+        user, SCREENERS, "platform"
+    )
+
+
+def topics_visible_to(user) -> QuerySet[Topic]:
+    qs = Topic.objects.all()
+    if _is_root(user):
+        return qs
+    paths = region_paths(user, READERS)
+    q = path_q(paths, "convening_region__path") | Q(platform_id__in=granted_ids(user, READERS, "platform"))
+    concerned = Topic.objects.filter(path_q(paths, "regions__path")).values("pk")
+    return qs.filter(q | Q(pk__in=concerned))
+
+
+def can_edit_topic(user, topic: Topic) -> bool:
+    if _is_root(user):
+        return True
+    return covers(user, SCREENERS, topic.convening_region) or topic.platform_id in granted_ids(
+        user, SCREENERS, "platform"
+    )
+
+
+def is_cppcc_topic(topic: Topic) -> bool:
+    return topic.platform is not None and topic.platform.kind in CPPCC_PLATFORM_KINDS
+
+
+def can_approve_topic(user, topic: Topic) -> bool:
+    """The party organisation of exactly the convening level (or the CPPCC committee for its rooms).
+
+    A village approver cannot decide a township topic, nor a township approver a village one:
+    the same-level organisation decides.
+    """
+    if _is_root(user):
+        return True
+    if is_cppcc_topic(topic):
+        return covers(user, {Role.COMMITTEE_STAFF}, topic.convening_region)
+    return any(grant.role == Role.APPROVER and grant.region_id == topic.convening_region_id for grant in roles_of(user))
+
+
+def can_record_submission(user) -> bool:
+    return _is_root(user) or bool(role_names(user) & SCREENERS)
+
+
+def can_assign_topic(user) -> bool:
+    return _is_root(user) or bool(role_names(user) & ASSIGNERS)
+
+
+def member_of(user) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user, is_archived=False).first()
+
+
+def get_submission_for_view(user, pk) -> Submission:
+    try:
+        return (
+            submissions_visible_to(user)
+            .select_related(
+                "region__parent", "grid", "category", "platform", "member", "assigning_unit", "topic", "merged_into"
+            )
+            .get(pk=pk)
+        )
+    except (Submission.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_submission_for_screening(user, pk) -> Submission:
+    submission = get_submission_for_view(user, pk)
+    if not can_screen_submission(user, submission):
+        raise Http404
+    return submission
+
+
+def get_topic_for_view(user, pk) -> Topic:
+    try:
+        return (
+            topics_visible_to(user).select_related("category", "convening_region", "platform", "drafted_by").get(pk=pk)
+        )
+    except (Topic.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_topic_for_edit(user, pk) -> Topic:
+    topic = get_topic_for_view(user, pk)
+    if not can_edit_topic(user, topic):
+        raise Http404
+    return topic
+
+
+def get_topic_for_approval(user, pk) -> Topic:
+    topic = get_topic_for_view(user, pk)
+    if not can_approve_topic(user, topic):
+        raise Http404
+    return topic

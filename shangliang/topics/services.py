@@ -1,0 +1,363 @@
+"""Writes of the topic stage: submissions, screening, merging, verification, drafting, approval.
+
+Every service runs in one transaction, locks the rows it moves, checks the current status through
+the transition table and leaves a history row naming the actor. Nothing is deleted.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from shangliang.core.errors import DomainError, TransitionNotAllowed
+from shangliang.core.transitions import ensure_move, transition
+from shangliang.orgs.models import Member, Platform, Region, Unit
+from shangliang.orgs.selectors import path_ids
+from shangliang.orgs.states import RegionLevel
+from shangliang.topics.models import (
+    Category,
+    Reply,
+    Submission,
+    SubmissionPhoto,
+    Topic,
+    TopicFollow,
+    TopicSupport,
+    Verification,
+    VerificationPhoto,
+)
+from shangliang.topics.states import (
+    SUBMISSION_MOVES,
+    TOPIC_MOVES,
+    ConveningLevel,
+    ExclusionReason,
+    Source,
+    SubmissionStatus,
+    TopicStatus,
+)
+
+
+def _save(obj, *, actor, reason: str = ""):
+    obj.full_clean()
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+# --- submissions ---------------------------------------------------------------------------
+
+
+@dataclass
+class Created:
+    submission: Submission
+    is_new: bool
+
+
+def submission_create(
+    *,
+    actor,
+    source: str,
+    region: Region,
+    category: Category,
+    title: str,
+    content: str = "",
+    grid: Region | None = None,
+    location_detail: str = "",
+    platform: Platform | None = None,
+    is_anonymous: bool = True,
+    submitter_name: str = "",
+    submitter_mobile: str = "",
+    photos=(),
+    client_token: uuid.UUID | None = None,
+    member: Member | None = None,
+    assigning_unit: Unit | None = None,
+) -> Created:
+    """Record a submission; the same client token (a double tap, a retry) returns the first record.
+
+    ``actor`` is the logged-in resident, the member or the staff member recording it (None for an
+    anonymous visitor). Raises DomainError for a region or grid that does not fit.
+    """
+    if client_token:
+        existing = Submission.objects.filter(client_token=client_token).first()
+        if existing:
+            return Created(existing, False)
+    if region.level != RegionLevel.VILLAGE:
+        raise DomainError(_("请选择所在的村（社区）。"), field="region")
+    if grid is not None and grid.parent_id != region.pk:
+        raise DomainError(_("所选网格不属于该村（社区）。"), field="grid")
+    is_staff_record = source in {Source.GOVERNMENT, Source.GRID, Source.OFFLINE, Source.HOTLINE}
+    submission = Submission(
+        source=source,
+        region=region,
+        grid=grid,
+        category=category,
+        title=title.strip(),
+        content=content.strip(),
+        location_detail=location_detail.strip(),
+        platform=platform,
+        is_anonymous=is_anonymous,
+        submitter_name="" if is_anonymous else submitter_name.strip(),
+        submitter_mobile="" if is_anonymous else submitter_mobile,
+        submitter=actor if (actor is not None and source == Source.RESIDENT) else None,
+        recorded_by=actor if is_staff_record else None,
+        member=member,
+        assigning_unit=assigning_unit,
+        client_token=client_token,
+    )
+    try:
+        with transaction.atomic():
+            _save(submission, actor=actor, reason=_("提交"))
+            for photo in photos:
+                SubmissionPhoto.objects.create(submission=submission, image=photo)
+    except IntegrityError:
+        # Two requests with one token raced past the check above; the first one won.
+        existing = Submission.objects.filter(client_token=client_token).first() if client_token else None
+        if existing is None:
+            raise
+        return Created(existing, False)
+    return Created(submission, True)
+
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+@transaction.atomic
+def submission_screen(*, actor, submission: Submission, eligible: bool, reason: str = "", note: str = "") -> Submission:
+    """Record the screening: eligible (accepted) or excluded under one of the eight reasons.
+
+    An exclusion needs the reason and a text the submitter will read. Raises TransitionNotAllowed
+    when the submission is no longer waiting for screening, DomainError for a missing reason.
+    """
+    submission = _locked(submission)
+    target = SubmissionStatus.ACCEPTED if eligible else SubmissionStatus.EXCLUDED
+    ensure_move(submission, to=target, moves=SUBMISSION_MOVES)
+    if not eligible:
+        if reason not in ExclusionReason.values:
+            raise DomainError(_("请选择不纳入协商的情形。"), field="reason")
+        if not note.strip():
+            raise DomainError(_("请写明不纳入的理由，群众将在查询页看到。"), field="note")
+    changes = {"exclusion_reason": "" if eligible else reason, "screening_note": note.strip(), "screened_by": actor}
+    return transition(submission, to=target, moves=SUBMISSION_MOVES, actor=actor, reason=_("筛查"), changes=changes)
+
+
+@transaction.atomic
+def submission_reopen(*, actor, submission: Submission, note: str) -> Submission:
+    """Put a wrongly excluded submission back in the screening queue."""
+    submission = _locked(submission)
+    return transition(
+        submission,
+        to=SubmissionStatus.SUBMITTED,
+        moves=SUBMISSION_MOVES,
+        actor=actor,
+        reason=_("重新筛查"),
+        changes={"exclusion_reason": "", "screening_note": note.strip()},
+    )
+
+
+def _root(submission: Submission) -> Submission:
+    seen = set()
+    while submission.merged_into_id and submission.pk not in seen:
+        seen.add(submission.pk)
+        submission = submission.merged_into
+    return submission
+
+
+@transaction.atomic
+def submission_merge(*, actor, submission: Submission, into: Submission) -> Submission:
+    """Join a submission to a similar one; its submitter then follows and supports that one's topic.
+
+    Raises DomainError when merging into itself or into an excluded or merged-away submission.
+    """
+    submission = _locked(submission)
+    target = _root(Submission.objects.select_for_update().get(pk=into.pk))
+    if target.pk == submission.pk:
+        raise DomainError(_("不能合并到自身。"), field="into")
+    if target.status == SubmissionStatus.EXCLUDED:
+        raise DomainError(_("不能合并到已排除的诉求。"), field="into")
+    transition(
+        submission,
+        to=SubmissionStatus.MERGED,
+        moves=SUBMISSION_MOVES,
+        actor=actor,
+        reason=_("合并"),
+        changes={"merged_into": target, "topic": target.topic},
+    )
+    # Submissions already merged into this one move along with it.
+    Submission.objects.filter(merged_into=submission).update(merged_into=target, topic=target.topic)
+    if target.topic_id:
+        _add_submission_supports(target.topic, [submission, *Submission.objects.filter(merged_into=target)])
+    return submission
+
+
+@transaction.atomic
+def reply_add(*, actor, submission: Submission, text: str) -> Reply:
+    """A reply the submitter reads on the tracking page."""
+    if not text.strip():
+        raise DomainError(_("请填写答复内容。"), field="text")
+    return _save(Reply(submission=submission, author=actor, text=text.strip()), actor=actor, reason=_("答复"))
+
+
+# --- topics --------------------------------------------------------------------------------
+
+
+def convening_for(regions) -> tuple[Region, str]:
+    """Who convenes: one village → the village; one township → the township; wider → the district."""
+    chains = [path_ids(r.path) for r in regions]
+    if not chains:
+        raise DomainError(_("请至少选择一个涉及的区划。"), field="regions")
+    for depth, level in ((2, ConveningLevel.VILLAGE), (1, ConveningLevel.TOWNSHIP)):
+        heads = {tuple(chain[: depth + 1]) for chain in chains}
+        if len(heads) == 1 and all(len(chain) > depth for chain in chains):
+            return Region.objects.get(pk=chains[0][depth]), level
+    return Region.objects.get(pk=chains[0][0]), ConveningLevel.DISTRICT
+
+
+def _add_submission_supports(topic: Topic, submissions) -> None:
+    for submission in submissions:
+        TopicSupport.objects.get_or_create(topic=topic, submission=submission)
+
+
+@transaction.atomic
+def topic_draft_from_submission(*, actor, submission: Submission) -> Topic:
+    """Start drafting a topic from an accepted submission (核实, 拟定议题).
+
+    The submission and every submission merged into it follow the new topic and count as its
+    supporters. Raises TransitionNotAllowed unless the submission was accepted.
+    """
+    submission = _locked(submission)
+    if submission.status != SubmissionStatus.ACCEPTED:
+        raise TransitionNotAllowed(_("只有已受理的诉求才能拟定议题。"))
+    region, level = convening_for([submission.region])
+    topic = Topic(
+        title=submission.title,
+        background=submission.content,
+        category=submission.category,
+        is_livelihood=submission.category.is_livelihood,
+        convening_region=region,
+        convening_level=level,
+        platform=submission.platform,
+        source=submission.source,
+        drafted_by=actor,
+    )
+    _save(topic, actor=actor, reason=_("拟定议题"))
+    topic.regions.set([submission.region])
+    transition(
+        submission,
+        to=SubmissionStatus.DRAFTED,
+        moves=SUBMISSION_MOVES,
+        actor=actor,
+        reason=_("转为议题"),
+        changes={"topic": topic},
+    )
+    merged = list(Submission.objects.filter(merged_into=submission))
+    Submission.objects.filter(merged_into=submission).update(topic=topic)
+    _add_submission_supports(topic, [submission, *merged])
+    return topic
+
+
+def _editable(topic: Topic) -> Topic:
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.status not in {TopicStatus.DRAFT, TopicStatus.RETURNED}:
+        raise DomainError(_("议题已提交审定，不能再修改。"))
+    return topic
+
+
+@transaction.atomic
+def topic_update(
+    *,
+    actor,
+    topic: Topic,
+    title: str,
+    background: str,
+    category: Category,
+    is_livelihood: bool,
+    small_cut_reason: str,
+    regions,
+    platform: Platform | None,
+) -> Topic:
+    """Edit a draft; the convening level follows the regions concerned."""
+    topic = _editable(topic)
+    regions = list(regions)
+    topic.convening_region, topic.convening_level = convening_for(regions)
+    topic.title, topic.background, topic.category = title.strip(), background.strip(), category
+    topic.is_livelihood, topic.small_cut_reason, topic.platform = is_livelihood, small_cut_reason.strip(), platform
+    _save(topic, actor=actor, reason=_("修改议题"))
+    topic.regions.set(regions)
+    return topic
+
+
+@transaction.atomic
+def verification_add(*, actor, topic: Topic, checked_by: str, checked_on, findings: str, photos=()) -> Verification:
+    """Record facts checked for a draft topic (who went, when, what they found, photos)."""
+    topic = _editable(topic)
+    verification = _save(
+        Verification(topic=topic, checked_by=checked_by, checked_on=checked_on, findings=findings, recorded_by=actor),
+        actor=actor,
+        reason=_("核实"),
+    )
+    for photo in photos:
+        VerificationPhoto.objects.create(verification=verification, image=photo)
+    return verification
+
+
+@transaction.atomic
+def topic_submit(*, actor, topic: Topic) -> Topic:
+    """Send a draft to the same-level approver. Needs background and at least one verification."""
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.status in {TopicStatus.DRAFT, TopicStatus.RETURNED}:
+        if not topic.verifications.exists():
+            raise DomainError(_("请先填写核实记录：不核实不拟题。"))
+        if not topic.background.strip():
+            raise DomainError(_("请填写议题的背景情况。"))
+    return transition(topic, to=TopicStatus.PENDING, moves=TOPIC_MOVES, actor=actor, reason=_("提交审定"))
+
+
+DECISIONS = {
+    "approve": TopicStatus.APPROVED,
+    "reject": TopicStatus.REJECTED,
+    "return": TopicStatus.RETURNED,
+}
+
+
+@transaction.atomic
+def topic_decide(*, actor, topic: Topic, decision: str, note: str = "") -> Topic:
+    """Approve, reject (with a reason) or return (with what is missing) a pending topic."""
+    if decision not in DECISIONS:
+        raise DomainError(_("请选择审定结果。"), field="decision")
+    if decision != "approve" and not note.strip():
+        raise DomainError(_("不予审定或退回时，请写明理由。"), field="note")
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    return transition(
+        topic,
+        to=DECISIONS[decision],
+        moves=TOPIC_MOVES,
+        actor=actor,
+        reason=_("审定"),
+        changes={"decided_by": actor, "decision_note": note.strip()},
+    )
+
+
+# --- supporters and followers --------------------------------------------------------------
+
+
+def topic_support(*, user, topic: Topic) -> TopicSupport:
+    """A resident supports an approved topic once; the database refuses a second time."""
+    if topic.status != TopicStatus.APPROVED:
+        raise DomainError(_("只能支持已审定公开的议题。"))
+    try:
+        with transaction.atomic():
+            return TopicSupport.objects.create(topic=topic, user=user)
+    except IntegrityError:
+        raise DomainError(_("您已经支持过这个议题。")) from None
+
+
+def topic_follow(*, user, topic: Topic) -> TopicFollow:
+    follow, _created = TopicFollow.objects.get_or_create(topic=topic, user=user)
+    return follow
+
+
+def topic_unfollow(*, user, topic: Topic) -> None:
+    TopicFollow.objects.filter(topic=topic, user=user).delete()

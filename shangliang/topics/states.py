@@ -1,0 +1,85 @@
+"""Vocabularies and allowed moves of submissions and topics."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    RESIDENT = "resident", _("群众出题")  # a resident's submission through the form
+    MEMBER = "member", _("委员荐题")  # recommended by a CPPCC member
+    GOVERNMENT = "government", _("党政点题")  # assigned by the party committee or government
+    GRID = "grid", _("网格上报")  # reported by a grid worker
+    OFFLINE = "offline", _("线下收集")  # collected on paper, at a meeting, by a visit
+    HOTLINE = "hotline", _("12345热线")  # a common problem from hotline records
+
+
+STAFF_RECORDED_SOURCES = [Source.GOVERNMENT, Source.GRID, Source.OFFLINE, Source.HOTLINE]
+
+
+class ExclusionReason(models.TextChoices):
+    ILLEGAL = "illegal", _("违反宪法、法律法规或政策")  # (1)
+    SECRET = "secret", _("依法应当保密")  # (2)
+    LITIGATION = "litigation", _("已进入诉讼、复议或仲裁程序")  # (3)
+    PETITION = "petition", _("已交信访部门办理")  # (4)
+    ACCUSATION = "accusation", _("实名举报事项")  # (5)
+    DISCIPLINE = "discipline", _("纪检监察机关正在调查")  # (6)
+    ANSWERED = "answered", _("个人事项已由主管部门答复")  # (7)
+    UNSUITABLE = "unsuitable", _("其他不宜协商的事项")  # (8)
+
+
+# What the submitter reads on the tracking page, in plain words.
+EXCLUSION_EXPLANATIONS = {
+    ExclusionReason.ILLEGAL: _("您反映的事项与宪法、法律法规或现行政策相抵触，不能通过协商议事办理。"),
+    ExclusionReason.SECRET: _("您反映的事项涉及依法应当保密的内容，不能公开协商。"),
+    ExclusionReason.LITIGATION: _(
+        "您反映的事项已进入诉讼、行政复议或仲裁程序，需要按照相应法定程序解决，协商议事不能替代这些程序。"
+    ),
+    ExclusionReason.PETITION: _("您反映的事项已作为信访事项交有关部门办理，请关注信访部门的答复。"),
+    ExclusionReason.ACCUSATION: _("实名举报请向纪检监察机关或有关部门反映，协商议事不受理举报事项。"),
+    ExclusionReason.DISCIPLINE: _("该事项正由纪检监察机关调查处理，不宜在协商议事中讨论。"),
+    ExclusionReason.ANSWERED: _("该事项属于个人事项，主管部门已经作出答复；如有异议，请按答复中告知的途径办理。"),
+    ExclusionReason.UNSUITABLE: _("经研究，该事项不适宜通过协商议事办理。"),
+}
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待筛查")  # received, waiting for the station to screen it
+    ACCEPTED = "accepted", _("已受理")  # eligible; waiting for verification and drafting
+    EXCLUDED = "excluded", _("不纳入协商")  # ruled out under one of the eight reasons
+    MERGED = "merged", _("已合并")  # joined to a similar submission; follows that one
+    DRAFTED = "drafted", _("已转为议题")  # a topic was drafted from it; follows the topic
+
+
+SUBMISSION_MOVES = {
+    SubmissionStatus.SUBMITTED: {SubmissionStatus.ACCEPTED, SubmissionStatus.EXCLUDED, SubmissionStatus.MERGED},
+    SubmissionStatus.ACCEPTED: {SubmissionStatus.DRAFTED, SubmissionStatus.EXCLUDED, SubmissionStatus.MERGED},
+    # A wrong exclusion can be screened again.
+    SubmissionStatus.EXCLUDED: {SubmissionStatus.SUBMITTED},
+    SubmissionStatus.MERGED: set(),
+    SubmissionStatus.DRAFTED: set(),
+}
+
+OPEN_SUBMISSION_STATUSES = [SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED]
+
+
+class TopicStatus(models.TextChoices):
+    DRAFT = "draft", _("拟定中")  # being verified and drafted by the station
+    PENDING = "pending", _("待审定")  # waiting for the same-level party organisation
+    RETURNED = "returned", _("退回补充")  # sent back for more work
+    APPROVED = "approved", _("已审定")  # may go on to a consultation; public
+    REJECTED = "rejected", _("不予审定")  # refused with a reason
+
+
+TOPIC_MOVES = {
+    TopicStatus.DRAFT: {TopicStatus.PENDING},
+    TopicStatus.PENDING: {TopicStatus.APPROVED, TopicStatus.REJECTED, TopicStatus.RETURNED},
+    TopicStatus.RETURNED: {TopicStatus.PENDING},
+    TopicStatus.APPROVED: set(),
+    TopicStatus.REJECTED: set(),
+}
+
+
+class ConveningLevel(models.TextChoices):
+    VILLAGE = "village", _("村（社区）召集")  # the matter concerns one village
+    TOWNSHIP = "township", _("乡镇（街道）党委召集")  # several villages of one township
+    DISTRICT = "district", _("区（县）召集")  # several townships

@@ -1,0 +1,365 @@
+"""Staff pages of the topic stage: queues, screening, merging, verification, drafting, approval."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangliang.core.errors import DomainError, TransitionNotAllowed
+from shangliang.core.forms import add_service_error
+from shangliang.orgs.access import staff_required
+from shangliang.orgs.models import Platform
+from shangliang.orgs.permissions import platforms_visible_to, regions_visible_to
+from shangliang.topics import permissions, selectors, services
+from shangliang.topics.forms import (
+    DecisionForm,
+    QueueFilterForm,
+    RecommendForm,
+    ReopenForm,
+    ReplyForm,
+    ScreenForm,
+    StaffSubmissionForm,
+    TopicForm,
+    VerificationForm,
+)
+from shangliang.topics.models import Submission
+from shangliang.topics.states import OPEN_SUBMISSION_STATUSES, Source, TopicStatus
+
+PAGE_SIZE = 30
+TABS = ("submissions", "topics", "approve")
+
+
+def _default_tab(user) -> str:
+    waiting = selectors.waiting_counts(user)
+    return "approve" if waiting.to_approve and not waiting.to_screen else "submissions"
+
+
+@staff_required
+def queue(request):
+    tab = request.GET.get("tab") or _default_tab(request.user)
+    if tab not in TABS:
+        tab = "submissions"
+    regions = regions_visible_to(request.user)
+    form = QueueFilterForm(request.GET or None, tab=tab, regions=regions)
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(
+            status=data["status"],
+            source=data["source"],
+            category=data["category"].pk if data["category"] else None,
+            region=data["region"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            q=data["q"],
+        )
+    if tab == "submissions":
+        rows = selectors.submission_list_for(request.user, filters)
+    elif tab == "topics":
+        rows = selectors.topic_list_for(request.user, filters)
+    else:
+        rows = selectors.topics_to_approve(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if tab == "submissions":
+        rules = selectors.active_rules()
+        for submission in page:
+            submission.flags = selectors.exclusion_flags(submission, rules)
+    context = {
+        "tab": tab,
+        "form": form,
+        "page": page,
+        "waiting": selectors.waiting_counts(request.user),
+        "can_record": permissions.can_record_submission(request.user),
+        "is_member": permissions.member_of(request.user) is not None,
+    }
+    return render(request, "topics/queue.html", context)
+
+
+def _staff_submission_form(request, data=None, files=None):
+    return StaffSubmissionForm(
+        data,
+        files,
+        regions=regions_visible_to(request.user),
+        platforms=platforms_visible_to(request.user),
+        can_assign=permissions.can_assign_topic(request.user),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def submission_new(request):
+    if not (permissions.can_record_submission(request.user) or permissions.can_assign_topic(request.user)):
+        raise PermissionDenied
+    form = _staff_submission_form(request, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["source"] != Source.GOVERNMENT and not permissions.can_record_submission(request.user):
+            raise PermissionDenied
+        try:
+            created = services.submission_create(
+                actor=request.user,
+                source=data["source"],
+                region=data["region"],
+                category=data["category"],
+                title=data["title"],
+                content=data["content"],
+                location_detail=data["location_detail"],
+                platform=data["platform"],
+                is_anonymous=not data["submitter_mobile"],
+                submitter_name=data["submitter_name"],
+                submitter_mobile=data["submitter_mobile"],
+                photos=data["photos"],
+                assigning_unit=data.get("assigning_unit"),
+            )
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已登记，查询码 %(code)s。") % {"code": created.submission.tracking_code})
+            return redirect("topics:submission_detail", pk=created.submission.pk)
+    return render(request, "topics/submission_new.html", {"form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def recommend(request):
+    member = permissions.member_of(request.user)
+    if member is None:
+        raise PermissionDenied
+    platforms = Platform.objects.filter(
+        is_archived=False, member_assignments__member=member, member_assignments__ended_on__isnull=True
+    )
+    form = RecommendForm(request.POST or None, platforms=platforms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.submission_create(
+            actor=request.user,
+            source=Source.MEMBER,
+            member=member,
+            region=data["region"],
+            category=data["category"],
+            title=data["title"],
+            content=data["content"],
+            platform=data["platform"],
+            is_anonymous=True,
+        )
+        messages.success(request, _("荐题已提交，查询码 %(code)s。") % {"code": created.submission.tracking_code})
+        return redirect("topics:submission_detail", pk=created.submission.pk)
+    mine = Submission.objects.filter(member=member).select_related("topic").order_by("-created_at")[:20]
+    return render(request, "topics/recommend.html", {"form": form, "member": member, "mine": mine})
+
+
+def _submission_context(request, submission, **forms):
+    can_screen = permissions.can_screen_submission(request.user, submission)
+    is_open = submission.status in OPEN_SUBMISSION_STATUSES
+    return {
+        "submission": submission,
+        "can_screen": can_screen,
+        "flags": selectors.exclusion_flags(submission, selectors.active_rules()),
+        "similar": selectors.similar_submissions(submission) if can_screen and is_open else [],
+        "screen_form": forms.get("screen_form") or ScreenForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "replies": submission.replies.select_related("author"),
+        "photos": submission.photos.all(),
+        "merged": submission.merged.select_related("region"),
+        "timeline": selectors.tracking_timeline(submission),
+        "explanation": selectors.exclusion_explanation(submission),
+    }
+
+
+@staff_required
+def submission_detail(request, pk):
+    submission = permissions.get_submission_for_view(request.user, pk)
+    return render(request, "topics/submission_detail.html", _submission_context(request, submission))
+
+
+@staff_required
+@require_POST
+def submission_screen(request, pk):
+    submission = permissions.get_submission_for_screening(request.user, pk)
+    form = ScreenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_screen(
+                actor=request.user,
+                submission=submission,
+                eligible=form.cleaned_data["eligible"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except TransitionNotAllowed as error:
+            # Someone else screened it meanwhile: say so on the page as it now stands.
+            messages.error(request, error.message)
+            return redirect("topics:submission_detail", pk=pk)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("筛查结论已记录。"))
+            return redirect("topics:submission_detail", pk=pk)
+    submission.refresh_from_db()
+    context = _submission_context(request, submission, screen_form=form)
+    return render(request, "topics/submission_detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def submission_reopen(request, pk):
+    submission = permissions.get_submission_for_screening(request.user, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_reopen(actor=request.user, submission=submission, note=form.cleaned_data["note"])
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已退回待筛查。"))
+            return redirect("topics:submission_detail", pk=pk)
+    context = _submission_context(request, submission, reopen_form=form)
+    return render(request, "topics/submission_detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def submission_merge(request, pk):
+    submission = permissions.get_submission_for_screening(request.user, pk)
+    try:
+        into = permissions.get_submission_for_screening(request.user, request.POST.get("into"))
+    except Http404:
+        messages.error(request, _("找不到要合并到的诉求。"))
+        return redirect("topics:submission_detail", pk=pk)
+    try:
+        services.submission_merge(actor=request.user, submission=submission, into=into)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已合并到 %(code)s。") % {"code": into.tracking_code})
+    return redirect("topics:submission_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def submission_reply(request, pk):
+    submission = permissions.get_submission_for_screening(request.user, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        services.reply_add(actor=request.user, submission=submission, text=form.cleaned_data["text"])
+        messages.success(request, _("答复已发送，群众可凭查询码查看。"))
+        return redirect("topics:submission_detail", pk=pk)
+    context = _submission_context(request, submission, reply_form=form)
+    return render(request, "topics/submission_detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def topic_draft(request, pk):
+    submission = permissions.get_submission_for_screening(request.user, pk)
+    try:
+        topic = services.topic_draft_from_submission(actor=request.user, submission=submission)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("topics:submission_detail", pk=pk)
+    messages.success(request, _("已开始拟定议题，请填写核实情况并完善议题。"))
+    return redirect("topics:topic_detail", pk=topic.pk)
+
+
+def _topic_context(request, topic, **forms):
+    editable = topic.status in {TopicStatus.DRAFT, TopicStatus.RETURNED}
+    can_edit = permissions.can_edit_topic(request.user, topic)
+    can_approve = permissions.can_approve_topic(request.user, topic)
+    history = topic.history.select_related("history_user").order_by("history_date", "history_id")
+    return {
+        "topic": topic,
+        "regions": topic.regions.order_by("path"),
+        "submissions": topic.submissions.select_related("region").order_by("created_at"),
+        "verifications": topic.verifications.prefetch_related("photos"),
+        "supporter_count": topic.supports.count(),
+        "can_edit": can_edit and editable,
+        "can_approve": can_approve and topic.status == TopicStatus.PENDING,
+        "approver_label": _("政协专委会") if permissions.is_cppcc_topic(topic) else _("同级党组织"),
+        "verification_form": forms.get("verification_form") or VerificationForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "timeline": selectors.topic_timeline(history),
+    }
+
+
+@staff_required
+def topic_detail(request, pk):
+    topic = permissions.get_topic_for_view(request.user, pk)
+    return render(request, "topics/topic_detail.html", _topic_context(request, topic))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def topic_edit(request, pk):
+    topic = permissions.get_topic_for_edit(request.user, pk)
+    form = TopicForm(
+        request.POST or None,
+        instance=topic,
+        regions=regions_visible_to(request.user),
+        platforms=platforms_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(actor=request.user, topic=topic, **form.cleaned_data)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("议题已保存。"))
+            return redirect("topics:topic_detail", pk=pk)
+    topic.refresh_from_db()
+    return render(request, "topics/topic_form.html", {"form": form, "topic": topic})
+
+
+@staff_required
+@require_POST
+def verification_add(request, pk):
+    topic = permissions.get_topic_for_edit(request.user, pk)
+    form = VerificationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.verification_add(actor=request.user, topic=topic, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("topics:topic_detail", pk=pk)
+        else:
+            messages.success(request, _("核实记录已保存。"))
+            return redirect("topics:topic_detail", pk=pk)
+    context = _topic_context(request, topic, verification_form=form)
+    return render(request, "topics/topic_detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def topic_submit(request, pk):
+    topic = permissions.get_topic_for_edit(request.user, pk)
+    try:
+        services.topic_submit(actor=request.user, topic=topic)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已提交审定。"))
+    return redirect("topics:topic_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def topic_decide(request, pk):
+    topic = permissions.get_topic_for_approval(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_decide(actor=request.user, topic=topic, **form.cleaned_data)
+        except TransitionNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("topics:topic_detail", pk=pk)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("审定结果已记录。"))
+            return redirect("topics:topic_detail", pk=pk)
+    topic.refresh_from_db()
+    context = _topic_context(request, topic, decision_form=form)
+    return render(request, "topics/topic_detail.html", context, status=400)
