@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shangliang.accounts",
     "shangliang.orgs",
     "shangliang.topics",
+    "shangliang.consultations",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -207,3 +208,13 @@ LOGGING = {
 # Lockout is per account on purpose: villagers behind one carrier NAT share an IP address, so
 # an address-wide lock would shut a whole village out after one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Consultations: advance notice at least this many days before; residents and stakeholders should
+# be at least this share of participants (利益涉及谁就和谁商量).
+SHANGLIANG_NOTICE_DAYS = int(os.environ.get("SHANGLIANG_NOTICE_DAYS", "3"))
+SHANGLIANG_MIN_AFFECTED_SHARE = float(os.environ.get("SHANGLIANG_MIN_AFFECTED_SHARE", "0.5"))
+# Channel → sender class; the console sender logs messages until a real gateway is configured.
+SHANGLIANG_SENDERS = {
+    "sms": os.environ.get("SHANGLIANG_SMS_SENDER", "shangliang.core.senders.ConsoleSender"),
+    "wechat": os.environ.get("SHANGLIANG_WECHAT_SENDER", "shangliang.core.senders.ConsoleSender"),
+}

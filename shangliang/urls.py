@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("shangliang.accounts.urls")),
     path("org/", include("shangliang.orgs.urls")),
     path("", include("shangliang.topics.urls")),
+    path("", include("shangliang.consultations.urls")),
     path("", include("shangliang.portal.urls")),
 ]
 if settings.DEBUG:

@@ -13,7 +13,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from shangliang.orgs.models import Member, Platform, Region, ScopedRole, Unit
+from shangliang.orgs.models import Member, MemberAssignment, Platform, Region, ScopedRole, Unit
 from shangliang.orgs.states import STAFF_ROLES, Role
 
 PLATFORM_EDITORS = frozenset({Role.ADMINISTRATOR, Role.STATION_HEAD, Role.CONVENER})
@@ -144,9 +144,14 @@ def can_view_unit(user, unit: Unit) -> bool:
 
 
 def _member_scope_q(paths) -> Q:
-    return (path_q(paths, "assignments__platform__region__path") & Q(assignments__ended_on__isnull=True)) | path_q(
-        paths, "home_region__path"
-    )
+    """Members with an open assignment to a platform under ``paths``, or living there.
+
+    Two plain subqueries rather than one OR across outer joins: PostgreSQL plans the joined form
+    badly once assignments number in the thousands.
+    """
+    assigned = MemberAssignment.objects.filter(path_q(paths, "platform__region__path"), ended_on__isnull=True)
+    living = Member.objects.filter(path_q(paths, "home_region__path"))
+    return Q(pk__in=assigned.values("member_id")) | Q(pk__in=living.values("pk"))
 
 
 def members_visible_to(user) -> QuerySet[Member]:
@@ -157,7 +162,7 @@ def members_visible_to(user) -> QuerySet[Member]:
     q = _member_scope_q(region_paths(user, STAFF_ROLES))
     if getattr(user, "is_authenticated", False):
         q |= Q(user=user)
-    return qs.filter(pk__in=Member.objects.filter(q).values("pk"))
+    return qs.filter(q)
 
 
 @rules.predicate

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from shangliang.core.models import Notification
 from shangliang.orgs.models import Member
 from shangliang.orgs.permissions import is_staff_user, roles_of
 from shangliang.orgs.states import Role
@@ -34,6 +35,7 @@ def home(request):
         "roles": roles,
         "is_staff_user": is_staff_user(user),
         "waiting": waiting_for(user),
+        "notifications": Notification.objects.filter(user=user, read_at__isnull=True)[:5],
         "links": links,
         "member": Member.objects.filter(user=user, is_archived=False).first(),
     }

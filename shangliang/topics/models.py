@@ -35,6 +35,9 @@ class Category(ArchivableModel):
         _("民生类"), default=False, help_text=_("学有所教、劳有所得、病有所医、老有所养、住有所居、弱有所扶")
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    responsible_units = models.ManyToManyField(
+        Unit, verbose_name=_("主管单位"), blank=True, related_name="categories", help_text=_("协商时建议邀请的职能部门")
+    )
     history = HistoricalRecords()
 
     class Meta:

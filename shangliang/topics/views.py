@@ -278,6 +278,7 @@ def _topic_context(request, topic, **forms):
         "supporter_count": topic.supports.count(),
         "can_edit": can_edit and editable,
         "can_approve": can_approve and topic.status == TopicStatus.PENDING,
+        "is_organiser": can_edit,
         "approver_label": _("政协专委会") if permissions.is_cppcc_topic(topic) else _("同级党组织"),
         "verification_form": forms.get("verification_form") or VerificationForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from shangliang.consultations.defaults import ensure_forms
+from shangliang.consultations.models import ConsultationForm
 from shangliang.topics.defaults import ensure_defaults
 from shangliang.topics.models import Category, ExclusionRule
 
@@ -74,3 +76,4 @@ def default_categories(request):
         return
     request.getfixturevalue("transactional_db")
     ensure_defaults(Category, ExclusionRule)
+    ensure_forms(ConsultationForm)

@@ -1,0 +1,27 @@
+"""Forms of session a new installation starts with (editable in the admin)."""
+
+FORMS = [
+    "居（村）民议事会",
+    "党员议事会",
+    "居（村）民理事会",
+    "民情恳谈会",
+    "决策听证会",
+    "百姓评政坝坝会",
+    "你说我听",
+    "我说你听",
+    "小区协商",
+    "业主协商",
+    "网格协商",
+    "楼栋协商",
+    "专题协商会",
+    "基层夜话",
+    "社区茶馆会议",
+    "民主评议",
+    "调研协商",
+    "网上协商（云协商）",
+]
+
+
+def ensure_forms(form_model) -> None:
+    for order, name in enumerate(FORMS):
+        form_model.objects.get_or_create(name=name, defaults={"sort_order": order})

@@ -1,0 +1,148 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shangliang.consultations.models import AgendaItem, ConsultationForm, Participant
+from shangliang.consultations.states import AssemblyBody, ExplanationOutcome, Mode, ParticipantCategory, Stance
+from shangliang.core.forms import DateInput
+from shangliang.core.phones import normalize_mobile, validate_mobile
+from shangliang.orgs.models import Platform
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+AGENDA_LINE = re.compile(r"^(?P<title>.+?)\s*(?P<minutes>\d{1,3})?\s*(分钟)?$")
+
+
+class PlanForm(forms.Form):
+    platform = forms.ModelChoiceField(label=_("协商平台"), queryset=Platform.objects.none())
+    form = forms.ModelChoiceField(label=_("协商形式"), queryset=ConsultationForm.objects.filter(is_archived=False))
+    mode = forms.ChoiceField(label=_("方式"), choices=Mode.choices)
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput())
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    agenda = forms.CharField(
+        label=_("议程"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一项，末尾可写时长（分钟），如：通报调研情况 10"),
+    )
+
+    def __init__(self, *args, platforms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = platforms
+
+    def clean_agenda(self):
+        items = []
+        for line in self.cleaned_data.get("agenda", "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            match = AGENDA_LINE.match(line)
+            minutes = int(match.group("minutes")) if match and match.group("minutes") else 15
+            title = match.group("title").strip() if match else line
+            if not 1 <= minutes <= 480:
+                raise forms.ValidationError(_("每项议程时长应在1到480分钟之间。"))
+            items.append((title[:100], minutes))
+        return items
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", _("结束时间应晚于开始时间。"))
+        return cleaned
+
+
+class ParticipantForm(forms.Form):
+    category = forms.ChoiceField(label=_("类别"), choices=ParticipantCategory.choices)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    organisation = forms.CharField(label=_("单位/身份"), max_length=100, required=False)
+    mobile = forms.CharField(label=_("手机号"), max_length=20, required=False)
+
+    def clean_mobile(self):
+        mobile = normalize_mobile(self.cleaned_data.get("mobile", ""))
+        if mobile:
+            validate_mobile(mobile)
+        return mobile
+
+
+class ResearchForm(forms.Form):
+    researchers = forms.CharField(label=_("调研人员"), max_length=200)
+    researched_on = forms.DateField(label=_("调研日期"), widget=DateInput())
+    place = forms.CharField(label=_("调研地点"), max_length=200)
+    findings = forms.CharField(label=_("调研发现"), widget=forms.Textarea(attrs={"rows": 4}))
+    policies = forms.CharField(label=_("查阅的政策"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachment = forms.FileField(label=_("附件"), required=False)
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if attachment and attachment.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("附件不能超过10MB。"))
+        return attachment
+
+
+class NoticeForm(forms.Form):
+    acknowledge_warnings = forms.BooleanField(label=_("已知悉代表性检查的提醒，仍然发送"), required=False)
+
+
+class StatementForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("发言人"), queryset=Participant.objects.none())
+    agenda_item = forms.ModelChoiceField(label=_("议程"), queryset=AgendaItem.objects.none(), required=False)
+    text = forms.CharField(label=_("发言内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    stance = forms.ChoiceField(label=_("态度"), choices=Stance.choices, initial=Stance.NEUTRAL)
+    is_dissent = forms.BooleanField(label=_("不同意见"), required=False)
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = consultation.participants.all()
+        self.fields["agenda_item"].queryset = consultation.agenda.all()
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("隐藏原因"), max_length=200)
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 18}))
+
+
+class SuggestionForm(forms.Form):
+    text = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DissentForm(forms.Form):
+    holder = forms.CharField(label=_("持不同意见者"), max_length=50)
+    view = forms.CharField(label=_("不同意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExplainForm(forms.Form):
+    method = forms.CharField(label=_("解释方式"), max_length=50, help_text=_("如：入户、电话、座谈"))
+    explanation = forms.CharField(label=_("解释说明"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label=_("解释结果"),
+        choices=[
+            (ExplanationOutcome.ACCEPTED, ExplanationOutcome.ACCEPTED.label),
+            (ExplanationOutcome.RESERVED, ExplanationOutcome.RESERVED.label),
+        ],
+    )
+
+
+class VoteForm(forms.Form):
+    body = forms.ChoiceField(label=_("表决会议"), choices=AssemblyBody.choices)
+    held_on = forms.DateField(label=_("表决日期"), widget=DateInput())
+    matter = forms.CharField(label=_("表决事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    attendees = forms.IntegerField(label=_("到会人数"), min_value=1)
+    votes_for = forms.IntegerField(label=_("赞成"), min_value=0)
+    votes_against = forms.IntegerField(label=_("反对"), min_value=0)
+    abstentions = forms.IntegerField(label=_("弃权"), min_value=0)
+    decision = forms.CharField(label=_("表决结果"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,368 @@
+"""A consultation on an approved topic: participants, research, notice, the session and its resolution."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shangliang.consultations.states import (
+    AssemblyBody,
+    ConsultationStatus,
+    ExplanationOutcome,
+    Mode,
+    ParticipantCategory,
+    Rsvp,
+    Stance,
+)
+from shangliang.core.models import ArchivableModel
+from shangliang.core.phones import mask_mobile, validate_mobile
+from shangliang.orgs.models import Member, Platform, Unit
+from shangliang.topics.models import Submission, Topic
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def default_required_categories():
+    return [ParticipantCategory.RESIDENT.value]
+
+
+class ConsultationForm(ArchivableModel):
+    """A form of session (议事会, 恳谈会, 听证会, 坝坝会 …), configurable in the admin."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    required_categories = models.JSONField(
+        _("必须邀请的类别"), default=default_required_categories, blank=True, help_text=_("参与人员类别代码列表")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("协商形式")
+        verbose_name_plural = _("协商形式")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Consultation(ArchivableModel):
+    topic = models.OneToOneField(Topic, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="consultation")
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("协商平台"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    form = models.ForeignKey(ConsultationForm, verbose_name=_("协商形式"), on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("方式"), max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    convener = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("召集人"), on_delete=models.PROTECT, related_name="convened"
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.PLANNED
+    )
+    representativeness = models.JSONField(_("代表性检查"), default=dict, blank=True)
+    notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
+    in_session_at = models.DateTimeField(_("开始协商时间"), null=True, blank=True)
+    held_at = models.DateTimeField(_("结束协商时间"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("形成意见时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
+    minutes = models.TextField(_("会议纪要"), blank=True)
+    minutes_confirmed_at = models.DateTimeField(_("纪要确认时间"), null=True, blank=True)
+    minutes_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sign_in_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("协商")
+        verbose_name_plural = _("协商")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ConsultationStatus.values), name="consultations_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="consultations_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.topic.title
+
+    @property
+    def is_online(self) -> bool:
+        return self.mode in {Mode.ONLINE, Mode.HYBRID}
+
+
+class AgendaItem(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    title = models.CharField(_("议程"), max_length=100)
+    minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=15)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("议程")
+        verbose_name_plural = _("议程")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Participant(models.Model):
+    """Someone taking part: an account, a member, a unit's person or a named person without an account."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="participants")
+    category = models.CharField(_("类别"), max_length=20, choices=ParticipantCategory.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    organisation = models.CharField(_("单位/身份"), max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="participations")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    is_voluntary = models.BooleanField(_("自愿报名"), default=False)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    rsvp = models.CharField(_("回复"), max_length=10, choices=Rsvp.choices, default=Rsvp.PENDING)
+    rsvp_at = models.DateTimeField(null=True, blank=True)
+    signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    signed_in_by_staff = models.BooleanField(_("工作人员代签"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("参与人员")
+        verbose_name_plural = _("参与人员")
+        ordering = ["category", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "user"],
+                condition=Q(user__isnull=False),
+                name="consultations_participant_user_once",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "member"],
+                condition=Q(member__isnull=False),
+                name="consultations_participant_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "mobile"], condition=~Q(mobile=""), name="consultations_participant_mobile_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=ParticipantCategory.values), name="consultations_participant_category_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class Research(models.Model):
+    """Fact-finding before the session (商前调研); a session cannot open without one."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="research")
+    researchers = models.CharField(_("调研人员"), max_length=200)
+    researched_on = models.DateField(_("调研日期"))
+    place = models.CharField(_("调研地点"), max_length=200)
+    findings = models.TextField(_("调研发现"))
+    policies = models.TextField(_("查阅的政策"), blank=True)
+    attachment = models.FileField(_("附件"), upload_to="research/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("调研记录")
+        verbose_name_plural = _("调研记录")
+        ordering = ["researched_on", "pk"]
+
+    def __str__(self):
+        return f"{self.consultation} · {self.researched_on}"
+
+
+class NoticeDelivery(models.Model):
+    """One notice to one participant through one channel; read when they open their page."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(_("渠道"), max_length=10)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    is_delivered = models.BooleanField(_("已送达"), default=True)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("通知送达")
+        verbose_name_plural = _("通知送达")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "channel"], name="consultations_delivery_once_per_channel")
+        ]
+
+    def __str__(self):
+        return f"{self.participant} · {self.channel}"
+
+
+class NoticeRead(models.Model):
+    participant = models.OneToOneField(Participant, on_delete=models.PROTECT, related_name="notice_read")
+    read_at = models.DateTimeField(_("阅读时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("通知阅读")
+        verbose_name_plural = _("通知阅读")
+
+    def __str__(self):
+        return f"{self.participant} · {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class Statement(models.Model):
+    """What one participant said on one agenda item, with their stance."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="statements")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="statements")
+    text = models.TextField(_("发言内容"))
+    stance = models.CharField(_("态度"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+    is_dissent = models.BooleanField(_("不同意见"), default=False)
+    is_online = models.BooleanField(_("网上意见"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("发言记录")
+        verbose_name_plural = _("发言记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.participant}: {self.text[:20]}"
+
+
+class OnlinePost(models.Model):
+    """An opinion posted on the consultation's page; hidden with a reason, never deleted."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    text = models.TextField(_("意见"))
+    stance = models.CharField(_("态度"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+    is_hidden = models.BooleanField(_("已隐藏"), default=False)
+    hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("网上意见")
+        verbose_name_plural = _("网上意见")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_hidden=False) | ~Q(hidden_reason=""), name="consultations_hidden_post_has_reason"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class Suggestion(models.Model):
+    """One concrete item of the resolution (协商意见); later stages assign and track it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="suggestions")
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    text = models.TextField(_("建议内容"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("协商建议")
+        verbose_name_plural = _("协商建议")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Dissent(models.Model):
+    """A view that differs from the resolution, and the follow-up explanation to the person who holds it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="dissents")
+    participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    holder = models.CharField(_("持不同意见者"), max_length=50)
+    view = models.TextField(_("不同意见"))
+    outcome = models.CharField(
+        _("解释结果"), max_length=10, choices=ExplanationOutcome.choices, default=ExplanationOutcome.PENDING
+    )
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解释人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    explained_at = models.DateTimeField(_("解释时间"), null=True, blank=True)
+    explanation_method = models.CharField(_("解释方式"), max_length=50, blank=True, help_text=_("如：入户、电话、座谈"))
+    explanation = models.TextField(_("解释说明"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("不同意见")
+        verbose_name_plural = _("不同意见")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.holder}: {self.view[:20]}"
+
+
+class AssemblyVote(models.Model):
+    """A contested matter put to the villagers' (representatives') assembly."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="votes")
+    body = models.CharField(_("表决会议"), max_length=20, choices=AssemblyBody.choices)
+    held_on = models.DateField(_("表决日期"))
+    matter = models.TextField(_("表决事项"))
+    attendees = models.PositiveIntegerField(_("到会人数"))
+    votes_for = models.PositiveIntegerField(_("赞成"))
+    votes_against = models.PositiveIntegerField(_("反对"))
+    abstentions = models.PositiveIntegerField(_("弃权"))
+    decision = models.TextField(_("表决结果"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("会议表决")
+        verbose_name_plural = _("会议表决")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attendees__gte=models.F("votes_for") + models.F("votes_against") + models.F("abstentions")),
+                name="consultations_vote_counts_fit_attendance",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_body_display()} {self.held_on}"

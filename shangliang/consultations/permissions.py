@@ -1,0 +1,63 @@
+"""Who may see and run consultations. A convener runs only topics of their level and scope."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shangliang.consultations.models import Consultation
+from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths
+from shangliang.topics.models import Topic
+from shangliang.topics.permissions import READERS, SCREENERS
+from shangliang.topics.states import TopicStatus
+
+# Those who organise: the same people who screen and draft topics.
+ORGANISERS = SCREENERS
+
+
+def _is_root(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def can_plan_consultation(user, topic: Topic) -> bool:
+    """Only for an approved topic, and only by an organiser whose scope covers its convening region.
+
+    A village convener covers their village, so a township-level topic is out of their reach.
+    """
+    if topic.status != TopicStatus.APPROVED:
+        return False
+    return _is_root(user) or covers(user, ORGANISERS, topic.convening_region)
+
+
+def consultations_visible_to(user) -> QuerySet[Consultation]:
+    qs = Consultation.objects.all()
+    if _is_root(user):
+        return qs
+    q = path_q(region_paths(user, READERS), "topic__convening_region__path") | Q(
+        platform_id__in=granted_ids(user, READERS, "platform")
+    )
+    if getattr(user, "is_authenticated", False):
+        q |= Q(convener=user)
+    return qs.filter(q)
+
+
+def can_run_consultation(user, consultation: Consultation) -> bool:
+    if _is_root(user) or consultation.convener_id == getattr(user, "pk", None):
+        return True
+    return covers(user, ORGANISERS, consultation.topic.convening_region)
+
+
+def get_consultation_for_view(user, pk) -> Consultation:
+    try:
+        return (
+            consultations_visible_to(user)
+            .select_related("topic__convening_region", "topic__category", "platform__region", "form", "convener")
+            .get(pk=pk)
+        )
+    except (Consultation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_consultation_for_running(user, pk) -> Consultation:
+    consultation = get_consultation_for_view(user, pk)
+    if not can_run_consultation(user, consultation):
+        raise Http404
+    return consultation

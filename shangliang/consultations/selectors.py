@@ -1,0 +1,165 @@
+"""Reads of the consultation stage: candidates for participation, lists, the page of one consultation."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from shangliang.consultations.models import Consultation, Participant
+from shangliang.consultations.permissions import consultations_visible_to
+from shangliang.consultations.states import ConsultationStatus, ParticipantCategory
+from shangliang.orgs.models import CommitteeSeat, Member, Unit
+from shangliang.orgs.states import PlatformKind, UnitKind
+from shangliang.topics.models import Submission, TopicSupport
+from shangliang.topics.selectors import search_terms
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone the system proposes; ``key`` identifies them when the convener picks them."""
+
+    key: str
+    category: str
+    name: str
+    organisation: str
+    reason: str
+    score: int = 0
+
+    @property
+    def category_label(self) -> str:
+        return ParticipantCategory(self.category).label
+
+
+def _member_score(member: Member, words: set[str], category_name: str) -> int:
+    text = f"{member.specialty} {member.sector.name} {member.workplace}"
+    return sum(2 for w in words if len(w) > 1 and w in text) + (3 if category_name and category_name in text else 0)
+
+
+def candidates_for(consultation: Consultation) -> list[Candidate]:
+    """Whoever the interest touches (利益涉及谁就和谁商量), minus those already invited.
+
+    Submitters of the topic's submissions (stakeholders), residents who supported it, the standing
+    consultation committee of each village concerned, members assigned to the platform or the
+    township station (ranked by how well sector and specialty match the topic), the units
+    responsible for the category, and the village committees concerned.
+    """
+    topic = consultation.topic
+    taken = set(consultation.participants.values_list("user_id", "member_id", "mobile", "unit_id", "submission_id"))
+    taken_users = {row[0] for row in taken if row[0]}
+    taken_members = {row[1] for row in taken if row[1]}
+    taken_mobiles = {row[2] for row in taken if row[2]}
+    taken_units = {row[3] for row in taken if row[3]}
+    taken_submissions = {row[4] for row in taken if row[4]}
+    regions = list(topic.regions.all())
+    words = set(search_terms(topic.title))
+    out: list[Candidate] = []
+
+    for s in Submission.objects.filter(topic=topic).select_related("submitter", "region"):
+        if s.pk in taken_submissions or (s.submitter_id and s.submitter_id in taken_users):
+            continue
+        if s.is_anonymous and not s.submitter_id:
+            continue
+        if s.submitter_mobile and s.submitter_mobile in taken_mobiles:
+            continue
+        name = s.submitter_name or (s.submitter.display_name if s.submitter else "")
+        out.append(Candidate(f"submission:{s.pk}", ParticipantCategory.STAKEHOLDER, name, s.region.name, "反映人"))
+
+    supporters = TopicSupport.objects.filter(topic=topic, user__isnull=False).select_related("user")
+    for support in supporters:
+        if support.user_id not in taken_users:
+            user = support.user
+            out.append(Candidate(f"user:{user.pk}", ParticipantCategory.RESIDENT, user.display_name, "", "支持该议题"))
+
+    seats = CommitteeSeat.objects.filter(committee__region__in=regions, is_archived=False).select_related("committee")
+    for seat in seats:
+        if seat.mobile and seat.mobile in taken_mobiles:
+            continue
+        category = ParticipantCategory.VILLAGE_CADRE if "主任" in seat.position else ParticipantCategory.RESIDENT
+        out.append(Candidate(f"seat:{seat.pk}", category, seat.name, seat.committee.name, seat.position))
+
+    township_ids = {r.parent_id for r in regions if r.parent_id} | {topic.convening_region_id}
+    members = (
+        Member.objects.filter(
+            Q(assignments__platform=consultation.platform)
+            | Q(
+                assignments__platform__kind=PlatformKind.TOWNSHIP_ROOM,
+                assignments__platform__region_id__in=township_ids,
+            ),
+            assignments__ended_on__isnull=True,
+            is_archived=False,
+        )
+        .exclude(pk__in=taken_members)
+        .select_related("sector")
+        .distinct()
+    )
+    ranked = sorted(members, key=lambda m: (-_member_score(m, words, topic.category.name), m.name))
+    for member in ranked[:12]:
+        score = _member_score(member, words, topic.category.name)
+        reason = f"{member.sector.name} · {member.specialty}" if member.specialty else member.sector.name
+        out.append(Candidate(f"member:{member.pk}", ParticipantCategory.MEMBER, member.name, reason, "下沉委员", score))
+
+    units = Unit.objects.filter(
+        Q(pk__in=topic.category.responsible_units.values("pk"))
+        | Q(kind=UnitKind.VILLAGE_COMMITTEE, region__in=regions),
+        is_archived=False,
+    ).exclude(pk__in=taken_units)
+    for unit in units:
+        category = (
+            ParticipantCategory.VILLAGE_CADRE if unit.kind == UnitKind.VILLAGE_COMMITTEE else ParticipantCategory.UNIT
+        )
+        out.append(
+            Candidate(
+                f"unit:{unit.pk}",
+                category,
+                "",
+                unit.name,
+                "责任单位" if category == ParticipantCategory.UNIT else "村（居）委会",
+            )
+        )
+    return out
+
+
+def resolve_candidate(consultation: Consultation, key: str) -> dict | None:
+    """The fields of a participant for a picked candidate key, or None when it is not a candidate."""
+    for candidate in candidates_for(consultation):
+        if candidate.key == key:
+            kind, pk = key.split(":")
+            fields = {"category": candidate.category, "name": candidate.name, "organisation": candidate.organisation}
+            if kind == "submission":
+                s = Submission.objects.get(pk=pk)
+                fields.update(submission=s, user=s.submitter, mobile=s.submitter_mobile)
+            elif kind == "user":
+                support = TopicSupport.objects.filter(topic=consultation.topic, user_id=pk).select_related("user").get()
+                fields.update(user=support.user, mobile=support.user.mobile or "")
+            elif kind == "seat":
+                fields.update(mobile=CommitteeSeat.objects.get(pk=pk).mobile)
+            elif kind == "member":
+                member = Member.objects.get(pk=pk)
+                fields.update(member=member, user=member.user, mobile=member.mobile)
+            elif kind == "unit":
+                unit = Unit.objects.get(pk=pk)
+                fields.update(unit=unit, name=unit.name)
+            return fields
+    return None
+
+
+def consultation_list_for(user, *, status: str = "") -> QuerySet[Consultation]:
+    qs = consultations_visible_to(user).select_related("topic__convening_region", "platform", "form", "convener")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(participant_count=Count("participants", distinct=True)).order_by("-starts_at", "-pk")
+
+
+def participants_of(consultation: Consultation) -> QuerySet[Participant]:
+    return consultation.participants.select_related("user", "member", "unit").prefetch_related(
+        "deliveries", "notice_read"
+    )
+
+
+def public_consultations() -> QuerySet[Consultation]:
+    """Consultations residents may see and join: notified or in session, and those held."""
+    return (
+        Consultation.objects.exclude(status__in=[ConsultationStatus.PLANNED, ConsultationStatus.CANCELLED])
+        .filter(is_archived=False)
+        .select_related("topic", "platform", "form")
+        .order_by("-starts_at")
+    )

@@ -1,0 +1,728 @@
+"""Writes of the consultation stage.
+
+Each service runs in one transaction, checks the consultation's status through the transition
+table, and leaves history naming the actor. Messages go out after the commit.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.consultations.models import (
+    AgendaItem,
+    AssemblyVote,
+    Consultation,
+    ConsultationForm,
+    Dissent,
+    NoticeDelivery,
+    NoticeRead,
+    OnlinePost,
+    Participant,
+    Research,
+    Statement,
+    Suggestion,
+)
+from shangliang.consultations.states import (
+    AFFECTED_CATEGORIES,
+    CONSULTATION_MOVES,
+    ConsultationStatus,
+    ExplanationOutcome,
+    ParticipantCategory,
+    Rsvp,
+    Stance,
+)
+from shangliang.core.errors import DomainError
+from shangliang.core.models import Notification
+from shangliang.core.senders import Message, sender_for
+from shangliang.core.transitions import ensure_move, transition
+from shangliang.orgs.models import Platform
+from shangliang.topics.models import Topic
+from shangliang.topics.states import TopicStatus
+
+OPEN_FOR_PARTICIPANTS = {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED}
+RECORDING = {ConsultationStatus.IN_SESSION, ConsultationStatus.HELD}
+
+
+def _save(obj, *, actor, reason: str = ""):
+    obj.full_clean()
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+def _locked(consultation: Consultation) -> Consultation:
+    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+
+
+def _require(consultation: Consultation, statuses, message: str) -> None:
+    if consultation.status not in statuses:
+        raise DomainError(message)
+
+
+# --- planning ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_plan(
+    *,
+    actor,
+    topic: Topic,
+    platform: Platform,
+    form: ConsultationForm,
+    mode: str,
+    starts_at,
+    ends_at,
+    place: str = "",
+    agenda: list[tuple[str, int]] = (),
+) -> Consultation:
+    """Plan the consultation of an approved topic; the actor becomes its convener."""
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.status != TopicStatus.APPROVED:
+        raise DomainError(_("只有已审定的议题才能安排协商。"))
+    if Consultation.objects.filter(topic=topic).exists():
+        raise DomainError(_("这个议题已经安排了协商。"))
+    if ends_at <= starts_at:
+        raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
+    consultation = _save(
+        Consultation(
+            topic=topic,
+            platform=platform,
+            form=form,
+            mode=mode,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place.strip(),
+            convener=actor,
+        ),
+        actor=actor,
+        reason=_("安排协商"),
+    )
+    agenda_set(actor=actor, consultation=consultation, agenda=agenda)
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(*, actor, consultation: Consultation, **fields) -> Consultation:
+    """Change time, place, form or mode while the consultation is being planned."""
+    consultation = _locked(consultation)
+    _require(consultation, {ConsultationStatus.PLANNED}, _("通知发出后不能再修改时间地点，如需调整请取消后重新安排。"))
+    for name in ("platform", "form", "mode", "starts_at", "ends_at", "place"):
+        if name in fields:
+            setattr(consultation, name, fields[name])
+    if consultation.ends_at <= consultation.starts_at:
+        raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
+    return _save(consultation, actor=actor, reason=_("修改协商安排"))
+
+
+@transaction.atomic
+def agenda_set(*, actor, consultation: Consultation, agenda) -> list[AgendaItem]:
+    """Replace the agenda of a consultation that is still being planned."""
+    _require(consultation, {ConsultationStatus.PLANNED}, _("通知发出后不能再修改议程。"))
+    consultation.agenda.all().delete()
+    items = []
+    for order, (title, minutes) in enumerate(agenda, start=1):
+        if title.strip():
+            items.append(
+                _save(
+                    AgendaItem(consultation=consultation, order=order, title=title.strip(), minutes=minutes),
+                    actor=actor,
+                )
+            )
+    return items
+
+
+@transaction.atomic
+def consultation_cancel(*, actor, consultation: Consultation, reason: str) -> Consultation:
+    if not reason.strip():
+        raise DomainError(_("请写明取消原因。"), field="reason")
+    consultation = _locked(consultation)
+    return transition(
+        consultation,
+        to=ConsultationStatus.CANCELLED,
+        moves=CONSULTATION_MOVES,
+        actor=actor,
+        reason=_("取消协商"),
+        changes={"cancel_reason": reason.strip()},
+    )
+
+
+# --- participants --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    actor,
+    consultation: Consultation,
+    category: str,
+    name: str,
+    mobile: str = "",
+    organisation: str = "",
+    user=None,
+    member=None,
+    unit=None,
+    submission=None,
+    is_voluntary: bool = False,
+) -> Participant:
+    """Invite someone; refuses the same account, member or mobile twice. Sends the notice if already out."""
+    consultation = _locked(consultation)
+    _require(consultation, OPEN_FOR_PARTICIPANTS, _("协商已经开始，不能再增加参与人员。"))
+    participant = Participant(
+        consultation=consultation,
+        category=category,
+        name=name.strip(),
+        mobile=mobile,
+        organisation=organisation.strip(),
+        user=user,
+        member=member,
+        unit=unit,
+        submission=submission,
+        is_voluntary=is_voluntary,
+        added_by=actor,
+    )
+    same = Q(pk__in=[])
+    for name, value in (("user", user), ("member", member), ("mobile", mobile)):
+        if value:
+            same |= Q(**{name: value})
+    if consultation.participants.filter(same).exists():
+        raise DomainError(_("此人已在参与名单中。"))
+    try:
+        with transaction.atomic():
+            _save(participant, actor=actor, reason=_("自愿报名") if is_voluntary else _("邀请参与"))
+    except IntegrityError:
+        raise DomainError(_("此人已在参与名单中。")) from None
+    if consultation.status == ConsultationStatus.NOTIFIED:
+        _deliver_notice(consultation, [participant])
+    return participant
+
+
+def participant_signup(*, user, consultation: Consultation, name: str, category: str = ParticipantCategory.RESIDENT):
+    """A resident signs up on the public page (voluntary participation)."""
+    if not user.is_authenticated:
+        raise DomainError(_("请先登录。"))
+    if category not in {ParticipantCategory.RESIDENT, ParticipantCategory.STAKEHOLDER}:
+        raise DomainError(_("请选择报名身份。"), field="category")
+    if Participant.objects.filter(consultation=consultation, user=user).exists():
+        raise DomainError(_("您已经报名了。"))
+    return participant_add(
+        actor=user,
+        consultation=consultation,
+        category=category,
+        name=name or user.display_name,
+        mobile=user.mobile or "",
+        user=user,
+        is_voluntary=True,
+    )
+
+
+# --- representativeness --------------------------------------------------------------------
+
+
+@dataclass
+class Representativeness:
+    total: int
+    affected: int
+    by_category: dict
+    min_share: float
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return round(self.affected / self.total, 3) if self.total else 0.0
+
+    def as_record(self) -> dict:
+        return {
+            "total": self.total,
+            "affected": self.affected,
+            "share": self.share,
+            "min_share": self.min_share,
+            "by_category": self.by_category,
+            "missing": self.missing,
+            "warnings": self.warnings,
+            "checked_at": timezone.now().isoformat(),
+        }
+
+
+def representativeness_check(consultation: Consultation) -> Representativeness:
+    """Residents and stakeholders against everyone else, and the categories the form requires."""
+    counts = Counter(consultation.participants.values_list("category", flat=True))
+    labels = dict(ParticipantCategory.choices)
+    total = sum(counts.values())
+    affected = sum(counts[c] for c in AFFECTED_CATEGORIES)
+    min_share = float(getattr(settings, "SHANGLIANG_MIN_AFFECTED_SHARE", 0.5))
+    result = Representativeness(
+        total=total, affected=affected, by_category={k: counts[k] for k in counts}, min_share=min_share
+    )
+    if not total:
+        result.warnings.append(_("还没有参与人员。"))
+    elif affected / total < min_share:
+        result.warnings.append(
+            _("群众和利益相关方只占%(share)d%%，低于%(min)d%%：利益涉及谁就和谁商量。")
+            % {"share": round(affected * 100 / total), "min": round(min_share * 100)}
+        )
+    for category in consultation.form.required_categories or []:
+        if not counts.get(category):
+            result.missing.append(category)
+            result.warnings.append(_("缺少必须邀请的类别：%(label)s。") % {"label": labels.get(category, category)})
+    return result
+
+
+# --- research ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def research_add(
+    *,
+    actor,
+    consultation: Consultation,
+    researchers: str,
+    researched_on,
+    place: str,
+    findings: str,
+    policies: str = "",
+    attachment=None,
+) -> Research:
+    """Record fact-finding before the session (不调研不协商)."""
+    _require(
+        consultation,
+        {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED},
+        _("协商已经开始，调研应在会前完成。"),
+    )
+    research = Research(
+        consultation=consultation,
+        researchers=researchers,
+        researched_on=researched_on,
+        place=place,
+        findings=findings,
+        policies=policies,
+        recorded_by=actor,
+    )
+    if attachment:
+        research.attachment = attachment
+    return _save(research, actor=actor, reason=_("商前调研"))
+
+
+# --- advance notice ------------------------------------------------------------------------
+
+
+def notice_days() -> int:
+    return int(getattr(settings, "SHANGLIANG_NOTICE_DAYS", 3))
+
+
+def participant_url(participant: Participant) -> str:
+    return reverse("consultations:participant_page", args=[participant.token])
+
+
+def _deliver_notice(consultation: Consultation, participants) -> None:
+    """In-app notice now; SMS and WeChat after the commit, each recorded once per participant."""
+    title = _("协商通知：%(title)s") % {"title": consultation.topic.title}
+    body = _("时间：%(when)s；地点：%(place)s。请查看背景材料并回复是否参加。") % {
+        "when": timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "place": consultation.place or consultation.platform.name,
+    }
+    for participant in participants:
+        url = participant_url(participant)
+        if participant.user_id:
+            Notification.objects.create(user_id=participant.user_id, title=title, body=body, url=url)
+            NoticeDelivery.objects.get_or_create(participant=participant, channel="app")
+        if participant.mobile:
+            transaction.on_commit(lambda p=participant, u=url: _send("sms", p, title, body, u))
+        if participant.user_id:
+            transaction.on_commit(lambda p=participant, u=url: _send("wechat", p, title, body, u))
+
+
+def _send(channel: str, participant: Participant, title: str, body: str, url: str) -> None:
+    """Send once: the delivery row is the guard, so a retried job does not send twice."""
+    with transaction.atomic():
+        delivery, created = NoticeDelivery.objects.get_or_create(participant=participant, channel=channel)
+        if not created:
+            return
+        to = participant.mobile if channel == "sms" else str(participant.user_id)
+        result = sender_for(channel).send(Message(channel=channel, to=to, title=title, body=body, url=url))
+        delivery.is_delivered = result.delivered
+        delivery.detail = result.detail[:200]
+        delivery.save(update_fields=["is_delivered", "detail"])
+
+
+@transaction.atomic
+def notice_send(*, actor, consultation: Consultation, acknowledge_warnings: bool = False, now=None) -> Consultation:
+    """Send the advance notice (事先知情通报) to every participant.
+
+    Refuses without participants, later than N days before the start, or while the
+    representativeness check warns and the convener has not acknowledged the warnings. The check
+    is stored with the consultation.
+    """
+    consultation = _locked(consultation)
+    ensure_move(consultation, to=ConsultationStatus.NOTIFIED, moves=CONSULTATION_MOVES)
+    now = now or timezone.now()
+    days = notice_days()
+    if consultation.starts_at - now < timedelta(days=days):
+        raise DomainError(_("通知应至少提前%(days)d天发出；请调整协商时间。") % {"days": days}, field="starts_at")
+    check = representativeness_check(consultation)
+    if not check.total:
+        raise DomainError(_("请先确定参与人员。"))
+    if check.warnings and not acknowledge_warnings:
+        raise DomainError(_("参与人员代表性检查有提醒，请确认后再发送。"), field="acknowledge_warnings")
+    transition(
+        consultation,
+        to=ConsultationStatus.NOTIFIED,
+        moves=CONSULTATION_MOVES,
+        actor=actor,
+        reason=_("发出事先知情通报"),
+        changes={"representativeness": check.as_record()},
+    )
+    _deliver_notice(consultation, list(consultation.participants.all()))
+    return consultation
+
+
+def notice_mark_read(participant: Participant) -> None:
+    NoticeRead.objects.get_or_create(participant=participant)
+
+
+@transaction.atomic
+def participant_rsvp(*, participant: Participant, answer: str) -> Participant:
+    if answer not in {Rsvp.YES, Rsvp.NO}:
+        raise DomainError(_("请选择是否参加。"), field="answer")
+    participant = Participant.objects.select_for_update().select_related("consultation").get(pk=participant.pk)
+    _require(participant.consultation, OPEN_FOR_PARTICIPANTS, _("协商已经开始或已取消，不能再回复。"))
+    participant.rsvp = answer
+    participant.rsvp_at = timezone.now()
+    participant._history_user = participant.user
+    participant._change_reason = _("回复是否参加")
+    participant.save(update_fields=["rsvp", "rsvp_at"])
+    return participant
+
+
+# --- the session ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_open(*, actor, consultation: Consultation) -> Consultation:
+    """Open the session. No research, no consultation: refused until a research record exists."""
+    consultation = _locked(consultation)
+    ensure_move(consultation, to=ConsultationStatus.IN_SESSION, moves=CONSULTATION_MOVES)
+    if not consultation.research.exists():
+        raise DomainError(_("不调研不协商：请先填写至少一份商前调研记录。"))
+    return transition(
+        consultation, to=ConsultationStatus.IN_SESSION, moves=CONSULTATION_MOVES, actor=actor, reason=_("开始协商")
+    )
+
+
+@transaction.atomic
+def sign_in(*, participant: Participant, actor=None) -> Participant:
+    """Sign a participant in, by their own phone (actor None or themselves) or by staff."""
+    participant = Participant.objects.select_for_update().select_related("consultation").get(pk=participant.pk)
+    if participant.consultation.status not in {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}:
+        raise DomainError(_("现在不能签到。"))
+    if participant.signed_in_at:
+        return participant
+    participant.signed_in_at = timezone.now()
+    participant.signed_in_by_staff = actor is not None and actor.pk != participant.user_id
+    participant._history_user = actor or participant.user
+    participant._change_reason = _("签到")
+    participant.save(update_fields=["signed_in_at", "signed_in_by_staff"])
+    return participant
+
+
+@transaction.atomic
+def statement_add(
+    *,
+    actor,
+    consultation: Consultation,
+    participant: Participant,
+    text: str,
+    stance: str = Stance.NEUTRAL,
+    agenda_item: AgendaItem | None = None,
+    is_dissent: bool = False,
+    is_online: bool = False,
+) -> Statement:
+    """Record what a participant said on an agenda item, and whether it is a dissenting view."""
+    _require(consultation, RECORDING, _("协商开始后才能记录发言。"))
+    if participant.consultation_id != consultation.pk or (
+        agenda_item and agenda_item.consultation_id != consultation.pk
+    ):
+        raise DomainError(_("发言人或议程不属于本次协商。"))
+    if not text.strip():
+        raise DomainError(_("请填写发言内容。"), field="text")
+    return _save(
+        Statement(
+            consultation=consultation,
+            participant=participant,
+            agenda_item=agenda_item,
+            text=text.strip(),
+            stance=stance,
+            is_dissent=is_dissent or stance == Stance.OPPOSE,
+            is_online=is_online,
+            recorded_by=actor,
+        ),
+        actor=actor,
+        reason=_("记录发言"),
+    )
+
+
+def can_post_online(user, consultation: Consultation) -> bool:
+    """Invited people and residents with a verified mobile number, while the online window is open."""
+    if not consultation.is_online or not getattr(user, "is_authenticated", False):
+        return False
+    if consultation.status not in {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}:
+        return False
+    if timezone.now() > consultation.ends_at:
+        return False
+    invited = consultation.participants.filter(user=user).exists()
+    return invited or bool(getattr(user, "mobile", None))
+
+
+def _participant_of(consultation: Consultation, user) -> Participant | None:
+    """The user's row on the list: by account, or by the mobile they were invited with (then linked)."""
+    participant = consultation.participants.filter(user=user).first()
+    if participant is None and getattr(user, "mobile", None):
+        participant = consultation.participants.filter(mobile=user.mobile, user__isnull=True).first()
+        if participant is not None:
+            participant.user = user
+            participant._history_user = user
+            participant.save(update_fields=["user"])
+    return participant
+
+
+@transaction.atomic
+def online_post(
+    *, user, consultation: Consultation, text: str, stance: str = Stance.NEUTRAL, reply_to=None
+) -> OnlinePost:
+    if not can_post_online(user, consultation):
+        raise DomainError(_("只有受邀人员和实名验证的群众可以在协商期间发表意见。"))
+    if not text.strip():
+        raise DomainError(_("请填写意见。"), field="text")
+    if reply_to is not None and reply_to.consultation_id != consultation.pk:
+        raise DomainError(_("回复的意见不属于本次协商。"))
+    participant = _participant_of(consultation, user)
+    return _save(
+        OnlinePost(
+            consultation=consultation,
+            author=user,
+            participant=participant,
+            text=text.strip(),
+            stance=stance,
+            reply_to=reply_to,
+        ),
+        actor=user,
+        reason=_("网上发表意见"),
+    )
+
+
+@transaction.atomic
+def post_hide(*, actor, post: OnlinePost, reason: str) -> OnlinePost:
+    """Hide a post with a reason; it stays in the record and its history."""
+    if not reason.strip():
+        raise DomainError(_("请写明隐藏原因。"), field="reason")
+    post = OnlinePost.objects.select_for_update().get(pk=post.pk)
+    post.is_hidden, post.hidden_reason, post.hidden_by = True, reason.strip(), actor
+    return _save(post, actor=actor, reason=_("隐藏网上意见"))
+
+
+def _join_online_posts(consultation: Consultation) -> None:
+    """Visible online opinions join the session record as statements."""
+    for post in consultation.posts.filter(is_hidden=False).select_related("author", "participant"):
+        participant = post.participant or _participant_of(consultation, post.author)
+        if participant is None:
+            participant = _save(
+                Participant(
+                    consultation=consultation,
+                    category=ParticipantCategory.RESIDENT,
+                    name=post.author.display_name,
+                    mobile=post.author.mobile or "",
+                    user=post.author,
+                    is_voluntary=True,
+                ),
+                actor=None,
+                reason=_("网上参与"),
+            )
+        Statement.objects.create(
+            consultation=consultation,
+            participant=participant,
+            text=post.text,
+            stance=post.stance,
+            is_dissent=post.stance == Stance.OPPOSE,
+            is_online=True,
+        )
+
+
+@transaction.atomic
+def session_close(*, actor, consultation: Consultation) -> Consultation:
+    """Close the session: online opinions join the record and a draft of the minutes is written."""
+    consultation = _locked(consultation)
+    ensure_move(consultation, to=ConsultationStatus.HELD, moves=CONSULTATION_MOVES)
+    _join_online_posts(consultation)
+    return transition(
+        consultation,
+        to=ConsultationStatus.HELD,
+        moves=CONSULTATION_MOVES,
+        actor=actor,
+        reason=_("结束协商"),
+        changes={"minutes": minutes_draft(consultation)},
+    )
+
+
+def minutes_draft(consultation: Consultation) -> str:
+    """The minutes as the record tells them: who came, what each said per agenda item, the dissent."""
+    participants = list(consultation.participants.all())
+    attended = [p for p in participants if p.signed_in_at]
+    statements = list(consultation.statements.select_related("participant", "agenda_item"))
+    stances = dict(Stance.choices)
+    lines = [
+        _("%(title)s 协商会议纪要") % {"title": consultation.topic.title},
+        "",
+        _("时间：%(when)s") % {"when": timezone.localtime(consultation.starts_at).strftime("%Y年%m月%d日 %H:%M")},
+        _("地点：%(place)s") % {"place": consultation.place or consultation.platform.name},
+        _("形式：%(form)s（%(mode)s）") % {"form": consultation.form.name, "mode": consultation.get_mode_display()},
+        _("召集人：%(name)s") % {"name": consultation.convener.display_name},
+        _("应到%(invited)d人，实到%(present)d人：%(names)s")
+        % {"invited": len(participants), "present": len(attended), "names": "、".join(p.name for p in attended)},
+        "",
+    ]
+    items = list(consultation.agenda.all()) + [None]
+    for number, item in enumerate(items, start=1):
+        said = [s for s in statements if s.agenda_item_id == (item.pk if item else None)]
+        if item is None and not said:
+            continue
+        heading = item.title if item else _("其他发言")
+        lines.append(f"{number}. {heading}")
+        for s in said:
+            mark = _("（不同意见）") if s.is_dissent else ""
+            online = _("［网上］") if s.is_online else ""
+            lines.append(f"   {online}{s.participant.name}（{stances.get(s.stance, '')}）{mark}：{s.text}")
+        lines.append("")
+    dissent = [s for s in statements if s.is_dissent]
+    if dissent:
+        lines.append(_("不同意见："))
+        lines += [f"   {s.participant.name}：{s.text}" for s in dissent]
+    return "\n".join(lines).strip() + "\n"
+
+
+@transaction.atomic
+def minutes_update(*, actor, consultation: Consultation, text: str) -> Consultation:
+    consultation = _locked(consultation)
+    _require(consultation, {ConsultationStatus.HELD}, _("只有会后、形成协商意见前可以修改纪要。"))
+    consultation.minutes = text
+    consultation.minutes_confirmed_at = None
+    consultation.minutes_confirmed_by = None
+    return _save(consultation, actor=actor, reason=_("修改纪要"))
+
+
+@transaction.atomic
+def minutes_confirm(*, actor, consultation: Consultation) -> Consultation:
+    consultation = _locked(consultation)
+    _require(consultation, {ConsultationStatus.HELD}, _("只有会后可以确认纪要。"))
+    if actor.pk != consultation.convener_id:
+        raise DomainError(_("纪要由召集人确认。"))
+    if not consultation.minutes.strip():
+        raise DomainError(_("纪要为空。"))
+    consultation.minutes_confirmed_at = timezone.now()
+    consultation.minutes_confirmed_by = actor
+    return _save(consultation, actor=actor, reason=_("确认纪要"))
+
+
+# --- the resolution ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_add(*, actor, consultation: Consultation, text: str) -> Suggestion:
+    _require(consultation, {ConsultationStatus.HELD}, _("会后、形成协商意见前可以整理建议。"))
+    if not text.strip():
+        raise DomainError(_("请填写建议内容。"), field="text")
+    order = consultation.suggestions.count() + 1
+    return _save(
+        Suggestion(consultation=consultation, order=order, text=text.strip(), created_by=actor),
+        actor=actor,
+        reason=_("整理协商建议"),
+    )
+
+
+@transaction.atomic
+def dissent_add(*, actor, consultation: Consultation, holder: str, view: str, participant=None) -> Dissent:
+    _require(consultation, RECORDING, _("协商开始后才能记录不同意见。"))
+    if not view.strip():
+        raise DomainError(_("请填写不同意见。"), field="view")
+    return _save(
+        Dissent(consultation=consultation, participant=participant, holder=holder.strip(), view=view.strip()),
+        actor=actor,
+        reason=_("记录不同意见"),
+    )
+
+
+@transaction.atomic
+def dissent_explain(*, actor, dissent: Dissent, method: str, explanation: str, outcome: str) -> Dissent:
+    """Record who explained, when, how, and whether the person accepts it (解释说明)."""
+    if outcome not in {ExplanationOutcome.ACCEPTED, ExplanationOutcome.RESERVED}:
+        raise DomainError(_("请选择解释结果。"), field="outcome")
+    if not explanation.strip():
+        raise DomainError(_("请填写解释说明。"), field="explanation")
+    dissent = Dissent.objects.select_for_update().get(pk=dissent.pk)
+    dissent.explained_by, dissent.explained_at = actor, timezone.now()
+    dissent.explanation_method, dissent.explanation, dissent.outcome = method.strip(), explanation.strip(), outcome
+    return _save(dissent, actor=actor, reason=_("解释说明"))
+
+
+@transaction.atomic
+def assembly_vote_add(
+    *,
+    actor,
+    consultation: Consultation,
+    body: str,
+    held_on,
+    matter: str,
+    attendees: int,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    decision: str,
+) -> AssemblyVote:
+    """Record the assembly's vote on a matter that stayed contested."""
+    _require(consultation, {ConsultationStatus.HELD, ConsultationStatus.CONCLUDED}, _("会后才能记录表决。"))
+    if votes_for + votes_against + abstentions > attendees:
+        raise DomainError(_("赞成、反对、弃权合计不能超过到会人数。"), field="attendees")
+    return _save(
+        AssemblyVote(
+            consultation=consultation,
+            body=body,
+            held_on=held_on,
+            matter=matter,
+            attendees=attendees,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstentions=abstentions,
+            decision=decision,
+            recorded_by=actor,
+        ),
+        actor=actor,
+        reason=_("会议表决"),
+    )
+
+
+@transaction.atomic
+def resolution_agree(*, actor, consultation: Consultation) -> Consultation:
+    """The convener agrees the resolution: confirmed minutes and at least one suggestion are needed."""
+    consultation = _locked(consultation)
+    ensure_move(consultation, to=ConsultationStatus.CONCLUDED, moves=CONSULTATION_MOVES)
+    if actor.pk != consultation.convener_id:
+        raise DomainError(_("协商意见由召集人确认。"))
+    if not consultation.minutes_confirmed_at:
+        raise DomainError(_("请先确认会议纪要。"))
+    if not consultation.suggestions.exists():
+        raise DomainError(_("协商意见至少包含一条建议。"))
+    return transition(
+        consultation,
+        to=ConsultationStatus.CONCLUDED,
+        moves=CONSULTATION_MOVES,
+        actor=actor,
+        reason=_("形成协商意见"),
+    )

@@ -1,0 +1,71 @@
+"""Vocabularies and allowed moves of a consultation (明确主体 → 商前调研 → 开展协商)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Mode(models.TextChoices):
+    OFFLINE = "offline", _("线下")  # in the consultation room
+    ONLINE = "online", _("线上")  # on the consultation's page (云协商)
+    HYBRID = "hybrid", _("线上线下结合")  # both
+
+
+class ConsultationStatus(models.TextChoices):
+    PLANNED = "planned", _("筹备中")  # planning, picking participants, research
+    NOTIFIED = "notified", _("已通知")  # advance notice sent to every participant
+    IN_SESSION = "in_session", _("协商中")  # the session is open: sign-in, statements, online posts
+    HELD = "held", _("已召开")  # the session is closed; minutes and resolution being written
+    CONCLUDED = "concluded", _("已形成协商意见")  # the resolution is agreed by the convener
+    CANCELLED = "cancelled", _("已取消")  # called off, with a reason
+
+
+CONSULTATION_MOVES = {
+    ConsultationStatus.PLANNED: {ConsultationStatus.NOTIFIED, ConsultationStatus.CANCELLED},
+    ConsultationStatus.NOTIFIED: {ConsultationStatus.IN_SESSION, ConsultationStatus.CANCELLED},
+    ConsultationStatus.IN_SESSION: {ConsultationStatus.HELD},
+    ConsultationStatus.HELD: {ConsultationStatus.CONCLUDED},
+    ConsultationStatus.CONCLUDED: set(),
+    ConsultationStatus.CANCELLED: set(),
+}
+
+
+class ParticipantCategory(models.TextChoices):
+    RESIDENT = "resident", _("居（村）民代表")  # registered or non-registered residents
+    STAKEHOLDER = "stakeholder", _("利益相关方")  # those the matter touches directly
+    VILLAGE_CADRE = "village_cadre", _("村（社区）两委成员")  # village party and committee members
+    GRID_HEAD = "grid_head", _("村民小组长/网格长")  # group and grid heads
+    TOWNSHIP = "township", _("乡镇（街道）干部")  # township government
+    UNIT = "unit", _("职能部门/驻村单位")  # departments and units based in the village
+    MEMBER = "member", _("政协委员")  # CPPCC members
+    DEPUTY = "deputy", _("党代表/人大代表")  # party and people's congress deputies
+    EXPERT = "expert", _("专家/第三方")  # experts and third-party bodies
+    SOCIAL = "social", _("社会组织/业委会/物业/合作社")  # social and economic organisations
+    ELDER = "elder", _("老党员/老干部/乡贤")  # respected old party members and cadres
+
+
+# Residents and stakeholders are whom the matter touches; the check compares them with the rest.
+AFFECTED_CATEGORIES = frozenset({ParticipantCategory.RESIDENT, ParticipantCategory.STAKEHOLDER})
+
+
+class Rsvp(models.TextChoices):
+    PENDING = "pending", _("未回复")
+    YES = "yes", _("参加")
+    NO = "no", _("不参加")
+
+
+class Stance(models.TextChoices):
+    SUPPORT = "support", _("赞成")
+    OPPOSE = "oppose", _("反对")
+    NEUTRAL = "neutral", _("中立")
+    SUGGEST = "suggest", _("提出建议")
+
+
+class ExplanationOutcome(models.TextChoices):
+    PENDING = "pending", _("待解释")  # nobody has explained yet
+    ACCEPTED = "accepted", _("已理解认可")  # the person accepts the explanation
+    RESERVED = "reserved", _("仍保留意见")  # the person keeps their view; may go to a vote
+
+
+class AssemblyBody(models.TextChoices):
+    VILLAGERS = "villagers", _("村（居）民会议")
+    REPRESENTATIVES = "representatives", _("村（居）民代表会议")

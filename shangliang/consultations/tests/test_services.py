@@ -1,0 +1,313 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from shangliang.consultations import services
+from shangliang.consultations.models import NoticeDelivery, Participant, Statement
+from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, Mode, ParticipantCategory, Stance
+from shangliang.consultations.tests.builders import in_session, notified, planned, researched, with_people
+from shangliang.core.errors import DomainError, TransitionNotAllowed
+from shangliang.core.models import Notification
+from shangliang.core.senders import ConsoleSender
+from shangliang.orgs.tests.factories import make_user
+from shangliang.topics.tests.builders import pending
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_approved_topics_can_be_planned_and_only_once(district):
+    topic = pending(district["a1"], "未审定")
+    consultation = planned(district)
+    with pytest.raises(DomainError):
+        services.consultation_plan(
+            actor=consultation.convener,
+            topic=topic,
+            platform=consultation.platform,
+            form=consultation.form,
+            mode=Mode.OFFLINE,
+            starts_at=consultation.starts_at,
+            ends_at=consultation.ends_at,
+        )
+    with pytest.raises(DomainError):
+        services.consultation_plan(
+            actor=consultation.convener,
+            topic=consultation.topic,
+            platform=consultation.platform,
+            form=consultation.form,
+            mode=Mode.OFFLINE,
+            starts_at=consultation.starts_at,
+            ends_at=consultation.ends_at,
+        )
+    assert [a.title for a in consultation.agenda.all()] == ["通报调研情况", "自由发言"]
+
+
+def test_the_same_person_cannot_be_invited_twice(district):
+    consultation = planned(district)
+    services.participant_add(
+        actor=None, consultation=consultation, category="resident", name="王五", mobile="13900001111"
+    )
+    with pytest.raises(DomainError):
+        services.participant_add(
+            actor=None, consultation=consultation, category="resident", name="王五", mobile="13900001111"
+        )
+    assert consultation.participants.count() == 1
+
+
+def test_representativeness_warns_when_residents_are_fewer_than_half(district):
+    consultation = planned(district)
+    with_people(consultation, residents=1, others=3)
+    check = services.representativeness_check(consultation)
+    assert check.share == 0.25 and check.warnings and "25%" in check.warnings[0]
+    with_people(consultation, residents=0, others=0)
+    consultation2 = planned(district, title="路灯不亮")
+    with_people(consultation2, residents=0, others=2)
+    assert any("居（村）民代表" in w for w in services.representativeness_check(consultation2).warnings)
+
+
+def test_no_notice_without_a_representativeness_check_being_acknowledged(district):
+    consultation = planned(district)
+    with_people(consultation, residents=1, others=3)
+    with pytest.raises(DomainError) as excinfo:
+        services.notice_send(actor=consultation.convener, consultation=consultation)
+    assert excinfo.value.field == "acknowledge_warnings"
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.PLANNED and not NoticeDelivery.objects.exists()
+    services.notice_send(actor=consultation.convener, consultation=consultation, acknowledge_warnings=True)
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.NOTIFIED
+    assert consultation.representativeness["share"] == 0.25 and consultation.representativeness["warnings"]
+
+
+def test_notice_must_go_out_at_least_three_days_before(district, settings):
+    consultation = planned(district, days_ahead=2)
+    with_people(consultation)
+    with pytest.raises(DomainError) as excinfo:
+        services.notice_send(actor=consultation.convener, consultation=consultation)
+    assert "3天" in excinfo.value.message
+    settings.SHANGLIANG_NOTICE_DAYS = 1
+    assert services.notice_send(actor=consultation.convener, consultation=consultation).status == "notified"
+
+
+def test_notice_reaches_each_participant_once_per_channel(district, django_capture_on_commit_callbacks):
+    ConsoleSender.outbox.clear()
+    consultation = planned(district)
+    resident = make_user("resident", mobile="13800000001")
+    services.participant_add(
+        actor=None, consultation=consultation, category="resident", name="汤居民", user=resident, mobile="13800000001"
+    )
+    with_people(consultation, residents=2, others=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_send(actor=consultation.convener, consultation=consultation)
+    assert Notification.objects.filter(user=resident).count() == 1
+    sms = [m for m in ConsoleSender.outbox if m.channel == "sms"]
+    assert sorted(m.to for m in sms) == ["13800000001", "13900000000", "13900000001"]
+    participant = consultation.participants.get(user=resident)
+    services._send("sms", participant, "t", "b", "/")  # a retried job sends nothing more
+    assert len([m for m in ConsoleSender.outbox if m.channel == "sms"]) == 3
+    assert set(NoticeDelivery.objects.filter(participant=participant).values_list("channel", flat=True)) == {
+        "app",
+        "sms",
+        "wechat",
+    }
+
+
+def test_no_session_without_research_whatever_calls_the_service(district):
+    consultation = notified(district)
+    with pytest.raises(DomainError) as excinfo:
+        services.session_open(actor=consultation.convener, consultation=consultation)
+    assert "不调研不协商" in excinfo.value.message
+    consultation.refresh_from_db()
+    assert consultation.status == ConsultationStatus.NOTIFIED
+    researched(consultation)
+    assert services.session_open(actor=consultation.convener, consultation=consultation).status == "in_session"
+
+
+def test_a_planned_consultation_cannot_skip_the_notice(district):
+    consultation = researched(planned(district))
+    with pytest.raises(TransitionNotAllowed):
+        services.session_open(actor=consultation.convener, consultation=consultation)
+
+
+def test_sign_in_record_and_minutes_draft(district):
+    consultation = in_session(district)
+    first, second, *_ = consultation.participants.all()
+    services.sign_in(participant=first)
+    services.sign_in(participant=second, actor=consultation.convener)
+    second.refresh_from_db()
+    assert second.signed_in_by_staff
+    item = consultation.agenda.first()
+    services.statement_add(
+        actor=consultation.convener,
+        consultation=consultation,
+        participant=first,
+        agenda_item=item,
+        text="同意划线停车",
+        stance=Stance.SUPPORT,
+    )
+    services.statement_add(
+        actor=consultation.convener,
+        consultation=consultation,
+        participant=second,
+        agenda_item=item,
+        text="不同意占用空地",
+        stance=Stance.OPPOSE,
+    )
+    consultation = services.session_close(actor=consultation.convener, consultation=consultation)
+    assert "应到5人，实到2人" in consultation.minutes
+    assert "同意划线停车" in consultation.minutes and "（不同意见）" in consultation.minutes
+    assert Statement.objects.get(text="不同意占用空地").is_dissent
+
+
+def test_only_invited_or_verified_people_post_online(district):
+    consultation = in_session(district, mode=Mode.HYBRID)
+    stranger = make_user("stranger")
+    with pytest.raises(DomainError):
+        services.online_post(user=stranger, consultation=consultation, text="我也说两句")
+    verified = make_user("verified", mobile="13700000000")
+    post = services.online_post(user=verified, consultation=consultation, text="建议划定停车区", stance=Stance.SUPPORT)
+    assert post.participant is None
+    invited = consultation.participants.first()
+    invited.user = make_user("invited")
+    invited.save()
+    assert services.online_post(user=invited.user, consultation=consultation, text="同意").participant == invited
+    with pytest.raises(DomainError):
+        services.participant_add(
+            actor=None, consultation=consultation, category="resident", name="迟到", mobile="13600000000"
+        )
+    assert not Participant.objects.filter(name="迟到").exists()
+
+
+def test_hidden_posts_keep_their_reason_and_stay_out_of_the_record(district):
+    consultation = in_session(district, mode=Mode.ONLINE)
+    verified = make_user("verified", mobile="13700000000")
+    kept = services.online_post(user=verified, consultation=consultation, text="建议划定停车区")
+    rude = services.online_post(user=verified, consultation=consultation, text="骂人的话")
+    with pytest.raises(DomainError):
+        services.post_hide(actor=consultation.convener, post=rude, reason="")
+    services.post_hide(actor=consultation.convener, post=rude, reason="含人身攻击")
+    rude.refresh_from_db()
+    assert rude.is_hidden and rude.hidden_reason == "含人身攻击"
+    services.session_close(actor=consultation.convener, consultation=consultation)
+    texts = list(Statement.objects.filter(consultation=consultation, is_online=True).values_list("text", flat=True))
+    assert texts == [kept.text]
+
+
+def test_online_window_closes_after_the_end(district):
+    consultation = in_session(district, mode=Mode.ONLINE)
+    verified = make_user("verified", mobile="13700000000")
+    consultation.ends_at = timezone.now() - datetime.timedelta(minutes=1)
+    consultation.starts_at = consultation.ends_at - datetime.timedelta(hours=1)
+    consultation.save()
+    with pytest.raises(DomainError):
+        services.online_post(user=verified, consultation=consultation, text="晚了")
+
+
+def test_resolution_needs_confirmed_minutes_a_suggestion_and_the_convener(district):
+    consultation = in_session(district)
+    consultation = services.session_close(actor=consultation.convener, consultation=consultation)
+    with pytest.raises(DomainError):
+        services.resolution_agree(actor=consultation.convener, consultation=consultation)
+    other = make_user("other")
+    with pytest.raises(DomainError):
+        services.minutes_confirm(actor=other, consultation=consultation)
+    services.minutes_confirm(actor=consultation.convener, consultation=consultation)
+    with pytest.raises(DomainError):
+        services.resolution_agree(actor=consultation.convener, consultation=consultation)
+    services.suggestion_add(
+        actor=consultation.convener, consultation=consultation, text="在集镇东侧空地划定电动车停放区"
+    )
+    dissent = services.dissent_add(
+        actor=consultation.convener, consultation=consultation, holder="李大爷", view="空地应留作晒场"
+    )
+    services.dissent_explain(
+        actor=consultation.convener,
+        dissent=dissent,
+        method="入户",
+        explanation="晒场另择地块",
+        outcome=ExplanationOutcome.ACCEPTED,
+    )
+    with pytest.raises(DomainError):
+        services.resolution_agree(actor=other, consultation=consultation)
+    consultation = services.resolution_agree(actor=consultation.convener, consultation=consultation)
+    assert consultation.status == ConsultationStatus.CONCLUDED and consultation.concluded_at
+
+
+def test_minutes_edit_unconfirms_them(district):
+    consultation = services.session_close(actor=None, consultation=in_session(district))
+    services.minutes_confirm(actor=consultation.convener, consultation=consultation)
+    consultation = services.minutes_update(actor=consultation.convener, consultation=consultation, text="改过的纪要")
+    assert consultation.minutes_confirmed_at is None
+
+
+def test_assembly_vote_counts_must_fit(district):
+    consultation = services.session_close(actor=None, consultation=in_session(district))
+    with pytest.raises(DomainError):
+        services.assembly_vote_add(
+            actor=consultation.convener,
+            consultation=consultation,
+            body="representatives",
+            held_on=datetime.date.today(),
+            matter="是否占用晒场",
+            attendees=10,
+            votes_for=8,
+            votes_against=3,
+            abstentions=0,
+            decision="通过",
+        )
+    vote = services.assembly_vote_add(
+        actor=consultation.convener,
+        consultation=consultation,
+        body="representatives",
+        held_on=datetime.date.today(),
+        matter="是否占用晒场",
+        attendees=30,
+        votes_for=22,
+        votes_against=5,
+        abstentions=3,
+        decision="通过",
+    )
+    assert vote.pk
+
+
+def test_residents_sign_up_voluntarily_once(district):
+    consultation = notified(district)
+    resident = make_user("resident", mobile="13800000001")
+    participant = services.participant_signup(user=resident, consultation=consultation, name="汤居民")
+    assert participant.is_voluntary and participant.category == ParticipantCategory.RESIDENT
+    with pytest.raises(DomainError):
+        services.participant_signup(user=resident, consultation=consultation, name="汤居民")
+
+
+def test_a_person_invited_by_mobile_who_registers_later_posts_as_that_participant(district):
+    consultation = planned(district, mode=Mode.HYBRID)
+    invited = services.participant_add(
+        actor=None, consultation=consultation, category="resident", name="钱大姐", mobile="13811112222"
+    )
+    with_people(consultation)
+    services.notice_send(actor=consultation.convener, consultation=consultation)
+    researched(consultation)
+    consultation = services.session_open(actor=consultation.convener, consultation=consultation)
+    user = make_user("qian", mobile="13811112222")
+    post = services.online_post(user=user, consultation=consultation, text="支持划线")
+    invited.refresh_from_db()
+    assert post.participant == invited and invited.user == user
+    services.session_close(actor=consultation.convener, consultation=consultation)
+    assert consultation.participants.filter(mobile="13811112222").count() == 1
+
+
+def test_rsvp_is_refused_once_the_session_has_started(district):
+    consultation = in_session(district)
+    with pytest.raises(DomainError):
+        services.participant_rsvp(participant=consultation.participants.first(), answer="yes")
+
+
+def test_the_notice_appears_in_the_residents_inbox_on_the_home_page(client, district):
+    consultation = planned(district)
+    resident = make_user("resident", mobile="13800000001")
+    services.participant_add(actor=None, consultation=consultation, category="resident", name="汤居民", user=resident)
+    with_people(consultation)
+    services.notice_send(actor=consultation.convener, consultation=consultation)
+    client.force_login(resident)
+    page = client.get("/").content.decode()
+    assert "协商通知：集镇电动车乱停放" in page

@@ -1,0 +1,435 @@
+"""Staff pages of a consultation: plan, participants, research, notice, session, minutes, resolution."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangliang.consultations import permissions, selectors, services
+from shangliang.consultations.forms import (
+    CancelForm,
+    DissentForm,
+    ExplainForm,
+    HideForm,
+    MinutesForm,
+    NoticeForm,
+    ParticipantForm,
+    PlanForm,
+    ResearchForm,
+    StatementForm,
+    SuggestionForm,
+    VoteForm,
+)
+from shangliang.consultations.models import Dissent, OnlinePost, Participant
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.errors import DomainError
+from shangliang.core.forms import add_service_error
+from shangliang.orgs.access import staff_required
+from shangliang.orgs.permissions import platforms_visible_to
+from shangliang.topics.models import Topic
+from shangliang.topics.permissions import get_topic_for_view
+from shangliang.topics.states import TopicStatus
+
+
+def _done(request, message: str, pk: int, to: str = "consultations:detail"):
+    messages.success(request, message)
+    return redirect(to, pk=pk)
+
+
+def _refused(request, error: DomainError, pk: int, to: str = "consultations:detail"):
+    messages.error(request, error.message)
+    return redirect(to, pk=pk)
+
+
+@staff_required
+def consultation_list(request):
+    status = request.GET.get("status", "")
+    if status not in ConsultationStatus.values:
+        status = ""
+    page = Paginator(selectors.consultation_list_for(request.user, status=status), 30).get_page(request.GET.get("page"))
+    ready = [
+        topic
+        for topic in Topic.objects.filter(status=TopicStatus.APPROVED, consultation__isnull=True)
+        .select_related("convening_region")
+        .order_by("-approved_at")[:200]
+        if permissions.can_plan_consultation(request.user, topic)
+    ][:20]
+    context = {"page": page, "status": status, "statuses": ConsultationStatus.choices, "ready": ready}
+    return render(request, "consultations/list.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def consultation_plan(request, topic_pk):
+    topic = get_topic_for_view(request.user, topic_pk)
+    if not permissions.can_plan_consultation(request.user, topic):
+        raise Http404
+    platforms = platforms_visible_to(request.user)
+    initial = {"platform": topic.platform_id, "agenda": _("通报调研情况 10\n各方发言 60\n形成协商意见 20")}
+    form = PlanForm(request.POST or None, platforms=platforms, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_plan(actor=request.user, topic=topic, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, _("协商已安排，请确定参与人员并开展商前调研。"), consultation.pk)
+    return render(request, "consultations/plan.html", {"form": form, "topic": topic})
+
+
+def _detail_context(request, consultation, **forms):
+    history = consultation.history.select_related("history_user").order_by("history_date", "history_id")
+    participants = list(consultation.participants.all())
+    return {
+        "c": consultation,
+        "can_run": permissions.can_run_consultation(request.user, consultation),
+        "agenda": consultation.agenda.all(),
+        "research": consultation.research.select_related("recorded_by"),
+        "participant_count": len(participants),
+        "signed_in": sum(1 for p in participants if p.signed_in_at),
+        "check": services.representativeness_check(consultation),
+        "research_form": forms.get("research_form") or ResearchForm(),
+        "cancel_form": CancelForm(),
+        "timeline": history,
+    }
+
+
+@staff_required
+def consultation_detail(request, pk):
+    consultation = permissions.get_consultation_for_view(request.user, pk)
+    return render(request, "consultations/detail.html", _detail_context(request, consultation))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    initial = {
+        "platform": consultation.platform_id,
+        "form": consultation.form_id,
+        "mode": consultation.mode,
+        "starts_at": consultation.starts_at,
+        "ends_at": consultation.ends_at,
+        "place": consultation.place,
+        "agenda": "\n".join(f"{a.title} {a.minutes}" for a in consultation.agenda.all()),
+    }
+    form = PlanForm(request.POST or None, platforms=platforms_visible_to(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agenda = data.pop("agenda")
+        try:
+            services.consultation_update(actor=request.user, consultation=consultation, **data)
+            services.agenda_set(actor=request.user, consultation=consultation, agenda=agenda)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, _("协商安排已保存。"), pk)
+    return render(request, "consultations/plan.html", {"form": form, "topic": consultation.topic, "c": consultation})
+
+
+@staff_required
+@require_POST
+def consultation_cancel(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请写明取消原因。"))
+        return redirect("consultations:detail", pk=pk)
+    try:
+        services.consultation_cancel(actor=request.user, consultation=consultation, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        return _refused(request, error, pk)
+    return _done(request, _("协商已取消。"), pk)
+
+
+@staff_required
+@require_POST
+def research_add(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    form = ResearchForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.research_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except DomainError as error:
+            return _refused(request, error, pk)
+        return _done(request, _("调研记录已保存。"), pk)
+    context = _detail_context(request, consultation, research_form=form)
+    return render(request, "consultations/detail.html", context, status=400)
+
+
+# --- participants --------------------------------------------------------------------------
+
+
+def _participants_context(request, consultation, **forms):
+    can_run = permissions.can_run_consultation(request.user, consultation)
+    return {
+        "c": consultation,
+        "can_run": can_run,
+        "participants": selectors.participants_of(consultation),
+        "candidates": selectors.candidates_for(consultation) if can_run else [],
+        "check": services.representativeness_check(consultation),
+        "form": forms.get("form") or ParticipantForm(),
+        "open": consultation.status in services.OPEN_FOR_PARTICIPANTS,
+    }
+
+
+@staff_required
+def participants(request, pk):
+    consultation = permissions.get_consultation_for_view(request.user, pk)
+    return render(request, "consultations/participants.html", _participants_context(request, consultation))
+
+
+@staff_required
+@require_POST
+def participant_add(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    form = ParticipantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participant_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, _("已加入参与名单。"), pk, "consultations:participants")
+    context = _participants_context(request, consultation, form=form)
+    return render(request, "consultations/participants.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def participant_pick(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    added = 0
+    for key in request.POST.getlist("candidate"):
+        fields = selectors.resolve_candidate(consultation, key)
+        if fields is None:
+            continue
+        try:
+            services.participant_add(actor=request.user, consultation=consultation, **fields)
+        except (DomainError, ValidationError):
+            continue
+        added += 1
+    return _done(request, _("已邀请 %(count)d 人。") % {"count": added}, pk, "consultations:participants")
+
+
+# --- notice --------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def notice(request, pk):
+    consultation = permissions.get_consultation_for_view(request.user, pk)
+    form = NoticeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        consultation = permissions.get_consultation_for_running(request.user, pk)
+        if form.is_valid():
+            try:
+                services.notice_send(
+                    actor=request.user,
+                    consultation=consultation,
+                    acknowledge_warnings=form.cleaned_data["acknowledge_warnings"],
+                )
+            except DomainError as error:
+                add_service_error(form, error)
+            else:
+                return _done(request, _("事先知情通报已发出。"), pk, "consultations:notice")
+    context = {
+        "c": consultation,
+        "form": form,
+        "check": services.representativeness_check(consultation),
+        "participants": selectors.participants_of(consultation),
+        "can_run": permissions.can_run_consultation(request.user, consultation),
+        "notice_days": services.notice_days(),
+    }
+    return render(request, "consultations/notice.html", context, status=400 if form.errors else 200)
+
+
+# --- the session ---------------------------------------------------------------------------
+
+
+@staff_required
+@require_POST
+def session_open(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    try:
+        services.session_open(actor=request.user, consultation=consultation)
+    except DomainError as error:
+        return _refused(request, error, pk)
+    return _done(request, _("协商已开始。"), pk, "consultations:session")
+
+
+def _session_context(request, consultation, **forms):
+    return {
+        "c": consultation,
+        "can_run": permissions.can_run_consultation(request.user, consultation),
+        "participants": consultation.participants.order_by("signed_in_at", "category", "pk"),
+        "statements": consultation.statements.select_related("participant", "agenda_item"),
+        "posts": consultation.posts.select_related("author", "participant", "hidden_by"),
+        "form": forms.get("form") or StatementForm(consultation=consultation),
+        "hide_form": HideForm(),
+        "recording": consultation.status in services.RECORDING,
+    }
+
+
+@staff_required
+def session(request, pk):
+    consultation = permissions.get_consultation_for_view(request.user, pk)
+    return render(request, "consultations/session.html", _session_context(request, consultation))
+
+
+@staff_required
+@require_POST
+def staff_sign_in(request, pk, participant_pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    participant = get_object_or_404(Participant, pk=participant_pk, consultation=consultation)
+    try:
+        services.sign_in(participant=participant, actor=request.user)
+    except DomainError as error:
+        return _refused(request, error, pk, "consultations:session")
+    return _done(request, _("%(name)s 已签到。") % {"name": participant.name}, pk, "consultations:session")
+
+
+@staff_required
+@require_POST
+def statement_add(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    form = StatementForm(request.POST, consultation=consultation)
+    if form.is_valid():
+        try:
+            services.statement_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, _("发言已记录。"), pk, "consultations:session")
+    context = _session_context(request, consultation, form=form)
+    return render(request, "consultations/session.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def post_hide(request, pk, post_pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    post = get_object_or_404(OnlinePost, pk=post_pk, consultation=consultation)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请写明隐藏原因。"))
+        return redirect("consultations:session", pk=pk)
+    services.post_hide(actor=request.user, post=post, reason=form.cleaned_data["reason"])
+    return _done(request, _("该意见已隐藏，原因已记录。"), pk, "consultations:session")
+
+
+@staff_required
+@require_POST
+def session_close(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    try:
+        services.session_close(actor=request.user, consultation=consultation)
+    except DomainError as error:
+        return _refused(request, error, pk, "consultations:session")
+    return _done(request, _("协商已结束，已根据记录生成纪要草稿。"), pk, "consultations:minutes")
+
+
+# --- minutes and resolution ----------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def minutes(request, pk):
+    consultation = permissions.get_consultation_for_view(request.user, pk)
+    form = MinutesForm(request.POST or None, initial={"text": consultation.minutes})
+    if request.method == "POST":
+        consultation = permissions.get_consultation_for_running(request.user, pk)
+        try:
+            if request.POST.get("action") == "confirm":
+                services.minutes_confirm(actor=request.user, consultation=consultation)
+                return _done(request, _("纪要已确认。"), pk, "consultations:minutes")
+            if form.is_valid():
+                services.minutes_update(actor=request.user, consultation=consultation, text=form.cleaned_data["text"])
+                return _done(request, _("纪要已保存，请召集人确认。"), pk, "consultations:minutes")
+        except DomainError as error:
+            return _refused(request, error, pk, "consultations:minutes")
+    context = {
+        "c": consultation,
+        "form": form,
+        "can_run": permissions.can_run_consultation(request.user, consultation),
+        "is_convener": consultation.convener_id == request.user.pk,
+    }
+    return render(request, "consultations/minutes.html", context, status=400 if form.errors else 200)
+
+
+def _resolution_context(request, consultation, **forms):
+    return {
+        "c": consultation,
+        "can_run": permissions.can_run_consultation(request.user, consultation),
+        "is_convener": consultation.convener_id == request.user.pk,
+        "suggestions": consultation.suggestions.all(),
+        "dissents": consultation.dissents.select_related("explained_by"),
+        "votes": consultation.votes.all(),
+        "suggestion_form": forms.get("suggestion_form") or SuggestionForm(),
+        "dissent_form": forms.get("dissent_form") or DissentForm(),
+        "explain_form": ExplainForm(),
+        "vote_form": forms.get("vote_form") or VoteForm(),
+    }
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def resolution(request, pk):
+    consultation = permissions.get_consultation_for_view(request.user, pk)
+    if request.method == "GET":
+        return render(request, "consultations/resolution.html", _resolution_context(request, consultation))
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    action = request.POST.get("action")
+    forms = {}
+    try:
+        if action == "suggestion":
+            form = forms["suggestion_form"] = SuggestionForm(request.POST)
+            if form.is_valid():
+                services.suggestion_add(actor=request.user, consultation=consultation, text=form.cleaned_data["text"])
+                return _done(request, _("建议已加入协商意见。"), pk, "consultations:resolution")
+        elif action == "dissent":
+            form = forms["dissent_form"] = DissentForm(request.POST)
+            if form.is_valid():
+                services.dissent_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+                return _done(request, _("不同意见已记录，请安排解释说明。"), pk, "consultations:resolution")
+        elif action == "agree":
+            services.resolution_agree(actor=request.user, consultation=consultation)
+            return _done(request, _("协商意见已形成。"), pk, "consultations:resolution")
+        else:
+            raise Http404
+    except DomainError as error:
+        return _refused(request, error, pk, "consultations:resolution")
+    context = _resolution_context(request, consultation, **forms)
+    return render(request, "consultations/resolution.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def dissent_explain(request, pk, dissent_pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    dissent = get_object_or_404(Dissent, pk=dissent_pk, consultation=consultation)
+    form = ExplainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写解释方式、解释说明和结果。"))
+        return redirect("consultations:resolution", pk=pk)
+    services.dissent_explain(actor=request.user, dissent=dissent, **form.cleaned_data)
+    return _done(request, _("解释说明已记录。"), pk, "consultations:resolution")
+
+
+@staff_required
+@require_POST
+def vote_add(request, pk):
+    consultation = permissions.get_consultation_for_running(request.user, pk)
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assembly_vote_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, _("表决结果已记录。"), pk, "consultations:resolution")
+    context = _resolution_context(request, consultation, vote_form=form)
+    return render(request, "consultations/resolution.html", context, status=400)

@@ -1,0 +1,51 @@
+"""Pluggable senders for SMS and WeChat messages.
+
+``SHANGLIANG_SENDERS`` maps a channel to a class path. The default sender writes the message to
+the log (and keeps it in ``outbox`` for tests), so a district without an SMS gateway still
+works; a real gateway is a class with the same ``send`` method.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("shangliang.senders")
+
+
+@dataclass
+class Message:
+    channel: str
+    to: str
+    title: str
+    body: str
+    url: str = ""
+
+
+@dataclass
+class Result:
+    delivered: bool
+    detail: str = ""
+
+
+class ConsoleSender:
+    """Writes messages to the log instead of sending them."""
+
+    outbox: list[Message] = []
+
+    def __init__(self, channel: str):
+        self.channel = channel
+
+    def send(self, message: Message) -> Result:
+        type(self).outbox.append(message)
+        logger.info("[%s] to %s: %s %s", self.channel, message.to, message.title, message.url)
+        return Result(True, "console")
+
+
+DEFAULT_SENDERS = {"sms": "shangliang.core.senders.ConsoleSender", "wechat": "shangliang.core.senders.ConsoleSender"}
+
+
+def sender_for(channel: str):
+    path = getattr(settings, "SHANGLIANG_SENDERS", {}).get(channel) or DEFAULT_SENDERS[channel]
+    return import_string(path)(channel)
