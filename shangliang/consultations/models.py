@@ -51,7 +51,7 @@ class ConsultationForm(ArchivableModel):
 
 
 class Consultation(ArchivableModel):
-    topic = models.OneToOneField(Topic, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="consultation")
+    topic = models.ForeignKey(Topic, verbose_name=_("议题"), on_delete=models.PROTECT, related_name="consultations")
     platform = models.ForeignKey(
         Platform, verbose_name=_("协商平台"), on_delete=models.PROTECT, related_name="consultations"
     )
@@ -91,6 +91,12 @@ class Consultation(ArchivableModel):
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="consultations_ends_after_start"
+            ),
+            # A cancelled consultation may be planned again; otherwise one per topic.
+            models.UniqueConstraint(
+                fields=["topic"],
+                condition=~Q(status=ConsultationStatus.CANCELLED),
+                name="consultations_one_active_per_topic",
             ),
         ]
 

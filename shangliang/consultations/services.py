@@ -88,7 +88,7 @@ def consultation_plan(
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.status != TopicStatus.APPROVED:
         raise DomainError(_("只有已审定的议题才能安排协商。"))
-    if Consultation.objects.filter(topic=topic).exists():
+    if Consultation.objects.filter(topic=topic).exclude(status=ConsultationStatus.CANCELLED).exists():
         raise DomainError(_("这个议题已经安排了协商。"))
     if ends_at <= starts_at:
         raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")

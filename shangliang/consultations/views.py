@@ -33,6 +33,8 @@ from shangliang.topics.models import Topic
 from shangliang.topics.permissions import get_topic_for_view
 from shangliang.topics.states import TopicStatus
 
+ACTIVE_STATUSES = [s for s in ConsultationStatus.values if s != ConsultationStatus.CANCELLED]
+
 
 def _done(request, message: str, pk: int, to: str = "consultations:detail"):
     messages.success(request, message)
@@ -52,7 +54,8 @@ def consultation_list(request):
     page = Paginator(selectors.consultation_list_for(request.user, status=status), 30).get_page(request.GET.get("page"))
     ready = [
         topic
-        for topic in Topic.objects.filter(status=TopicStatus.APPROVED, consultation__isnull=True)
+        for topic in Topic.objects.filter(status=TopicStatus.APPROVED)
+        .exclude(consultations__status__in=ACTIVE_STATUSES)
         .select_related("convening_region")
         .order_by("-approved_at")[:200]
         if permissions.can_plan_consultation(request.user, topic)
@@ -65,6 +68,9 @@ def consultation_list(request):
 @require_http_methods(["GET", "POST"])
 def consultation_plan(request, topic_pk):
     topic = get_topic_for_view(request.user, topic_pk)
+    active = topic.consultations.exclude(status=ConsultationStatus.CANCELLED).first()
+    if active is not None and permissions.consultations_visible_to(request.user).filter(pk=active.pk).exists():
+        return redirect("consultations:detail", pk=active.pk)
     if not permissions.can_plan_consultation(request.user, topic):
         raise Http404
     platforms = platforms_visible_to(request.user)

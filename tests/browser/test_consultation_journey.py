@@ -43,7 +43,7 @@ def test_convener_runs_a_consultation_and_a_participant_signs_in_on_a_phone(
 
     # Plan.
     page.goto(f"{base}/topics/{village['topic'].pk}/")
-    page.get_by_role("link", name="安排协商").click()
+    page.get_by_role("link", name="安排或查看协商").click()
     page.get_by_label("协商平台").select_option(label="甲一村协商议事室")
     page.get_by_label("协商形式").select_option(label="居（村）民议事会")
     page.get_by_label("方式").select_option(label="线下")

@@ -311,3 +311,18 @@ def test_the_notice_appears_in_the_residents_inbox_on_the_home_page(client, dist
     client.force_login(resident)
     page = client.get("/").content.decode()
     assert "协商通知：集镇电动车乱停放" in page
+
+
+def test_a_cancelled_consultation_can_be_planned_again(district):
+    consultation = planned(district)
+    services.consultation_cancel(actor=consultation.convener, consultation=consultation, reason="汛期改期")
+    again = services.consultation_plan(
+        actor=consultation.convener,
+        topic=consultation.topic,
+        platform=consultation.platform,
+        form=consultation.form,
+        mode=Mode.OFFLINE,
+        starts_at=consultation.starts_at,
+        ends_at=consultation.ends_at,
+    )
+    assert again.pk != consultation.pk and consultation.topic.consultations.count() == 2
