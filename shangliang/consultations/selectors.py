@@ -56,7 +56,7 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
     for s in Submission.objects.filter(topic=topic).select_related("submitter", "region"):
         if s.pk in taken_submissions or (s.submitter_id and s.submitter_id in taken_users):
             continue
-        if s.is_anonymous and not s.submitter_id:
+        if s.is_anonymous:  # they chose not to be named, even to the convener
             continue
         if s.submitter_mobile and s.submitter_mobile in taken_mobiles:
             continue
@@ -73,7 +73,7 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
     for seat in seats:
         if seat.mobile and seat.mobile in taken_mobiles:
             continue
-        category = ParticipantCategory.VILLAGE_CADRE if "主任" in seat.position else ParticipantCategory.RESIDENT
+        category = ParticipantCategory.VILLAGE_CADRE if seat.position == "主任" else ParticipantCategory.RESIDENT
         out.append(Candidate(f"seat:{seat.pk}", category, seat.name, seat.committee.name, seat.position))
 
     township_ids = {r.parent_id for r in regions if r.parent_id} | {topic.convening_region_id}

@@ -386,7 +386,12 @@ def notice_send(*, actor, consultation: Consultation, acknowledge_warnings: bool
 
 
 def notice_mark_read(participant: Participant) -> None:
+    """The participant opened their notice: record it, and clear the notice from their inbox."""
     NoticeRead.objects.get_or_create(participant=participant)
+    if participant.user_id:
+        Notification.objects.filter(
+            user_id=participant.user_id, url=participant_url(participant), read_at__isnull=True
+        ).update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from shangliang.orgs.models import (
     Unit,
 )
 from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel, Role, SixHave, UnitKind
+from shangliang.topics.models import Category
 
 SEED = 2026
 DEMO_PASSWORD = "shangliang-demo"
@@ -82,6 +83,25 @@ GOVERNMENT_UNITS = (
     "区医疗保障局",
     "区信访局",
 )
+# The departments to invite when a matter of a category is consulted on (Category.responsible_units).
+RESPONSIBLE_UNITS = {
+    "教育": ("区教育局",),
+    "就业与收入": ("区人力资源和社会保障局",),
+    "医疗卫生": ("区卫生健康局", "区医疗保障局"),
+    "养老服务": ("区民政局",),
+    "住房保障": ("区住房和城乡建设局",),
+    "扶弱助困": ("区民政局",),
+    "道路桥梁": ("区交通运输局", "区住房和城乡建设局"),
+    "环境卫生": ("区城市管理局",),
+    "停车与交通秩序": ("区城市管理局", "区交通运输局"),
+    "生态环境": ("区生态环境分局",),
+    "农业生产": ("区农业农村局", "区水利局"),
+    "公共设施": ("区住房和城乡建设局",),
+    "物业管理": ("区住房和城乡建设局",),
+    "文化体育": ("区文化和广电旅游体育局",),
+    "平安建设": ("区公安分局",),
+    "政策落实": ("区政府办公室",),
+}
 CPPCC_COMMITTEES = (
     "提案委员会",
     "经济委员会",
@@ -329,6 +349,7 @@ class _Builder:
         )
         self.build_regions()
         self.build_units()
+        self.build_responsible_units()
         self.build_sectors()
         self.build_platforms()
         self.build_committees()
@@ -413,6 +434,16 @@ class _Builder:
         for name, t_index, _room in COMPANIES:
             self.companies[name] = self.unit(name, UnitKind.COMPANY, self.townships[t_index].region)
         self.say(f"单位：{self.unit_count} 个")
+
+    def build_responsible_units(self) -> None:
+        """Link each category to the departments a convener invites; categories have no service, so
+        this is what an administrator does in the admin, with a history row naming them."""
+        for category in Category.objects.filter(name__in=RESPONSIBLE_UNITS):
+            # Added, not set: an installation may already link the category to its own departments.
+            category.responsible_units.add(*(self.units[name] for name in RESPONSIBLE_UNITS[category.name]))
+            category._history_user = self.actor
+            category._change_reason = "演示数据：设置主管单位"
+            category.save()
 
     def build_sectors(self) -> None:
         for name in SECTORS:

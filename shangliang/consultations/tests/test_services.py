@@ -5,12 +5,14 @@ from django.utils import timezone
 
 from shangliang.consultations import services
 from shangliang.consultations.models import NoticeDelivery, Participant, Statement
+from shangliang.consultations.selectors import candidates_for
 from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, Mode, ParticipantCategory, Stance
 from shangliang.consultations.tests.builders import in_session, notified, planned, researched, with_people
 from shangliang.core.errors import DomainError, TransitionNotAllowed
 from shangliang.core.models import Notification
 from shangliang.core.senders import ConsoleSender
 from shangliang.orgs.tests.factories import make_user
+from shangliang.topics.models import Submission
 from shangliang.topics.tests.builders import pending
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +328,22 @@ def test_a_cancelled_consultation_can_be_planned_again(district):
         ends_at=consultation.ends_at,
     )
     assert again.pk != consultation.pk and consultation.topic.consultations.count() == 2
+
+
+def test_opening_the_notice_clears_it_from_the_inbox(district):
+    consultation = planned(district)
+    resident = make_user("resident", mobile="13800000001")
+    participant = services.participant_add(
+        actor=None, consultation=consultation, category="resident", name="汤居民", user=resident
+    )
+    with_people(consultation)
+    services.notice_send(actor=consultation.convener, consultation=consultation)
+    services.notice_mark_read(participant)
+    assert not Notification.objects.filter(user=resident, read_at__isnull=True).exists()
+
+
+def test_anonymous_submitters_are_never_proposed_by_name(district):
+    consultation = planned(district)
+    named = make_user("named", mobile="13800000002")
+    Submission.objects.filter(topic=consultation.topic).update(submitter=named, is_anonymous=True)
+    assert not [c for c in candidates_for(consultation) if c.key.startswith("submission:")]

@@ -1,11 +1,13 @@
-"""``manage.py seed_demo``: build the demo district 云溪区 with one account per role and its topic history."""
+"""``manage.py seed_demo``: build the demo district 云溪区 with one account per role, its topics and consultations."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
+from shangliang.demo.consultations import build_demo_consultations
 from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
 from shangliang.demo.topics import build_demo_topics
 from shangliang.topics.states import SubmissionStatus, TopicStatus
@@ -34,13 +36,21 @@ COUNT_LABELS = (
     *((f"submissions_{value}", f"  {label}") for value, label in SubmissionStatus.choices),
     ("topics", "议题"),
     *((f"topics_{value}", f"  {label}") for value, label in TopicStatus.choices),
+    ("consultations", "协商"),
+    *((f"consultations_{value}", f"  {label}") for value, label in ConsultationStatus.choices),
+    ("participants", "参与人员"),
+    ("statements", "发言记录"),
+    ("online_posts", "网上意见"),
+    ("suggestions", "协商建议"),
+    ("dissents", "不同意见"),
+    ("assembly_votes", "会议表决"),
 )
 
 
 class Command(BaseCommand):
     help = (
         "生成演示数据：虚构的云溪区（9 个乡镇街道、92 个村社区、105 个平台、185 名委员）、各角色的演示账号，"
-        "以及近三年的诉求与议题。"
+        "以及近三年的诉求、议题和协商。"
     )
 
     def handle(self, *args, **options):
@@ -48,11 +58,12 @@ class Command(BaseCommand):
         stdout = self.stdout if options["verbosity"] >= 2 else None
         started = time.perf_counter()
         try:
-            # The topics need the district; a failure in either leaves nothing behind.
+            # Topics need the district and consultations the topics; a failure in any leaves nothing behind.
             with transaction.atomic():
                 counts = build_demo_district(stdout=stdout)
                 if counts:
                     counts |= build_demo_topics(stdout=stdout).counts
+                    counts |= build_demo_consultations(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started
