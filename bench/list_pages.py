@@ -37,6 +37,7 @@ PAGES = [
     ("议题列表 topics", "/topics/?tab=topics"),
     ("待我审定 to approve", "/topics/?tab=approve"),
     ("公开议题 public pool", "/pool/"),
+    ("协商 consultations", "/consultations/"),
 ]
 
 

@@ -21,6 +21,14 @@ def test_admin_pages_open_in_chinese(superuser_client, district):
     for name in ["region", "platform", "member", "unit", "scopedrole", "consultationcommittee", "sector"]:
         response = superuser_client.get(reverse(f"admin:orgs_{name}_changelist"))
         assert response.status_code == 200, name
+    other_apps = [
+        "topics_category",
+        "topics_exclusionrule",
+        "consultations_consultationform",
+        "consultations_consultation",
+    ]
+    for name in other_apps:
+        assert superuser_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     page = superuser_client.get(reverse("admin:index")).content.decode()
     assert "系统配置" in page and "协商议事平台" in page
 

@@ -1,0 +1,34 @@
+"""Back-office configuration of consultations: the forms of session and what each must include."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from shangliang.consultations.models import Consultation, ConsultationForm
+
+
+@admin.register(ConsultationForm)
+class ConsultationFormAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "required_categories", "sort_order", "is_archived"]
+    list_editable = ["sort_order"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    """Read-only: consultations move only through their pages, where the rules apply."""
+
+    list_display = ["topic", "form", "mode", "starts_at", "status", "convener"]
+    list_filter = ["status", "mode", "form"]
+    search_fields = ["topic__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
