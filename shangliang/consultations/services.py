@@ -40,6 +40,7 @@ from shangliang.consultations.states import (
 )
 from shangliang.core.errors import DomainError
 from shangliang.core.models import Notification
+from shangliang.core.records import save_record
 from shangliang.core.senders import Message, sender_for
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Platform
@@ -48,15 +49,6 @@ from shangliang.topics.states import TopicStatus
 
 OPEN_FOR_PARTICIPANTS = {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED}
 RECORDING = {ConsultationStatus.IN_SESSION, ConsultationStatus.HELD}
-
-
-def _save(obj, *, actor, reason: str = ""):
-    obj.full_clean()
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    return obj
 
 
 def _locked(consultation: Consultation) -> Consultation:
@@ -92,7 +84,7 @@ def consultation_plan(
         raise DomainError(_("这个议题已经安排了协商。"))
     if ends_at <= starts_at:
         raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
-    consultation = _save(
+    consultation = save_record(
         Consultation(
             topic=topic,
             platform=platform,
@@ -120,7 +112,7 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
             setattr(consultation, name, fields[name])
     if consultation.ends_at <= consultation.starts_at:
         raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
-    return _save(consultation, actor=actor, reason=_("修改协商安排"))
+    return save_record(consultation, actor=actor, reason=_("修改协商安排"))
 
 
 @transaction.atomic
@@ -132,7 +124,7 @@ def agenda_set(*, actor, consultation: Consultation, agenda) -> list[AgendaItem]
     for order, (title, minutes) in enumerate(agenda, start=1):
         if title.strip():
             items.append(
-                _save(
+                save_record(
                     AgendaItem(consultation=consultation, order=order, title=title.strip(), minutes=minutes),
                     actor=actor,
                 )
@@ -197,7 +189,7 @@ def participant_add(
         raise DomainError(_("此人已在参与名单中。"))
     try:
         with transaction.atomic():
-            _save(participant, actor=actor, reason=_("自愿报名") if is_voluntary else _("邀请参与"))
+            save_record(participant, actor=actor, reason=_("自愿报名") if is_voluntary else _("邀请参与"))
     except IntegrityError:
         raise DomainError(_("此人已在参与名单中。")) from None
     if consultation.status == ConsultationStatus.NOTIFIED:
@@ -309,7 +301,7 @@ def research_add(
     )
     if attachment:
         research.attachment = attachment
-    return _save(research, actor=actor, reason=_("商前调研"))
+    return save_record(research, actor=actor, reason=_("商前调研"))
 
 
 # --- advance notice ------------------------------------------------------------------------
@@ -459,7 +451,7 @@ def statement_add(
         raise DomainError(_("发言人或议程不属于本次协商。"))
     if not text.strip():
         raise DomainError(_("请填写发言内容。"), field="text")
-    return _save(
+    return save_record(
         Statement(
             consultation=consultation,
             participant=participant,
@@ -510,7 +502,7 @@ def online_post(
     if reply_to is not None and reply_to.consultation_id != consultation.pk:
         raise DomainError(_("回复的意见不属于本次协商。"))
     participant = _participant_of(consultation, user)
-    return _save(
+    return save_record(
         OnlinePost(
             consultation=consultation,
             author=user,
@@ -531,7 +523,7 @@ def post_hide(*, actor, post: OnlinePost, reason: str) -> OnlinePost:
         raise DomainError(_("请写明隐藏原因。"), field="reason")
     post = OnlinePost.objects.select_for_update().get(pk=post.pk)
     post.is_hidden, post.hidden_reason, post.hidden_by = True, reason.strip(), actor
-    return _save(post, actor=actor, reason=_("隐藏网上意见"))
+    return save_record(post, actor=actor, reason=_("隐藏网上意见"))
 
 
 def _join_online_posts(consultation: Consultation) -> None:
@@ -539,7 +531,7 @@ def _join_online_posts(consultation: Consultation) -> None:
     for post in consultation.posts.filter(is_hidden=False).select_related("author", "participant"):
         participant = post.participant or _participant_of(consultation, post.author)
         if participant is None:
-            participant = _save(
+            participant = save_record(
                 Participant(
                     consultation=consultation,
                     category=ParticipantCategory.RESIDENT,
@@ -620,7 +612,7 @@ def minutes_update(*, actor, consultation: Consultation, text: str) -> Consultat
     consultation.minutes = text
     consultation.minutes_confirmed_at = None
     consultation.minutes_confirmed_by = None
-    return _save(consultation, actor=actor, reason=_("修改纪要"))
+    return save_record(consultation, actor=actor, reason=_("修改纪要"))
 
 
 @transaction.atomic
@@ -633,7 +625,7 @@ def minutes_confirm(*, actor, consultation: Consultation) -> Consultation:
         raise DomainError(_("纪要为空。"))
     consultation.minutes_confirmed_at = timezone.now()
     consultation.minutes_confirmed_by = actor
-    return _save(consultation, actor=actor, reason=_("确认纪要"))
+    return save_record(consultation, actor=actor, reason=_("确认纪要"))
 
 
 # --- the resolution ------------------------------------------------------------------------
@@ -645,7 +637,7 @@ def suggestion_add(*, actor, consultation: Consultation, text: str) -> Suggestio
     if not text.strip():
         raise DomainError(_("请填写建议内容。"), field="text")
     order = consultation.suggestions.count() + 1
-    return _save(
+    return save_record(
         Suggestion(consultation=consultation, order=order, text=text.strip(), created_by=actor),
         actor=actor,
         reason=_("整理协商建议"),
@@ -657,7 +649,7 @@ def dissent_add(*, actor, consultation: Consultation, holder: str, view: str, pa
     _require(consultation, RECORDING, _("协商开始后才能记录不同意见。"))
     if not view.strip():
         raise DomainError(_("请填写不同意见。"), field="view")
-    return _save(
+    return save_record(
         Dissent(consultation=consultation, participant=participant, holder=holder.strip(), view=view.strip()),
         actor=actor,
         reason=_("记录不同意见"),
@@ -674,7 +666,7 @@ def dissent_explain(*, actor, dissent: Dissent, method: str, explanation: str, o
     dissent = Dissent.objects.select_for_update().get(pk=dissent.pk)
     dissent.explained_by, dissent.explained_at = actor, timezone.now()
     dissent.explanation_method, dissent.explanation, dissent.outcome = method.strip(), explanation.strip(), outcome
-    return _save(dissent, actor=actor, reason=_("解释说明"))
+    return save_record(dissent, actor=actor, reason=_("解释说明"))
 
 
 @transaction.atomic
@@ -695,7 +687,7 @@ def assembly_vote_add(
     _require(consultation, {ConsultationStatus.HELD, ConsultationStatus.CONCLUDED}, _("会后才能记录表决。"))
     if votes_for + votes_against + abstentions > attendees:
         raise DomainError(_("赞成、反对、弃权合计不能超过到会人数。"), field="attendees")
-    return _save(
+    return save_record(
         AssemblyVote(
             consultation=consultation,
             body=body,

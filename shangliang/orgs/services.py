@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError
+from shangliang.core.records import save_record
 from shangliang.orgs.models import (
     CommitteeSeat,
     ConsultationCommittee,
@@ -27,15 +28,6 @@ from shangliang.orgs.models import (
     Unit,
 )
 from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, SixHave
-
-
-def _save(obj, *, actor, reason: str = "", update_fields=None):
-    obj.full_clean()
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save(update_fields=update_fields)
-    return obj
 
 
 def _archive(obj, *, actor, reason: str):
@@ -73,7 +65,7 @@ def region_create(*, actor, name: str, level: str, parent: Region | None, code: 
     _check_level(level, parent)
     region = Region(name=name.strip(), level=level, parent=parent, code=code or None, path="-")
     region.depth = (parent.depth + 1) if parent else 0
-    _save(region, actor=actor, reason=_("新建区划"))
+    save_record(region, actor=actor, reason=_("新建区划"))
     region.path = f"{parent.path if parent else '/'}{Region.path_segment(region.pk)}"
     Region.objects.filter(pk=region.pk).update(path=region.path)
     return region
@@ -85,7 +77,7 @@ def region_update(*, actor, region: Region, name: str, code: str | None) -> Regi
     region = Region.objects.select_for_update().get(pk=region.pk)
     region.name = name.strip()
     region.code = code or None
-    return _save(region, actor=actor, reason=_("修改区划"))
+    return save_record(region, actor=actor, reason=_("修改区划"))
 
 
 @transaction.atomic
@@ -97,7 +89,7 @@ def region_move(*, actor, region: Region, parent: Region) -> Region:
     _check_level(region.level, parent)
     old_path, new_path = region.path, f"{parent.path}{Region.path_segment(region.pk)}"
     region.parent = parent
-    _save(region, actor=actor, reason=_("调整上级区划"))
+    save_record(region, actor=actor, reason=_("调整上级区划"))
     Region.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + (parent.depth + 1 - region.depth),
@@ -129,7 +121,7 @@ def platform_create(*, actor, **fields) -> Platform:
     unknown = set(fields) - set(PLATFORM_FIELDS)
     if unknown:
         raise TypeError(f"unknown platform fields: {sorted(unknown)}")
-    platform = _save(Platform(**fields), actor=actor, reason=_("新建平台"))
+    platform = save_record(Platform(**fields), actor=actor, reason=_("新建平台"))
     PlatformCheck.objects.bulk_create(PlatformCheck(platform=platform, item=item) for item in SixHave.values)
     return platform
 
@@ -142,7 +134,7 @@ def platform_update(*, actor, platform: Platform, **fields) -> Platform:
         if name not in PLATFORM_FIELDS:
             raise TypeError(f"unknown platform field: {name}")
         setattr(platform, name, value)
-    return _save(platform, actor=actor, reason=_("修改平台信息"))
+    return save_record(platform, actor=actor, reason=_("修改平台信息"))
 
 
 @transaction.atomic
@@ -156,7 +148,7 @@ def platform_check_update(
     if photo is not None:
         check.photo = photo
     check.checked_at = timezone.now()
-    return _save(check, actor=actor, reason=_("六有核查"))
+    return save_record(check, actor=actor, reason=_("六有核查"))
 
 
 @transaction.atomic
@@ -170,14 +162,16 @@ def platform_archive(*, actor, platform: Platform, reason: str = "") -> Platform
 
 @transaction.atomic
 def unit_create(*, actor, name: str, kind: str, region: Region, parent: Unit | None = None) -> Unit:
-    return _save(Unit(name=name.strip(), kind=kind, region=region, parent=parent), actor=actor, reason=_("新建单位"))
+    return save_record(
+        Unit(name=name.strip(), kind=kind, region=region, parent=parent), actor=actor, reason=_("新建单位")
+    )
 
 
 @transaction.atomic
 def sector_get_or_create(*, actor, name: str) -> Sector:
     sector = Sector.objects.filter(name=name.strip()).first()
     if sector is None:
-        sector = _save(Sector(name=name.strip()), actor=actor, reason=_("新建界别"))
+        sector = save_record(Sector(name=name.strip()), actor=actor, reason=_("新建界别"))
     return sector
 
 
@@ -185,7 +179,7 @@ def sector_get_or_create(*, actor, name: str) -> Sector:
 def committee_create(*, actor, region: Region, name: str, established_on: date | None = None) -> ConsultationCommittee:
     if region.level != RegionLevel.VILLAGE:
         raise DomainError(_("协商委员会只能设在村（社区）。"), field="region")
-    return _save(
+    return save_record(
         ConsultationCommittee(region=region, name=name, established_on=established_on),
         actor=actor,
         reason=_("成立协商委员会"),
@@ -198,7 +192,7 @@ def committee_seat_add(
 ) -> CommitteeSeat:
     """Seat a person on a village consultation committee; records history."""
     seat = CommitteeSeat(committee=committee, name=name.strip(), position=position, mobile=mobile)
-    return _save(seat, actor=actor, reason=_("增补协商委员会成员"))
+    return save_record(seat, actor=actor, reason=_("增补协商委员会成员"))
 
 
 # --- members -------------------------------------------------------------------------------
@@ -224,7 +218,7 @@ def member_create(*, actor, **fields) -> Member:
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
-    return _save(Member(**fields), actor=actor, reason=_("新增委员"))
+    return save_record(Member(**fields), actor=actor, reason=_("新增委员"))
 
 
 @transaction.atomic
@@ -234,7 +228,7 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         if name not in MEMBER_FIELDS:
             raise TypeError(f"unknown member field: {name}")
         setattr(member, name, value)
-    return _save(member, actor=actor, reason=_("修改委员信息"))
+    return save_record(member, actor=actor, reason=_("修改委员信息"))
 
 
 @transaction.atomic
@@ -242,7 +236,7 @@ def member_assign(*, actor, member: Member, platform: Platform, started_on: date
     """Attach (下沉) a member to a station; refuses a second open assignment to the same one."""
     if MemberAssignment.objects.filter(member=member, platform=platform, ended_on__isnull=True).exists():
         raise DomainError(_("该委员已下沉到此站点。"), field="platform")
-    return _save(
+    return save_record(
         MemberAssignment(member=member, platform=platform, started_on=started_on), actor=actor, reason=_("委员下沉")
     )
 
@@ -253,7 +247,7 @@ def member_assignment_end(*, actor, assignment: MemberAssignment, ended_on: date
     if assignment.ended_on is not None:
         raise DomainError(_("该下沉已结束。"))
     assignment.ended_on = ended_on
-    return _save(assignment, actor=actor, reason=_("结束下沉"))
+    return save_record(assignment, actor=actor, reason=_("结束下沉"))
 
 
 @transaction.atomic
@@ -264,7 +258,7 @@ def member_archive(*, actor, member: Member, reason: str = "") -> Member:
 
 @transaction.atomic
 def contact_link_create(*, actor, committee: Unit, platform: Platform, started_on: date) -> ContactLink:
-    return _save(
+    return save_record(
         ContactLink(committee=committee, platform=platform, started_on=started_on), actor=actor, reason=_("建立联系点")
     )
 
@@ -280,7 +274,7 @@ def role_grant(*, actor, user, role: str, region=None, platform=None, unit=None)
     ).first()
     if existing:
         return existing
-    return _save(
+    return save_record(
         ScopedRole(user=user, role=role, region=region, platform=platform, unit=unit), actor=actor, reason=_("授予角色")
     )
 
@@ -289,4 +283,4 @@ def role_grant(*, actor, user, role: str, region=None, platform=None, unit=None)
 def role_revoke(*, actor, scoped_role: ScopedRole) -> ScopedRole:
     scoped_role = ScopedRole.objects.select_for_update().get(pk=scoped_role.pk)
     scoped_role.revoked_at = timezone.now()
-    return _save(scoped_role, actor=actor, reason=_("撤销角色"))
+    return save_record(scoped_role, actor=actor, reason=_("撤销角色"))

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError, TransitionNotAllowed
+from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Member, Platform, Region, Unit
 from shangliang.orgs.selectors import path_ids
@@ -35,16 +36,6 @@ from shangliang.topics.states import (
     SubmissionStatus,
     TopicStatus,
 )
-
-
-def _save(obj, *, actor, reason: str = ""):
-    obj.full_clean()
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    return obj
-
 
 # --- submissions ---------------------------------------------------------------------------
 
@@ -108,7 +99,7 @@ def submission_create(
     )
     try:
         with transaction.atomic():
-            _save(submission, actor=actor, reason=_("提交"))
+            save_record(submission, actor=actor, reason=_("提交"))
             for photo in photos:
                 SubmissionPhoto.objects.create(submission=submission, image=photo)
     except IntegrityError:
@@ -197,7 +188,7 @@ def reply_add(*, actor, submission: Submission, text: str) -> Reply:
     """A reply the submitter reads on the tracking page."""
     if not text.strip():
         raise DomainError(_("请填写答复内容。"), field="text")
-    return _save(Reply(submission=submission, author=actor, text=text.strip()), actor=actor, reason=_("答复"))
+    return save_record(Reply(submission=submission, author=actor, text=text.strip()), actor=actor, reason=_("答复"))
 
 
 # --- topics --------------------------------------------------------------------------------
@@ -242,7 +233,7 @@ def topic_draft_from_submission(*, actor, submission: Submission) -> Topic:
         source=submission.source,
         drafted_by=actor,
     )
-    _save(topic, actor=actor, reason=_("拟定议题"))
+    save_record(topic, actor=actor, reason=_("拟定议题"))
     topic.regions.set([submission.region])
     transition(
         submission,
@@ -284,7 +275,7 @@ def topic_update(
     topic.convening_region, topic.convening_level = convening_for(regions)
     topic.title, topic.background, topic.category = title.strip(), background.strip(), category
     topic.is_livelihood, topic.small_cut_reason, topic.platform = is_livelihood, small_cut_reason.strip(), platform
-    _save(topic, actor=actor, reason=_("修改议题"))
+    save_record(topic, actor=actor, reason=_("修改议题"))
     topic.regions.set(regions)
     return topic
 
@@ -293,7 +284,7 @@ def topic_update(
 def verification_add(*, actor, topic: Topic, checked_by: str, checked_on, findings: str, photos=()) -> Verification:
     """Record facts checked for a draft topic (who went, when, what they found, photos)."""
     topic = _editable(topic)
-    verification = _save(
+    verification = save_record(
         Verification(topic=topic, checked_by=checked_by, checked_on=checked_on, findings=findings, recorded_by=actor),
         actor=actor,
         reason=_("核实"),
