@@ -118,9 +118,12 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
     return out
 
 
-def resolve_candidate(consultation: Consultation, key: str) -> dict | None:
-    """The fields of a participant for a picked candidate key, or None when it is not a candidate."""
-    for candidate in candidates_for(consultation):
+def resolve_candidate(consultation: Consultation, key: str, candidates: list[Candidate] | None = None) -> dict | None:
+    """The fields of a participant for a picked candidate key, or None when it is not a candidate.
+
+    Pass ``candidates`` when resolving several keys, so the list is computed once.
+    """
+    for candidate in candidates if candidates is not None else candidates_for(consultation):
         if candidate.key == key:
             kind, pk = key.split(":")
             fields = {"category": candidate.category, "name": candidate.name, "organisation": candidate.organisation}

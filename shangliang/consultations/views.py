@@ -209,8 +209,9 @@ def participant_add(request, pk):
 def participant_pick(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     added = 0
+    candidates = selectors.candidates_for(consultation)
     for key in request.POST.getlist("candidate"):
-        fields = selectors.resolve_candidate(consultation, key)
+        fields = selectors.resolve_candidate(consultation, key, candidates)
         if fields is None:
             continue
         try:

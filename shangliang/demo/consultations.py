@@ -1111,10 +1111,8 @@ class _Sessions:
         keys = self.picks(plan, candidates)
         if picks is not None:
             keys = keys[:picks]
-        # Every pick is resolved against the list as proposed, before anyone is added, so the list is
-        # the same for each; resolve_candidate would otherwise recompute it for every key.
-        with mock.patch.object(selectors, "candidates_for", return_value=candidates):
-            resolved = [selectors.resolve_candidate(consultation, key) for key in keys]
+        # Every pick is resolved against the list as proposed, before anyone is added.
+        resolved = [selectors.resolve_candidate(consultation, key, candidates) for key in keys]
         for fields in resolved:
             # Someone proposed twice, e.g. as submitter and as supporter, is refused the second time.
             self.add(plan, **fields)

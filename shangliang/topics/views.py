@@ -32,14 +32,11 @@ PAGE_SIZE = 30
 TABS = ("submissions", "topics", "approve")
 
 
-def _default_tab(user) -> str:
-    waiting = selectors.waiting_counts(user)
-    return "approve" if waiting.to_approve and not waiting.to_screen else "submissions"
-
-
 @staff_required
 def queue(request):
-    tab = request.GET.get("tab") or _default_tab(request.user)
+    waiting = selectors.waiting_counts(request.user)
+    default_tab = "approve" if waiting.to_approve and not waiting.to_screen else "submissions"
+    tab = request.GET.get("tab") or default_tab
     if tab not in TABS:
         tab = "submissions"
     regions = regions_visible_to(request.user)
@@ -71,7 +68,7 @@ def queue(request):
         "tab": tab,
         "form": form,
         "page": page,
-        "waiting": selectors.waiting_counts(request.user),
+        "waiting": waiting,
         "can_record": permissions.can_record_submission(request.user),
         "is_member": permissions.member_of(request.user) is not None,
     }
