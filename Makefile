@@ -14,8 +14,9 @@ run: venv assets migrate seed
 test: system-deps test-deps assets lint
 	$(VENV)/bin/pytest -q
 
+# PostgreSQL and Redis servers on loopback; the Celery worker tests run only here.
 test-postgres: system-deps test-deps assets
-	scripts/with-test-postgres $(VENV)/bin/pytest -q
+	scripts/with-test-postgres scripts/with-test-redis $(VENV)/bin/pytest -q
 
 lint: test-deps
 	$(VENV)/bin/ruff check .
@@ -47,10 +48,11 @@ node_modules/.installed: package.json
 assets: node_modules/.installed
 
 # Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second
-# database run, CJK fonts so screenshots show Chinese.
+# database run, Redis for the Celery worker tests, CJK fonts so screenshots show Chinese.
 system-deps:
 	@command -v chromium >/dev/null || scripts/apt-install chromium
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || scripts/apt-install postgresql
+	@command -v redis-server >/dev/null || scripts/apt-install redis-server
 	@fc-list 2>/dev/null | grep -qi "cjk" || scripts/apt-install fonts-noto-cjk
 
 migrate: venv

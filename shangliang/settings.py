@@ -5,6 +5,8 @@ SHANGLIANG_SECRET_KEY    required when SHANGLIANG_DEBUG is off
 SHANGLIANG_DEBUG         1 to enable debug pages (development only)
 SHANGLIANG_ALLOWED_HOSTS comma-separated host names
 SHANGLIANG_DATA_DIR      where the SQLite file and uploaded files live (default ./var)
+SHANGLIANG_REDIS_URL     redis://host:port/db for the shared cache and the Celery broker (optional)
+SHANGLIANG_SCHEDULER     who runs reminders: inprocess (default), celery or off (cron)
 """
 
 import os
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "shangliang.orgs",
     "shangliang.topics",
     "shangliang.consultations",
+    "shangliang.outcomes",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -190,6 +193,33 @@ if os.environ.get("SHANGLIANG_REDIS_URL"):
         "LOCATION": os.environ["SHANGLIANG_REDIS_URL"],
     }
 
+# Scheduled work (reminders). "inprocess": a thread of the web process runs it, enough for one
+# server; "celery": celery beat enqueues it for a worker on Redis; "off": cron runs the commands.
+SHANGLIANG_SCHEDULER = os.environ.get("SHANGLIANG_SCHEDULER", "inprocess").strip().lower()
+if SHANGLIANG_SCHEDULER not in {"inprocess", "celery", "off"}:
+    raise ImproperlyConfigured("SHANGLIANG_SCHEDULER must be inprocess, celery or off.")
+SHANGLIANG_REMINDER_INTERVAL_MINUTES = int(os.environ.get("SHANGLIANG_REMINDER_INTERVAL_MINUTES", "60"))
+# Dotted paths, because core (which runs them) may not import the stages.
+SHANGLIANG_PERIODIC_JOBS = [("shangliang.outcomes.reminders.reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES)]
+if os.environ.get("SHANGLIANG_REDIS_URL"):
+    CELERY_BROKER_URL = os.environ["SHANGLIANG_REDIS_URL"]
+    CELERY_RESULT_BACKEND = os.environ["SHANGLIANG_REDIS_URL"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Acknowledge after the task ran, and put it back if its worker process dies: a lost run is
+# redelivered, and the once-only rows make a repeated run harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With late acknowledgement a prefetched task would wait behind a long one; take one at a time.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {
+        "task": "shangliang.outcomes.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    },
+}
+
 # Background jobs run in a thread of the web process unless a worker queue is configured;
 # tests set this to run them at once in the calling thread.
 SHANGLIANG_TASKS_EAGER = env_flag("SHANGLIANG_TASKS_EAGER", False)
@@ -218,3 +248,11 @@ SHANGLIANG_SENDERS = {
     "sms": os.environ.get("SHANGLIANG_SMS_SENDER", "shangliang.core.senders.ConsoleSender"),
     "wechat": os.environ.get("SHANGLIANG_WECHAT_SENDER", "shangliang.core.senders.ConsoleSender"),
 }
+# Outcomes, in days: reminder before a deadline; escalation after it to the unit's head and to the
+# district board; written reply to an entrusted matter; returning a wrong assignment; publication.
+SHANGLIANG_REMIND_BEFORE_DAYS = int(os.environ.get("SHANGLIANG_REMIND_BEFORE_DAYS", "3"))
+SHANGLIANG_ESCALATE_HEAD_DAYS = int(os.environ.get("SHANGLIANG_ESCALATE_HEAD_DAYS", "3"))
+SHANGLIANG_ESCALATE_BOARD_DAYS = int(os.environ.get("SHANGLIANG_ESCALATE_BOARD_DAYS", "7"))
+SHANGLIANG_REPLY_DAYS = int(os.environ.get("SHANGLIANG_REPLY_DAYS", "10"))
+SHANGLIANG_RETURN_DAYS = int(os.environ.get("SHANGLIANG_RETURN_DAYS", "5"))
+SHANGLIANG_PUBLISH_DAYS = int(os.environ.get("SHANGLIANG_PUBLISH_DAYS", "7"))

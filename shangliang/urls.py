@@ -15,6 +15,9 @@ urlpatterns = [
     path("org/", include("shangliang.orgs.urls")),
     path("", include("shangliang.topics.urls")),
     path("", include("shangliang.consultations.urls")),
+    path("outcomes/", include("shangliang.outcomes.urls")),
+    path("outcomes/files/", include("shangliang.outcomes.documents_urls")),
+    path("r/", include("shangliang.outcomes.public_urls")),
     path("", include("shangliang.portal.urls")),
 ]
 if settings.DEBUG:

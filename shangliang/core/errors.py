@@ -20,3 +20,7 @@ class ImportRejected(DomainError):
     def __init__(self, message, *, errors):
         super().__init__(message)
         self.errors = errors
+
+
+class EditConflict(DomainError):
+    """Someone else changed the record since the form was opened; nothing was overwritten."""

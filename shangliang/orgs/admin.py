@@ -69,7 +69,7 @@ class UnitAdmin(NoDeleteAdmin):
     list_display = ["name", "kind", "region", "is_archived"]
     list_filter = ["kind", "is_archived"]
     search_fields = ["name"]
-    raw_id_fields = ["region", "parent"]
+    raw_id_fields = ["region", "parent", "head"]
 
 
 class PlatformCheckInline(admin.TabularInline):

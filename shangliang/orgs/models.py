@@ -92,6 +92,15 @@ class Unit(ArchivableModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("单位负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headed_units",
+        help_text=_("督办升级时接收通知"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -6,9 +6,17 @@ stage's selectors. Providers answer with counts, so the home page stays a handfu
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations.permissions import ORGANISERS, consultations_visible_to
+from shangliang.orgs.permissions import role_names
+from shangliang.outcomes import selectors as outcome_selectors
+from shangliang.outcomes.models import Assignment, OutcomeReport
+from shangliang.outcomes.permissions import SUPERVISORS, assignments_visible_to, liaison_unit_ids
+from shangliang.outcomes.states import OPEN_ASSIGNMENT, AssignmentStatus
 from shangliang.topics.selectors import waiting_counts
 
 
@@ -30,7 +38,45 @@ def topic_items(user) -> list[WaitingItem]:
     return [item for item in items if item.count]
 
 
-PROVIDERS = [topic_items]
+def outcome_items(user) -> list[WaitingItem]:
+    """Unit liaisons: items to accept and their unit's overdue items. Supervisors: overdue items and
+    extension requests. Organisers: entrusted reports still waiting for a written reply."""
+    today = timezone.localdate()
+    roles = role_names(user)
+    is_root = user.is_superuser
+    items = []
+    units = liaison_unit_ids(user)
+    if units:
+        desk = reverse("outcomes:unit_desk")
+        mine = Assignment.objects.filter(is_archived=False).filter(
+            Q(lead_unit_id__in=units) | Q(pk__in=Assignment.objects.filter(co_units__in=units).values("pk"))
+        )
+        to_accept = mine.filter(status=AssignmentStatus.ASSIGNED, lead_unit_id__in=units).count()
+        overdue = mine.filter(status__in=OPEN_ASSIGNMENT, deadline__lt=today).count()
+        items += [
+            WaitingItem(_("待签收的交办事项"), f"{desk}?tab=todo", to_accept),
+            WaitingItem(_("本单位逾期事项"), f"{desk}?tab=overdue", overdue),
+        ]
+    if is_root or roles & SUPERVISORS:
+        board = reverse("outcomes:board")
+        visible = assignments_visible_to(user)
+        overdue = visible.filter(status__in=OPEN_ASSIGNMENT, deadline__lt=today).count()
+        extensions = outcome_selectors.pending_extensions(visible).count()
+        items += [
+            WaitingItem(_("逾期未办结事项"), f"{board}?state=overdue", overdue),
+            WaitingItem(_("待审批的延期申请"), f"{board}#extensions", extensions),
+        ]
+    if is_root or roles & ORGANISERS:
+        reports = reverse("outcomes:reports")
+        waiting = outcome_selectors.replies_waiting(
+            OutcomeReport.objects.filter(is_archived=False, consultation__in=consultations_visible_to(user))
+        )
+        late = waiting.filter(reply_due_on__lt=today).count()
+        items.append(WaitingItem(_("书面答复已超期的委托事项"), f"{reports}?show=late", late))
+    return [item for item in items if item.count]
+
+
+PROVIDERS = [topic_items, outcome_items]
 
 
 def waiting_for(user) -> list[WaitingItem]:

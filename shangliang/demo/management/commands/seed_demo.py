@@ -9,6 +9,7 @@ from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.demo.consultations import build_demo_consultations
 from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
+from shangliang.demo.outcomes import build_demo_outcomes
 from shangliang.demo.topics import build_demo_topics
 from shangliang.topics.states import SubmissionStatus, TopicStatus
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 if counts:
                     counts |= build_demo_topics(stdout=stdout).counts
                     counts |= build_demo_consultations(stdout=stdout)
+                    counts |= build_demo_outcomes(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started

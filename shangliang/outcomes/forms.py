@@ -1,0 +1,215 @@
+"""Forms of the outcomes staff pages. Rules of the domain stay in the services; forms check shapes."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from shangliang.core.forms import DateInput
+from shangliang.core.phones import normalize_mobile, validate_mobile
+from shangliang.orgs.models import Platform, Unit
+from shangliang.outcomes.states import AssignmentStatus, PublicChannel, ReportKind
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def _date_input():
+    """A date picker whose value is ISO, the only form browsers accept whatever the page's language."""
+    return DateInput(format="%Y-%m-%d")
+
+
+def _small_file(upload):
+    if upload and upload.size > MAX_UPLOAD:
+        raise forms.ValidationError(_("附件不能超过10MB。"))
+    return upload
+
+
+class VersionedForm(forms.Form):
+    """A form on an assignment carries the version it was opened with, so a later save cannot overwrite."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("version"):
+            # The field is hidden, so its error would go unseen; say it above the form.
+            self.add_error(None, _("页面已过期，请刷新后再提交。"))
+        return cleaned
+
+    def refresh_version(self, version: int) -> None:
+        """After a conflict: keep what the user typed, but let the next submit build on the latest record."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
+
+
+# --- one consultation ----------------------------------------------------------------------
+
+
+class AssignForm(forms.Form):
+    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50)
+    responsible_mobile = forms.CharField(
+        label=_("责任人电话"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    deadline = forms.DateField(label=_("办理时限"), widget=_date_input())
+    cppcc_committee = forms.ModelChoiceField(label=_("政协责任委室"), queryset=Unit.objects.none(), required=False)
+    supervisor = forms.ModelChoiceField(label=_("督办负责人"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, units, committees, supervisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+        self.fields["cppcc_committee"].queryset = committees
+        self.fields["supervisor"].queryset = supervisors
+        self.fields["supervisor"].label_from_instance = lambda user: user.display_name
+
+    def clean_responsible_mobile(self):
+        mobile = normalize_mobile(self.cleaned_data.get("responsible_mobile", ""))
+        if mobile:
+            validate_mobile(mobile)
+        return mobile
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("报送形式"), choices=ReportKind.choices)
+    recipient = forms.CharField(label=_("报送对象"), max_length=100, help_text=_("如：镇党委、镇政府"))
+    recipient_unit = forms.ModelChoiceField(label=_("报送单位"), queryset=Unit.objects.none(), required=False)
+    is_entrusted = forms.BooleanField(
+        label=_("政府委托事项"), required=False, help_text=_("委托事项须在规定期限内书面答复")
+    )
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_unit"].queryset = units
+
+
+class ReportEditForm(forms.Form):
+    recipient = forms.CharField(label=_("报送对象"), max_length=100)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("书面答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = forms.FileField(label=_("答复附件"), required=False, help_text=_("答复函扫描件等，不超过10MB"))
+
+    def clean_attachment(self):
+        return _small_file(self.cleaned_data.get("attachment"))
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(
+        label=_("公开内容"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("面向群众的结果说明，不含姓名和电话"),
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("公开方式"),
+        choices=PublicChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[PublicChannel.BOARD],
+    )
+
+
+# --- one assignment ------------------------------------------------------------------------
+
+
+class AcceptForm(VersionedForm):
+    pass
+
+
+class ReturnForm(VersionedForm):
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgressForm(VersionedForm):
+    progress = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    problems = forms.CharField(label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_steps = forms.CharField(label=_("解决思路"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reported_on = forms.DateField(label=_("填报日期"), required=False, widget=_date_input(), help_text=_("默认今天"))
+    attachment = forms.FileField(label=_("附件"), required=False)
+
+    def clean_attachment(self):
+        return _small_file(self.cleaned_data.get("attachment"))
+
+
+class CompleteForm(VersionedForm):
+    result = forms.CharField(
+        label=_("落实效果"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("做了什么、解决了什么")
+    )
+    evidence = forms.FileField(label=_("佐证材料"), required=False, help_text=_("照片、文件等；已填报进展的可不上传"))
+
+    def clean_evidence(self):
+        return _small_file(self.cleaned_data.get("evidence"))
+
+
+class DeferForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("暂缓原因"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("这段说明会告知相关群众")
+    )
+
+
+class ResumeForm(VersionedForm):
+    pass
+
+
+class ExtensionForm(forms.Form):
+    requested_deadline = forms.DateField(label=_("申请延期至"), widget=_date_input())
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批"),
+        choices=[("approve", _("同意延期")), ("refuse", _("不同意"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意时必填"),
+    )
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+BOARD_STATES = [
+    ("", _("逾期及临期")),
+    ("overdue", _("已逾期")),
+    ("due_soon", _("即将到期")),
+    ("open", _("未办结")),
+    (AssignmentStatus.ASSIGNED, AssignmentStatus.ASSIGNED.label),
+    (AssignmentStatus.ACCEPTED, AssignmentStatus.ACCEPTED.label),
+    (AssignmentStatus.DONE, AssignmentStatus.DONE.label),
+    (AssignmentStatus.DEFERRED, AssignmentStatus.DEFERRED.label),
+    (AssignmentStatus.RETURNED, AssignmentStatus.RETURNED.label),
+    ("all", _("全部")),
+]
+
+
+class BoardFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("状态"), choices=BOARD_STATES, required=False)
+    platform = forms.ModelChoiceField(
+        label=_("平台"), queryset=Platform.objects.none(), required=False, empty_label=_("全部平台")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+    )
+    start = forms.DateField(label=_("协商日期自"), required=False, widget=_date_input())
+    end = forms.DateField(label=_("至"), required=False, widget=_date_input())
+
+    def __init__(self, *args, platforms, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = platforms
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("结束日期应不早于开始日期。"))
+        return cleaned

@@ -1,0 +1,265 @@
+"""Outcomes of a consultation: reports sent up, the items assigned to units, their progress and publication."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shangliang.consultations.models import Consultation, Suggestion
+from shangliang.core.models import ArchivableModel
+from shangliang.core.phones import mask_mobile, validate_mobile
+from shangliang.orgs.models import Unit
+from shangliang.outcomes.states import (
+    AssignmentStatus,
+    ExtensionStatus,
+    FeedbackEvent,
+    ReminderKind,
+    ReportKind,
+    ReportStatus,
+)
+
+
+class OutcomeReport(ArchivableModel):
+    """The outcome sent up (报送): a consultation report, a CPPCC proposal or a public-opinion bulletin."""
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="reports"
+    )
+    kind = models.CharField(_("报送形式"), max_length=30, choices=ReportKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    recipient = models.CharField(_("报送对象"), max_length=100, help_text=_("如：镇党委、镇政府"))
+    recipient_unit = models.ForeignKey(
+        Unit, verbose_name=_("报送单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_entrusted = models.BooleanField(_("政府委托事项"), default=False, help_text=_("委托事项须在规定期限内书面答复"))
+    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply_due_on = models.DateField(_("答复期限"), null=True, blank=True)
+    reply_text = models.TextField(_("书面答复"), blank=True)
+    reply_attachment = models.FileField(_("答复附件"), upload_to="outcomes/replies/%Y/%m/", blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("成果报送")
+        verbose_name_plural = _("成果报送")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="outcomes_report_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="outcomes_report_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Assignment(ArchivableModel):
+    """One line of the responsibility list (工作责任清单): a suggestion handed to a unit with a deadline."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name=_("协商建议"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="lead_assignments"
+    )
+    co_units = models.ManyToManyField(Unit, verbose_name=_("配合单位"), blank=True, related_name="co_assignments")
+    responsible_person = models.CharField(_("责任人"), max_length=50)
+    responsible_mobile = models.CharField(_("责任人电话"), max_length=11, blank=True, validators=[validate_mobile])
+    deadline = models.DateField(_("办理时限"))
+    cppcc_committee = models.ForeignKey(
+        Unit,
+        verbose_name=_("政协责任委室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followed_assignments",
+        limit_choices_to={"kind": "cppcc_committee"},
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办负责人"),
+        on_delete=models.PROTECT,
+        related_name="supervised_assignments",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    deferred_at = models.DateTimeField(_("暂缓时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    result = models.TextField(_("落实效果"), blank=True, help_text=_("做了什么、解决了什么"))
+    evidence = models.FileField(_("佐证材料"), upload_to="outcomes/evidence/%Y/%m/", blank=True)
+    deferral_reason = models.TextField(_("暂缓原因"), blank=True, help_text=_("将告知相关群众"))
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[co_units])
+
+    class Meta:
+        verbose_name = _("交办事项")
+        verbose_name_plural = _("交办事项")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AssignmentStatus.values), name="outcomes_assignment_status_valid"
+            ),
+            # A suggestion is owned by one unit at a time; a returned assignment makes room for the next.
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=~Q(status=AssignmentStatus.RETURNED),
+                name="outcomes_one_live_assignment_per_suggestion",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.lead_unit} · {self.suggestion}"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.responsible_mobile)
+
+
+class ProgressUpdate(models.Model):
+    """A progress report from the unit: progress, problems, next steps (进展情况/存在问题/解决思路)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="updates")
+    unit = models.ForeignKey(Unit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+")
+    reported_on = models.DateField(_("填报日期"))
+    progress = models.TextField(_("进展情况"))
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("解决思路"), blank=True)
+    attachment = models.FileField(_("附件"), upload_to="outcomes/progress/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("进展情况")
+        verbose_name_plural = _("进展情况")
+        ordering = ["-reported_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.reported_on} {self.progress[:20]}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit asks for a later deadline; the supervisor or the assigning office decides."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extensions")
+    current_deadline = models.DateField(_("原办理时限"))
+    requested_deadline = models.DateField(_("申请延期至"))
+    reason = models.TextField(_("延期理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ExtensionStatus.values), name="outcomes_extension_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_deadline__gt=models.F("current_deadline")),
+                name="outcomes_extension_is_later",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status=ExtensionStatus.PENDING),
+                name="outcomes_one_pending_extension",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.current_deadline} → {self.requested_deadline}"
+
+
+class Reminder(models.Model):
+    """One reminder or escalation step for one deadline of one assignment; the row makes it once-only."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("类别"), max_length=20, choices=ReminderKind.choices)
+    deadline = models.DateField(_("针对的办理时限"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("督办提醒")
+        verbose_name_plural = _("督办提醒")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "kind", "deadline"], name="outcomes_reminder_once"),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="outcomes_reminder_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.deadline}"
+
+
+def default_channels():
+    return ["board"]
+
+
+class Publication(models.Model):
+    """The results of a consultation made public (公开) for residents: what was decided and done."""
+
+    consultation = models.OneToOneField(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="publication"
+    )
+    summary = models.TextField(_("公开内容"), help_text=_("面向群众的结果说明，不含姓名和电话"))
+    channels = models.JSONField(_("公开方式"), default=default_channels)
+    published_at = models.DateTimeField(_("公开时间"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("结果公开")
+        verbose_name_plural = _("结果公开")
+
+    def __str__(self):
+        return str(self.consultation)
+
+
+class FeedbackDelivery(models.Model):
+    """One feedback message to one person on one channel about one event; the row makes it once-only."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="feedback")
+    event = models.CharField(_("事项"), max_length=20, choices=FeedbackEvent.choices)
+    key = models.CharField(max_length=60, help_text="what the event is about, e.g. assignment:12")
+    channel = models.CharField(_("渠道"), max_length=10)
+    recipient = models.CharField(_("接收人"), max_length=40, help_text="user id or mobile")
+    is_delivered = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("反馈记录")
+        verbose_name_plural = _("反馈记录")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "event", "channel", "recipient"], name="outcomes_feedback_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.channel}"

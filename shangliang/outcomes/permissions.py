@@ -1,0 +1,150 @@
+"""Who may see and act on reports, assignments and publications.
+
+Scope follows the consultation's convening region. A unit liaison sees only the items of their
+own unit (as lead or co-unit); the named supervisor and the CPPCC committee following an item see it
+too. Access functions answer 404 both for "does not exist" and "not yours".
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shangliang.consultations.models import Consultation
+from shangliang.consultations.permissions import can_run_consultation, consultations_visible_to
+from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names
+from shangliang.orgs.states import Role
+from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport
+from shangliang.topics.permissions import READERS
+
+# The party committee and government draw up the responsibility list (工作责任清单).
+ASSIGNERS = frozenset({Role.APPROVER, Role.ADMINISTRATOR})
+# Those who follow items and decide extensions: supervisors, the CPPCC office, and the assigners.
+SUPERVISORS = frozenset({Role.SUPERVISOR, Role.COMMITTEE_STAFF}) | ASSIGNERS
+REGION_PATH = "suggestion__consultation__topic__convening_region__path"
+
+
+def _is_root(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def _region(assignment: Assignment):
+    return assignment.suggestion.consultation.topic.convening_region
+
+
+def liaison_unit_ids(user) -> set[int]:
+    """Units where the user is a liaison (单位联络员)."""
+    return granted_ids(user, {Role.UNIT_LIAISON}, "unit")
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    qs = Assignment.objects.filter(is_archived=False)
+    if _is_root(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    q = path_q(region_paths(user, READERS), REGION_PATH) | Q(supervisor=user)
+    q |= Q(suggestion__consultation__platform_id__in=granted_ids(user, READERS, "platform"))
+    q |= Q(cppcc_committee_id__in=granted_ids(user, SUPERVISORS, "unit"))
+    units = liaison_unit_ids(user)
+    if units:
+        co = Assignment.objects.filter(co_units__in=units).values("pk")
+        q |= Q(lead_unit_id__in=units) | Q(pk__in=co)
+    return qs.filter(q)
+
+
+def can_assign(user, consultation: Consultation) -> bool:
+    """The party committee or government whose scope covers the convening region."""
+    return _is_root(user) or covers(user, ASSIGNERS, consultation.topic.convening_region)
+
+
+def can_report(user, consultation: Consultation) -> bool:
+    """The organisers of the consultation write and send its reports and publish its results."""
+    return can_run_consultation(user, consultation)
+
+
+def can_record_reply(user, report: OutcomeReport) -> bool:
+    return can_report(user, report.consultation) or can_assign(user, report.consultation)
+
+
+def is_lead_liaison(user, assignment: Assignment) -> bool:
+    return _is_root(user) or assignment.lead_unit_id in liaison_unit_ids(user)
+
+
+def can_post_progress(user, assignment: Assignment) -> bool:
+    """Liaisons of the lead unit and of every co-unit report progress."""
+    if is_lead_liaison(user, assignment):
+        return True
+    units = liaison_unit_ids(user)
+    return bool(units) and assignment.co_units.filter(pk__in=units).exists()
+
+
+def can_supervise(user, assignment: Assignment) -> bool:
+    """The named supervisor, a supervisor or assigner covering the region, or the CPPCC committee following it."""
+    if _is_root(user) or assignment.supervisor_id == getattr(user, "pk", None):
+        return True
+    if assignment.cppcc_committee_id and assignment.cppcc_committee_id in granted_ids(user, SUPERVISORS, "unit"):
+        return True
+    return covers(user, SUPERVISORS, _region(assignment))
+
+
+def can_use_board(user) -> bool:
+    return _is_root(user) or bool(role_names(user) & (SUPERVISORS | READERS))
+
+
+def can_use_unit_desk(user) -> bool:
+    return _is_root(user) or bool(liaison_unit_ids(user))
+
+
+def get_assignment_for_view(user, pk) -> Assignment:
+    try:
+        return (
+            assignments_visible_to(user)
+            .select_related(
+                "suggestion__consultation__topic__convening_region",
+                "suggestion__consultation__platform",
+                "lead_unit",
+                "cppcc_committee",
+                "supervisor",
+            )
+            .get(pk=pk)
+        )
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_consultation_for_outcomes(user, pk) -> Consultation:
+    """The outcomes page of a consultation: its readers, and the units it assigned items to."""
+    try:
+        pk = int(pk)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    qs = consultations_visible_to(user)
+    if not _is_root(user):
+        qs = Consultation.objects.filter(
+            Q(pk__in=qs.values("pk")) | Q(pk__in=assignments_visible_to(user).values("suggestion__consultation_id"))
+        )
+    try:
+        return qs.select_related("topic__convening_region", "topic__category", "platform__region", "form").get(pk=pk)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_report_for_view(user, pk) -> OutcomeReport:
+    try:
+        report = OutcomeReport.objects.select_related("consultation__topic__convening_region").get(pk=pk)
+    except (OutcomeReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not consultations_visible_to(user).filter(pk=report.consultation_id).exists():
+        raise Http404
+    return report
+
+
+def get_extension_for_decision(user, pk) -> ExtensionRequest:
+    try:
+        extension = ExtensionRequest.objects.select_related("assignment").get(pk=pk)
+    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    assignment = get_assignment_for_view(user, extension.assignment_id)
+    if not can_supervise(user, assignment):
+        raise Http404
+    extension.assignment = assignment
+    return extension

@@ -1,0 +1,340 @@
+"""Reads of the outcomes stage. Derived facts (overdue, late reply, publication due) are computed here."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from shangliang.consultations.models import Consultation, Suggestion
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.orgs.models import Platform, Region
+from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate, Reminder
+from shangliang.outcomes.states import (
+    CLOSED_ASSIGNMENT,
+    ESCALATION,
+    OPEN_ASSIGNMENT,
+    AssignmentStatus,
+    ExtensionStatus,
+    ReminderKind,
+    ReportStatus,
+)
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "SHANGLIANG_REMIND_BEFORE_DAYS", 3))
+
+
+# --- one assignment ------------------------------------------------------------------------
+
+
+def is_overdue(assignment: Assignment, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return assignment.status in OPEN_ASSIGNMENT and assignment.deadline < today
+
+
+def is_due_soon(assignment: Assignment, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return assignment.status in OPEN_ASSIGNMENT and today <= assignment.deadline <= today + timedelta(due_soon_days())
+
+
+def days_overdue(assignment: Assignment, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return max(0, (today - assignment.deadline).days) if assignment.status in OPEN_ASSIGNMENT else 0
+
+
+def was_late(assignment: Assignment) -> bool:
+    """A finished item that was finished after its (final) deadline."""
+    finished = assignment.done_at or assignment.deferred_at
+    return bool(finished) and timezone.localtime(finished).date() > assignment.deadline
+
+
+def with_related(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """The joins every assignment list needs, so templates never query."""
+    return qs.select_related(
+        "suggestion__consultation__topic__convening_region",
+        "suggestion__consultation__platform__region",
+        "lead_unit",
+        "cppcc_committee",
+        "supervisor",
+    ).prefetch_related(
+        "co_units",
+        Prefetch("updates", queryset=ProgressUpdate.objects.select_related("unit").order_by("-reported_on", "-pk")),
+        Prefetch(
+            "extensions",
+            queryset=ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING),
+            to_attr="pending_extensions",
+        ),
+        Prefetch("reminders", queryset=Reminder.objects.order_by("sent_at"), to_attr="reminder_list"),
+    )
+
+
+def escalation_of(assignment: Assignment) -> str:
+    """The furthest escalation step sent for the current deadline ('' when none)."""
+    sent = {r.kind for r in getattr(assignment, "reminder_list", []) if r.deadline == assignment.deadline}
+    reached = ""
+    for kind in ESCALATION:
+        if kind in sent:
+            reached = kind
+    return reached
+
+
+def latest_update(assignment: Assignment) -> ProgressUpdate | None:
+    updates = list(assignment.updates.all())
+    return updates[0] if updates else None
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def assignments_filtered(
+    qs: QuerySet[Assignment],
+    *,
+    state: str = "",
+    platform_id=None,
+    unit_id=None,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> QuerySet[Assignment]:
+    """Filters of the board and the sheet. ``state``: overdue, due_soon, open, done, deferred, returned."""
+    today = today or timezone.localdate()
+    if state == "overdue":
+        qs = qs.filter(status__in=OPEN_ASSIGNMENT, deadline__lt=today)
+    elif state == "due_soon":
+        qs = qs.filter(
+            status__in=OPEN_ASSIGNMENT, deadline__gte=today, deadline__lte=today + timedelta(days=due_soon_days())
+        )
+    elif state == "open":
+        qs = qs.filter(status__in=OPEN_ASSIGNMENT)
+    elif state in AssignmentStatus.values:
+        qs = qs.filter(status=state)
+    if platform_id:
+        qs = qs.filter(suggestion__consultation__platform_id=platform_id)
+    if unit_id:
+        qs = qs.filter(Q(lead_unit_id=unit_id) | Q(pk__in=Assignment.objects.filter(co_units=unit_id).values("pk")))
+    if start:
+        qs = qs.filter(suggestion__consultation__starts_at__date__gte=start)
+    if end:
+        qs = qs.filter(suggestion__consultation__starts_at__date__lte=end)
+    return qs
+
+
+@dataclass
+class BoardRow:
+    name: str
+    pk: int
+    open: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    done: int = 0
+
+
+@dataclass
+class Board:
+    by_unit: list[BoardRow] = field(default_factory=list)
+    by_platform: list[BoardRow] = field(default_factory=list)
+    overdue: int = 0
+    due_soon: int = 0
+    open: int = 0
+    done: int = 0
+
+
+def board_for(qs: QuerySet[Assignment], today: date | None = None) -> Board:
+    """Counts per lead unit and per platform: open, overdue, due soon, done (one query)."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=due_soon_days())
+    rows = qs.values_list(
+        "status",
+        "deadline",
+        "lead_unit_id",
+        "lead_unit__name",
+        "suggestion__consultation__platform_id",
+        "suggestion__consultation__platform__name",
+    )
+    units, platforms, board = {}, {}, Board()
+    for status, deadline, unit_id, unit_name, platform_id, platform_name in rows:
+        targets = [
+            units.setdefault(unit_id, BoardRow(unit_name, unit_id)),
+            platforms.setdefault(platform_id, BoardRow(platform_name, platform_id)),
+            board,
+        ]
+        for row in targets:
+            if status in OPEN_ASSIGNMENT:
+                row.open += 1
+                if deadline < today:
+                    row.overdue += 1
+                elif deadline <= soon:
+                    row.due_soon += 1
+            elif status == AssignmentStatus.DONE:
+                row.done += 1
+
+    def order(rows):
+        return sorted(rows, key=lambda r: (-r.overdue, -r.due_soon, -r.open, r.name))
+
+    board.by_unit = order(units.values())
+    board.by_platform = order(platforms.values())
+    return board
+
+
+def district_overdue(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Items on the district's overdue board: the last escalation step was sent for their current deadline."""
+    listed = Reminder.objects.filter(
+        assignment=OuterRef("pk"), kind=ReminderKind.DISTRICT_BOARD, deadline=OuterRef("deadline")
+    )
+    return qs.filter(Exists(listed), status__in=OPEN_ASSIGNMENT).order_by("deadline")
+
+
+def pending_extensions(qs: QuerySet[Assignment]) -> QuerySet[ExtensionRequest]:
+    return (
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, assignment__in=qs)
+        .select_related("assignment__lead_unit", "assignment__suggestion__consultation__topic", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+# --- one consultation: the three lists ------------------------------------------------------
+
+
+@dataclass
+class SuggestionLine:
+    suggestion: Suggestion
+    assignment: Assignment | None
+    returned: list[Assignment]
+
+
+def three_lists(consultation: Consultation) -> list[SuggestionLine]:
+    """Each suggestion with its live assignment (responsibility and effect) and any returned ones."""
+    suggestions = list(
+        consultation.suggestions.prefetch_related(
+            Prefetch("assignments", queryset=with_related(Assignment.objects.filter(is_archived=False)).order_by("pk"))
+        )
+    )
+    lines = []
+    for suggestion in suggestions:
+        items = list(suggestion.assignments.all())
+        live = [a for a in items if a.status != AssignmentStatus.RETURNED]
+        returned = [a for a in items if a.status == AssignmentStatus.RETURNED]
+        lines.append(SuggestionLine(suggestion, live[0] if live else None, returned))
+    return lines
+
+
+def completed_at(consultation: Consultation):
+    """When every suggestion's item was finished (done or deferred with an explanation); None while any is open."""
+    suggestions = consultation.suggestions.count()
+    if not suggestions:
+        return None
+    live = Assignment.objects.filter(suggestion__consultation=consultation).exclude(status=AssignmentStatus.RETURNED)
+    closed = live.filter(status__in=CLOSED_ASSIGNMENT)
+    if closed.count() < suggestions:
+        return None
+    last = closed.aggregate(done=Max("done_at"), deferred=Max("deferred_at"))
+    return max(t for t in (last["done"], last["deferred"]) if t)
+
+
+def _publication_due(finished) -> date | None:
+    if finished is None:
+        return None
+    return timezone.localtime(finished).date() + timedelta(days=int(getattr(settings, "SHANGLIANG_PUBLISH_DAYS", 7)))
+
+
+def publication_due_on(consultation: Consultation) -> date | None:
+    return _publication_due(completed_at(consultation))
+
+
+def is_publication_overdue(consultation: Consultation, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    due = publication_due_on(consultation)
+    return due is not None and today > due and not has_publication(consultation)
+
+
+def has_publication(consultation: Consultation) -> bool:
+    try:
+        consultation.publication  # noqa: B018
+    except Consultation.publication.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def is_reply_late(report: OutcomeReport, today: date | None = None) -> bool:
+    """An entrusted matter not answered in writing by its due date (or answered after it)."""
+    if not report.is_entrusted or not report.reply_due_on:
+        return False
+    if report.status == ReportStatus.REPLIED and report.replied_at:
+        return timezone.localtime(report.replied_at).date() > report.reply_due_on
+    today = today or timezone.localdate()
+    return today > report.reply_due_on
+
+
+def replies_waiting(qs: QuerySet[OutcomeReport]) -> QuerySet[OutcomeReport]:
+    return qs.filter(is_entrusted=True, status=ReportStatus.SENT).order_by("reply_due_on")
+
+
+# --- publications ------------------------------------------------------------------------------
+
+
+def unpublished_overdue(consultations: QuerySet[Consultation], today: date | None = None) -> list[Consultation]:
+    """Concluded consultations whose every item is finished, past the publication period and not published."""
+    today = today or timezone.localdate()
+    # The facts completed_at() reads per consultation, gathered for all candidates in one query.
+    closed = (
+        Assignment.objects.filter(suggestion__consultation=OuterRef("pk"), status__in=CLOSED_ASSIGNMENT)
+        .order_by()
+        .values("suggestion__consultation")
+    )
+    suggestions = Suggestion.objects.filter(consultation=OuterRef("pk")).order_by().values("consultation")
+    candidates = (
+        consultations.filter(status=ConsultationStatus.CONCLUDED, publication__isnull=True)
+        .filter(suggestions__assignments__isnull=False)
+        .distinct()
+        .select_related("topic", "platform")
+        .annotate(
+            suggestion_count=Subquery(suggestions.annotate(n=Count("pk")).values("n")),
+            closed_count=Subquery(closed.annotate(n=Count("pk")).values("n")),
+            last_done_at=Subquery(closed.annotate(t=Max("done_at")).values("t")),
+            last_deferred_at=Subquery(closed.annotate(t=Max("deferred_at")).values("t")),
+        )
+    )
+    overdue = []
+    for consultation in candidates:
+        if not consultation.suggestion_count or (consultation.closed_count or 0) < consultation.suggestion_count:
+            continue
+        finished = [t for t in (consultation.last_done_at, consultation.last_deferred_at) if t]
+        due = _publication_due(max(finished)) if finished else None
+        if due is not None and today > due:
+            overdue.append(consultation)
+    return overdue
+
+
+# --- the public board --------------------------------------------------------------------------
+
+
+def public_consultations(*, platform: Platform | None = None, village: Region | None = None) -> QuerySet[Consultation]:
+    """Concluded consultations for the public board of a platform or a village (and its grids)."""
+    qs = Consultation.objects.filter(status=ConsultationStatus.CONCLUDED, is_archived=False)
+    if platform is not None:
+        qs = qs.filter(platform=platform)
+    if village is not None:
+        path = village.path
+        qs = qs.filter(Q(platform__region__path__startswith=path) | Q(topic__convening_region__path__startswith=path))
+    return (
+        qs.select_related("topic__category", "platform", "form", "publication")
+        .prefetch_related(
+            Prefetch(
+                "suggestions",
+                queryset=Suggestion.objects.prefetch_related(
+                    Prefetch(
+                        "assignments",
+                        queryset=Assignment.objects.exclude(status=AssignmentStatus.RETURNED)
+                        .filter(is_archived=False)
+                        .select_related("lead_unit"),
+                    )
+                ),
+            )
+        )
+        .order_by("-starts_at")
+    )

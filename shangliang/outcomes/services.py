@@ -1,0 +1,473 @@
+"""Writes of the outcomes stage: reports, assignments, progress, extensions and publication.
+
+Each service runs in one transaction, locks the row it changes, checks the status through the
+transition table and leaves history naming the actor. Feedback to the people concerned goes out
+after the commit (see ``feedback.py``). Services that edit an assignment take the ``version`` the
+form was opened with: if someone else saved in between, nothing is overwritten.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.consultations.models import Consultation, Suggestion
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
+from shangliang.core.records import save_record
+from shangliang.core.transitions import ensure_move, transition
+from shangliang.orgs.models import Unit
+from shangliang.orgs.states import UnitKind
+from shangliang.outcomes import feedback
+from shangliang.outcomes.models import (
+    Assignment,
+    ExtensionRequest,
+    OutcomeReport,
+    ProgressUpdate,
+    Publication,
+)
+from shangliang.outcomes.states import (
+    ASSIGNMENT_MOVES,
+    EXTENSION_MOVES,
+    OPEN_ASSIGNMENT,
+    REPORT_MOVES,
+    AssignmentStatus,
+    ExtensionStatus,
+    FeedbackEvent,
+    PublicChannel,
+    ReportKind,
+    ReportStatus,
+)
+
+
+def reply_days() -> int:
+    """Days within which government answers an entrusted matter in writing (default 10)."""
+    return int(getattr(settings, "SHANGLIANG_REPLY_DAYS", 10))
+
+
+def return_days() -> int:
+    """Days within which a unit may return a wrongly assigned item (default 5)."""
+    return int(getattr(settings, "SHANGLIANG_RETURN_DAYS", 5))
+
+
+def publish_days() -> int:
+    """Days within which results are published once every item is finished (default 7)."""
+    return int(getattr(settings, "SHANGLIANG_PUBLISH_DAYS", 7))
+
+
+def _require_concluded(consultation: Consultation) -> None:
+    if consultation.status != ConsultationStatus.CONCLUDED:
+        raise DomainError(_("协商意见形成后才能报送和交办。"))
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def report_text(consultation: Consultation, kind: str) -> tuple[str, str]:
+    """Title and body of a report written from the record: the topic, the session and the suggestions."""
+    topic = consultation.topic
+    held = timezone.localtime(consultation.starts_at)
+    kind_label = ReportKind(kind).label
+    title = _("关于“%(topic)s”的%(kind)s") % {"topic": topic.title, "kind": kind_label}
+    lines = [
+        _("%(date)s，%(platform)s以%(form)s形式，就“%(topic)s”开展协商。")
+        % {
+            "date": f"{held.year}年{held.month}月{held.day}日",
+            "platform": consultation.platform.name,
+            "form": consultation.form.name,
+            "topic": topic.title,
+        },
+    ]
+    if topic.background:
+        lines += ["", _("一、基本情况"), topic.background.strip()]
+    lines += ["", _("二、协商意见建议")]
+    for number, suggestion in enumerate(consultation.suggestions.all(), start=1):
+        lines.append(f"{number}. {suggestion.text.strip()}")
+    dissents = list(consultation.dissents.all())
+    if dissents:
+        lines += ["", _("三、不同意见及解释说明")]
+        for dissent in dissents:
+            line = dissent.view.strip()
+            if dissent.explanation:
+                line += _("（解释说明：%(text)s）") % {"text": dissent.explanation.strip()}
+            lines.append(f"- {line}")
+    return title, "\n".join(lines)
+
+
+@transaction.atomic
+def report_draft(
+    *,
+    actor,
+    consultation: Consultation,
+    kind: str,
+    recipient: str,
+    recipient_unit: Unit | None = None,
+    is_entrusted: bool = False,
+    title: str = "",
+    body: str = "",
+) -> OutcomeReport:
+    """Write a report from the resolution; the title and body may be edited before it is sent."""
+    _require_concluded(consultation)
+    if kind not in ReportKind.values:
+        raise DomainError(_("请选择报送形式。"), field="kind")
+    if not recipient.strip():
+        raise DomainError(_("请填写报送对象。"), field="recipient")
+    default_title, default_body = report_text(consultation, kind)
+    return save_record(
+        OutcomeReport(
+            consultation=consultation,
+            kind=kind,
+            title=title.strip() or default_title,
+            body=body.strip() or default_body,
+            recipient=recipient.strip(),
+            recipient_unit=recipient_unit,
+            is_entrusted=is_entrusted,
+            created_by=actor,
+        ),
+        actor=actor,
+        reason=_("起草成果报送"),
+    )
+
+
+@transaction.atomic
+def report_update(*, actor, report: OutcomeReport, title: str, body: str, recipient: str) -> OutcomeReport:
+    report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DRAFT:
+        raise DomainError(_("已报送的材料不能再修改。"))
+    if not title.strip() or not body.strip():
+        raise DomainError(_("标题和正文不能为空。"), field="body")
+    report.title, report.body, report.recipient = title.strip(), body.strip(), recipient.strip()
+    return save_record(report, actor=actor, reason=_("修改成果报送"))
+
+
+@transaction.atomic
+def report_send(*, actor, report: OutcomeReport, now=None) -> OutcomeReport:
+    """Record that the report was sent; an entrusted matter gets its written-reply due date."""
+    report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
+    now = now or timezone.now()
+    changes = {"sent_by": actor, "sent_at": now}
+    if report.is_entrusted:
+        changes["reply_due_on"] = timezone.localtime(now).date() + timedelta(days=reply_days())
+    return transition(report, to=ReportStatus.SENT, moves=REPORT_MOVES, actor=actor, reason=_("报送"), changes=changes)
+
+
+@transaction.atomic
+def report_reply(*, actor, report: OutcomeReport, text: str, attachment=None, now=None) -> OutcomeReport:
+    """Record the written reply (text and attachment) and when it came."""
+    report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
+    if not text.strip():
+        raise DomainError(_("请填写书面答复内容。"), field="text")
+    now = now or timezone.now()
+    changes = {"reply_text": text.strip(), "replied_at": now, "reply_recorded_by": actor}
+    if attachment:
+        changes["reply_attachment"] = attachment
+    return transition(
+        report, to=ReportStatus.REPLIED, moves=REPORT_MOVES, actor=actor, reason=_("记录书面答复"), changes=changes
+    )
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+
+def _locked_assignment(assignment: Assignment, version: int | None) -> Assignment:
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if version is not None and int(version) != locked.version:
+        raise EditConflict(_("此事项刚被其他人更新过，您的内容未保存。请刷新页面查看最新情况后再提交。"))
+    return locked
+
+
+def _bump(assignment: Assignment) -> None:
+    Assignment.objects.filter(pk=assignment.pk).update(version=assignment.version + 1)
+    assignment.version += 1
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor,
+    suggestion: Suggestion,
+    lead_unit: Unit,
+    deadline: date,
+    responsible_person: str,
+    supervisor,
+    co_units=(),
+    responsible_mobile: str = "",
+    cppcc_committee: Unit | None = None,
+    today: date | None = None,
+) -> Assignment:
+    """Hand a suggestion to a lead unit (交办) with a person, a deadline, a CPPCC committee and a supervisor."""
+    suggestion = Suggestion.objects.select_for_update().select_related("consultation").get(pk=suggestion.pk)
+    _require_concluded(suggestion.consultation)
+    today = today or timezone.localdate()
+    if deadline < today:
+        raise DomainError(_("办理时限不能早于今天。"), field="deadline")
+    co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
+    if cppcc_committee is not None and cppcc_committee.kind != UnitKind.CPPCC_COMMITTEE:
+        raise DomainError(_("政协责任委室应为政协专委会。"), field="cppcc_committee")
+    if not responsible_person.strip():
+        raise DomainError(_("请填写责任人。"), field="responsible_person")
+    if suggestion.assignments.exclude(status=AssignmentStatus.RETURNED).exists():
+        raise DomainError(_("这条建议已经交办。"), field="lead_unit")
+    assignment = Assignment(
+        suggestion=suggestion,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        responsible_person=responsible_person.strip(),
+        responsible_mobile=responsible_mobile.strip(),
+        cppcc_committee=cppcc_committee,
+        supervisor=supervisor,
+        assigned_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            save_record(assignment, actor=actor, reason=_("交办"))
+    except IntegrityError:
+        raise DomainError(_("这条建议已经交办。"), field="lead_unit") from None
+    if co_units:
+        assignment.co_units.set(co_units)
+    feedback.schedule(
+        assignment.suggestion.consultation,
+        FeedbackEvent.ASSIGNED,
+        key=f"assignment:{assignment.pk}",
+        detail=_("建议“%(text)s”已交%(unit)s办理，时限%(deadline)s。")
+        % {"text": suggestion.text[:40], "unit": lead_unit.name, "deadline": deadline.isoformat()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, actor, assignment: Assignment, version: int | None = None) -> Assignment:
+    """The lead unit signs for the item (签收)."""
+    assignment = _locked_assignment(assignment, version)
+    transition(
+        assignment,
+        to=AssignmentStatus.ACCEPTED,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason=_("签收"),
+        changes={"version": assignment.version + 1},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_return(
+    *, actor, assignment: Assignment, reason: str, version: int | None = None, now=None
+) -> Assignment:
+    """Return a wrongly assigned item within the set period, with a reason; the suggestion can be reassigned."""
+    assignment = _locked_assignment(assignment, version)
+    ensure_move(assignment, to=AssignmentStatus.RETURNED, moves=ASSIGNMENT_MOVES)
+    now = now or timezone.now()
+    if now - assignment.assigned_at > timedelta(days=return_days()):
+        raise DomainError(
+            _("交办超过%(days)d天，不能再退回；如有困难请申请延期或说明暂缓原因。") % {"days": return_days()}
+        )
+    if not reason.strip():
+        raise DomainError(_("请说明退回理由。"), field="reason")
+    return transition(
+        assignment,
+        to=AssignmentStatus.RETURNED,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason=_("退回"),
+        changes={"return_reason": reason.strip(), "version": assignment.version + 1},
+    )
+
+
+@transaction.atomic
+def progress_add(
+    *,
+    actor,
+    assignment: Assignment,
+    unit: Unit,
+    progress: str,
+    problems: str = "",
+    next_steps: str = "",
+    attachment=None,
+    reported_on: date | None = None,
+    version: int | None = None,
+) -> ProgressUpdate:
+    """A unit reports progress, problems and next steps on an item it is working on."""
+    assignment = _locked_assignment(assignment, version)
+    if assignment.status not in {AssignmentStatus.ACCEPTED, AssignmentStatus.DEFERRED}:
+        raise DomainError(_("签收后才能填报进展。"))
+    if not progress.strip():
+        raise DomainError(_("请填写进展情况。"), field="progress")
+    update = save_record(
+        ProgressUpdate(
+            assignment=assignment,
+            unit=unit,
+            reported_on=reported_on or timezone.localdate(),
+            progress=progress.strip(),
+            problems=problems.strip(),
+            next_steps=next_steps.strip(),
+            attachment=attachment or "",
+            created_by=actor,
+        ),
+        actor=actor,
+        reason=_("填报进展"),
+    )
+    _bump(assignment)
+    feedback.schedule(
+        assignment.suggestion.consultation,
+        FeedbackEvent.PROGRESS,
+        key=f"progress:{update.pk}",
+        detail=progress.strip()[:120],
+    )
+    return update
+
+
+@transaction.atomic
+def assignment_complete(
+    *, actor, assignment: Assignment, result: str, evidence=None, version: int | None = None
+) -> Assignment:
+    """Mark the item done, with what was done and the evidence (佐证材料)."""
+    assignment = _locked_assignment(assignment, version)
+    ensure_move(assignment, to=AssignmentStatus.DONE, moves=ASSIGNMENT_MOVES)
+    if not result.strip():
+        raise DomainError(_("请填写落实效果。"), field="result")
+    if not evidence and not assignment.updates.exists():
+        raise DomainError(_("请上传佐证材料，或先填报进展。"), field="evidence")
+    changes = {"result": result.strip(), "version": assignment.version + 1}
+    if evidence:
+        changes["evidence"] = evidence
+    transition(
+        assignment, to=AssignmentStatus.DONE, moves=ASSIGNMENT_MOVES, actor=actor, reason=_("办结"), changes=changes
+    )
+    feedback.schedule(
+        assignment.suggestion.consultation,
+        FeedbackEvent.DONE,
+        key=f"assignment:{assignment.pk}",
+        detail=result.strip()[:120],
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_defer(*, actor, assignment: Assignment, reason: str, version: int | None = None) -> Assignment:
+    """The item cannot be done now: the explanation goes to the people concerned."""
+    assignment = _locked_assignment(assignment, version)
+    ensure_move(assignment, to=AssignmentStatus.DEFERRED, moves=ASSIGNMENT_MOVES)
+    if not reason.strip():
+        raise DomainError(_("请说明暂缓办理的原因，这段说明会告知相关群众。"), field="reason")
+    transition(
+        assignment,
+        to=AssignmentStatus.DEFERRED,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason=_("暂缓办理"),
+        changes={"deferral_reason": reason.strip(), "version": assignment.version + 1},
+    )
+    feedback.schedule(
+        assignment.suggestion.consultation,
+        FeedbackEvent.DEFERRED,
+        key=f"assignment:{assignment.pk}",
+        detail=reason.strip()[:120],
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_resume(*, actor, assignment: Assignment, version: int | None = None) -> Assignment:
+    """Conditions changed: a deferred item is worked on again."""
+    assignment = _locked_assignment(assignment, version)
+    if assignment.status != AssignmentStatus.DEFERRED:
+        # The table allows assigned → accepted too; resuming must not stand in for signing (签收).
+        raise TransitionNotAllowed(_("只有暂缓办理的事项可以恢复办理。"))
+    return transition(
+        assignment,
+        to=AssignmentStatus.ACCEPTED,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason=_("恢复办理"),
+        changes={"version": assignment.version + 1},
+    )
+
+
+# --- extensions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(*, actor, assignment: Assignment, requested_deadline: date, reason: str) -> ExtensionRequest:
+    """The unit asks for a later deadline; the deadline moves only when the request is approved."""
+    assignment = _locked_assignment(assignment, None)
+    if assignment.status not in {AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED}:
+        raise DomainError(_("只有办理中的事项可以申请延期。"))
+    if requested_deadline <= assignment.deadline:
+        raise DomainError(_("申请的时限应晚于现在的时限。"), field="requested_deadline")
+    if not reason.strip():
+        raise DomainError(_("请说明延期理由。"), field="reason")
+    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise DomainError(_("已有一份延期申请在等待审批。"))
+    return save_record(
+        ExtensionRequest(
+            assignment=assignment,
+            current_deadline=assignment.deadline,
+            requested_deadline=requested_deadline,
+            reason=reason.strip(),
+            requested_by=actor,
+        ),
+        actor=actor,
+        reason=_("申请延期"),
+    )
+
+
+@transaction.atomic
+def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+    """Approve (the deadline moves, and reminders start again for the new date) or refuse a request."""
+    extension = ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
+    to = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    if approve and extension.assignment.status not in OPEN_ASSIGNMENT:
+        raise DomainError(_("事项已办结或暂缓，无需延期。"))
+    if not approve and not note.strip():
+        raise DomainError(_("不同意延期时请写明意见。"), field="note")
+    transition(
+        extension,
+        to=to,
+        moves=EXTENSION_MOVES,
+        actor=actor,
+        reason=ExtensionStatus(to).label,
+        changes={"decided_by": actor, "decision_note": note.strip()},
+    )
+    if approve:
+        assignment = _locked_assignment(extension.assignment, None)
+        assignment.deadline = extension.requested_deadline
+        assignment.version += 1
+        save_record(
+            assignment,
+            actor=actor,
+            reason=_("同意延期至%(date)s") % {"date": extension.requested_deadline.isoformat()},
+            update_fields=["deadline", "version", "updated_at"],
+        )
+    return extension
+
+
+# --- publication ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publication_publish(
+    *, actor, consultation: Consultation, summary: str, channels=("board",), now=None
+) -> Publication:
+    """Publish (or update) the results for residents; everyone concerned is told."""
+    _require_concluded(consultation)
+    if not summary.strip():
+        raise DomainError(_("请填写公开内容。"), field="summary")
+    channels = [c for c in channels if c in PublicChannel.values]
+    if not channels:
+        raise DomainError(_("请至少选择一种公开方式。"), field="channels")
+    publication = Publication.objects.select_for_update().filter(consultation=consultation).first()
+    is_new = publication is None
+    if is_new:
+        publication = Publication(consultation=consultation, published_by=actor, published_at=now or timezone.now())
+    publication.summary, publication.channels = summary.strip(), channels
+    save_record(publication, actor=actor, reason=_("公开结果") if is_new else _("更新公开内容"))
+    feedback.schedule(
+        consultation,
+        FeedbackEvent.PUBLISHED,
+        key=f"publication:{publication.pk}:{publication.history.count()}",
+        detail=summary.strip()[:120],
+    )
+    return publication
