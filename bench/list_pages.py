@@ -28,6 +28,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from shangliang.consultations.models import Consultation  # noqa: E402
+from shangliang.outcomes.models import Publication  # noqa: E402
+
 PAGES = [
     ("首页 home", "/"),
     ("区划树 region tree", "/org/regions/"),
@@ -38,6 +41,15 @@ PAGES = [
     ("待我审定 to approve", "/topics/?tab=approve"),
     ("公开议题 public pool", "/pool/"),
     ("协商 consultations", "/consultations/"),
+]
+
+# Outcome pages, each with the accounts that use it (the unit desk is for liaisons only).
+OUTCOME_PAGES = [
+    ("本单位交办事项 unit desk", "/outcomes/unit/", ["liaison"]),
+    ("督办 supervision board", "/outcomes/board/", ["supervisor", "admin", "station"]),
+    ("逾期通报 overdue board", "/outcomes/board/overdue/", ["supervisor"]),
+    ("成果报送 reports", "/outcomes/reports/", ["supervisor", "convener"]),
+    ("督办落实情况表 sheet.xlsx", "/outcomes/files/sheet.xlsx", ["supervisor"]),
 ]
 
 
@@ -60,14 +72,47 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--users", default="admin,station,convener")
+    parser.add_argument("--outcomes", action="store_true", help="time the outcome pages instead")
     args = parser.parse_args()
     print("| page | account | median ms | p95 ms | queries |\n|---|---|---|---|---|")
+    if args.outcomes:
+        return outcome_pages(args.repeat)
     for username in args.users.split(","):
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=username))
         for label, url in PAGES:
             median, p95, queries = measure(client, url, args.repeat)
             print(f"| {label} `{url}` | {username} | {median:.1f} | {p95:.1f} | {'/'.join(map(str, queries))} |")
+
+
+def outcome_pages(repeat):
+    for label, url, usernames in OUTCOME_PAGES:
+        for username in usernames:
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(get_user_model().objects.get(username=username))
+            median, p95, queries = measure(client, url, repeat)
+            print(f"| {label} `{url}` | {username} | {median:.1f} | {p95:.1f} | {'/'.join(map(str, queries))} |")
+    busiest = Consultation.objects.filter(publication__isnull=False).order_by("-suggestions__pk").first()
+    village = (
+        Publication.objects.filter(consultation__platform__region__level="village")
+        .select_related("consultation__platform__region")
+        .first()
+        .consultation.platform.region
+    )
+    public = [
+        ("公开栏（村）village board", f"/r/village/{village.pk}/"),
+        ("结果公开 result page", f"/r/{busiest.pk}/"),
+        ("公开栏海报 poster PDF", f"/r/{busiest.pk}/poster.pdf"),
+    ]
+    client = Client(HTTP_HOST="127.0.0.1")
+    for label, url in public:
+        median, p95, queries = measure(client, url, repeat)
+        print(f"| {label} `{url}` | anonymous | {median:.1f} | {p95:.1f} | {'/'.join(map(str, queries))} |")
+    staff = Client(HTTP_HOST="127.0.0.1")
+    staff.force_login(get_user_model().objects.get(username="admin"))
+    url = f"/outcomes/c/{busiest.pk}/"
+    median, p95, queries = measure(staff, url, repeat)
+    print(f"| 三张清单 three lists `{url}` | admin | {median:.1f} | {p95:.1f} | {'/'.join(map(str, queries))} |")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
@@ -48,6 +48,17 @@ COUNT_LABELS = (
 )
 
 
+def refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows written so far in this transaction.
+
+    The whole seed is one transaction, so autovacuum never analyses the new rows; without this the
+    planner believes the tables are empty and picks plans that take minutes on the later phases.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class Command(BaseCommand):
     help = (
         "生成演示数据：虚构的云溪区（9 个乡镇街道、92 个村社区、105 个平台、185 名委员）、各角色的演示账号，"
@@ -63,8 +74,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = build_demo_district(stdout=stdout)
                 if counts:
+                    refresh_statistics()
                     counts |= build_demo_topics(stdout=stdout).counts
+                    refresh_statistics()
                     counts |= build_demo_consultations(stdout=stdout)
+                    refresh_statistics()
                     counts |= build_demo_outcomes(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
