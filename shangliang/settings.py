@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shangliang.topics",
     "shangliang.consultations",
     "shangliang.outcomes",
+    "shangliang.evaluation",
     "shangliang.portal",
     "shangliang.demo",
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("outcomes/", include("shangliang.outcomes.urls")),
     path("outcomes/files/", include("shangliang.outcomes.documents_urls")),
     path("r/", include("shangliang.outcomes.public_urls")),
+    path("evaluation/", include("shangliang.evaluation.urls")),
+    path("rate/", include("shangliang.evaluation.public_urls")),
     path("", include("shangliang.portal.urls")),
 ]
 if settings.DEBUG:

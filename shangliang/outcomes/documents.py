@@ -865,7 +865,8 @@ def results_poster_pdf(consultation: Consultation, public_url: str) -> bytes:
             POSTER_FACT,
         ),
     ]
-    qr = [Image(io.BytesIO(qr_bytes(public_url, "png")), width=36 * mm, height=36 * mm), _p(_("扫码查看详情"), CAPTION)]
+    caption = _("扫码查看结果并评议") if publication else _("扫码查看详情")
+    qr = [Image(io.BytesIO(qr_bytes(public_url, "png")), width=36 * mm, height=36 * mm), _p(caption, CAPTION)]
     top = Table([[heading, qr]], colWidths=[TEXT_WIDTH - 42 * mm, 42 * mm])
     top.setStyle(
         TableStyle(

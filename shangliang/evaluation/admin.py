@@ -1,0 +1,43 @@
+"""Back office: ratings, follow-ups and assessments are read-only here; they change only through their pages."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from shangliang.evaluation.models import Assessment, FollowUp, Rating
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "channel", "process", "result", "masked_mobile", "recorded_by", "created_at"]
+    list_filter = ["channel", "process", "result"]
+    list_select_related = ["consultation__topic", "recorded_by"]
+    search_fields = ["consultation__topic__title"]
+    exclude = ["mobile"]
+    readonly_fields = ["masked_mobile"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "status", "unsatisfied_share", "ratings_counted", "deadline", "done_at"]
+    list_filter = ["status"]
+    list_select_related = ["consultation__topic"]
+    search_fields = ["consultation__topic__title"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "organisation", "process", "result", "assessed_on", "assessor"]
+    list_filter = ["process", "result"]
+    list_select_related = ["consultation__topic", "assessor"]
+    search_fields = ["consultation__topic__title", "organisation"]

@@ -1,0 +1,86 @@
+"""Forms of the evaluation pages. Forms check shapes; the services decide whether a rating may be recorded now."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shangliang.core.forms import DateInput
+from shangliang.core.phones import normalize_mobile, validate_mobile
+from shangliang.evaluation.states import STAFF_CHANNELS, RatingChannel, Satisfaction
+
+COMMENT_MAX = 500
+
+
+def _level(label, missing):
+    """Three choices shown as big buttons; a missing or unknown choice says which question is unanswered."""
+    return forms.ChoiceField(
+        label=label,
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": missing, "invalid_choice": missing},
+    )
+
+
+class RatingForm(forms.Form):
+    """A resident's own rating on the public page."""
+
+    process = _level(_("对协商过程"), _("请评价协商过程。"))
+    result = _level(_("对落实结果"), _("请评价落实结果。"))
+    comment = forms.CharField(
+        label=_("意见建议"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("选填，只有工作人员能看到"),
+    )
+
+
+class StaffRatingForm(RatingForm):
+    """A rating gathered offline (visit, meeting, paper questionnaire) and typed in by staff."""
+
+    channel = forms.ChoiceField(
+        label=_("评议方式"),
+        choices=[("", _("请选择"))] + [(c.value, c.label) for c in RatingChannel if c in STAFF_CHANNELS],
+        error_messages={"required": _("请选择评议方式。"), "invalid_choice": _("请选择评议方式。")},
+    )
+    mobile = forms.CharField(
+        label=_("手机号"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("选填；填写后同一手机号只能评议一次"),
+    )
+    field_order = ["channel", "process", "result", "comment", "mobile"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = _("群众的原话或要点")
+
+    def clean_mobile(self):
+        mobile = normalize_mobile(self.cleaned_data.get("mobile", ""))
+        if mobile:
+            validate_mobile(mobile)
+        return mobile
+
+
+class FollowUpCloseForm(forms.Form):
+    result = forms.CharField(
+        label=_("回访重办情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("回访了哪些群众、重新办理了什么、群众是否认可"),
+        error_messages={"required": _("请填写回访重办情况。")},
+    )
+
+
+class AssessmentForm(forms.Form):
+    organisation = forms.CharField(label=_("评估机构"), max_length=100)
+    process = _level(_("协商过程评价"), _("请评价协商过程。"))
+    result = _level(_("落实结果评价"), _("请评价落实结果。"))
+    findings = forms.CharField(label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 5}))
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput(format="%Y-%m-%d"))
+
+    def clean_assessed_on(self):
+        assessed_on = self.cleaned_data["assessed_on"]
+        if assessed_on > timezone.localdate():
+            raise forms.ValidationError(_("评估日期不能晚于今天。"))
+        return assessed_on

@@ -1,0 +1,122 @@
+"""Residents' ratings of a consultation, the follow-ups they trigger, and independent assessments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shangliang.consultations.models import Consultation
+from shangliang.core.phones import mask_mobile, validate_mobile
+from shangliang.evaluation.states import FollowUpStatus, RatingChannel, Satisfaction
+
+
+class Rating(models.Model):
+    """One resident's rating of a published consultation: the process and the result, rated apart (群众评商)."""
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    process = models.CharField(_("对协商过程"), max_length=12, choices=Satisfaction.choices)
+    result = models.CharField(_("对落实结果"), max_length=12, choices=Satisfaction.choices)
+    comment = models.TextField(_("意见建议"), blank=True)
+    channel = models.CharField(_("评议方式"), max_length=15, choices=RatingChannel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+    )
+    mobile = models.CharField(
+        _("手机号"), max_length=11, blank=True, validators=[validate_mobile], help_text=_("用于确认每人只评一次")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("评议时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("群众评议")
+        verbose_name_plural = _("群众评议")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(process__in=Satisfaction.values), name="evaluation_process_valid"),
+            models.CheckConstraint(condition=Q(result__in=Satisfaction.values), name="evaluation_result_valid"),
+            models.CheckConstraint(condition=Q(channel__in=RatingChannel.values), name="evaluation_channel_valid"),
+            # One rating per resident per consultation, by account and by mobile number.
+            models.UniqueConstraint(
+                fields=["consultation", "user"], condition=Q(user__isnull=False), name="evaluation_one_rating_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "mobile"], condition=~Q(mobile=""), name="evaluation_one_rating_per_mobile"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_process_display()} / {self.get_result_display()}"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class FollowUp(models.Model):
+    """A matter taken up again (回访/重办) because too many residents were unsatisfied with it."""
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    unsatisfied_share = models.FloatField(_("不满意比例"))
+    ratings_counted = models.PositiveIntegerField(_("参评人数"))
+    deadline = models.DateField(_("回访时限"))
+    open_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.TextField(_("回访重办情况"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("回访重办")
+        verbose_name_plural = _("回访重办")
+        ordering = ["deadline"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=FollowUpStatus.values), name="evaluation_follow_up_valid"),
+            models.UniqueConstraint(
+                fields=["consultation"], condition=Q(status=FollowUpStatus.OPEN), name="evaluation_one_open_follow_up"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.consultation} ({self.get_status_display()})"
+
+
+class Assessment(models.Model):
+    """An independent third party's assessment of a consultation (第三方评估)."""
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评估人"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.CharField(_("评估机构"), max_length=100)
+    process = models.CharField(_("协商过程评价"), max_length=12, choices=Satisfaction.choices)
+    result = models.CharField(_("落实结果评价"), max_length=12, choices=Satisfaction.choices)
+    findings = models.TextField(_("评估意见"))
+    assessed_on = models.DateField(_("评估日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("第三方评估")
+        verbose_name_plural = _("第三方评估")
+        ordering = ["-assessed_on"]
+
+    def __str__(self):
+        return f"{self.organisation} {self.assessed_on}"

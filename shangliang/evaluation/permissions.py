@@ -1,0 +1,44 @@
+"""Who may enter ratings, close follow-ups and record assessments.
+
+Residents rate on the public page with their own account. Organisers of the consultation (who
+may run it) type in ratings gathered offline and close follow-ups; an evaluator (第三方评估)
+covering the convening region records independent assessments.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from shangliang.consultations.models import Consultation
+from shangliang.consultations.permissions import (
+    can_run_consultation,
+    consultations_visible_to,
+    get_consultation_for_view,
+)
+from shangliang.evaluation.models import FollowUp
+from shangliang.orgs.permissions import covers
+from shangliang.orgs.states import Role
+
+
+def can_record_ratings(user, consultation: Consultation) -> bool:
+    return can_run_consultation(user, consultation)
+
+
+def can_assess(user, consultation: Consultation) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return covers(user, {Role.EVALUATOR}, consultation.topic.convening_region)
+
+
+def follow_ups_visible_to(user) -> QuerySet[FollowUp]:
+    """Follow-ups of the consultations the user may see."""
+    return FollowUp.objects.filter(consultation__in=consultations_visible_to(user))
+
+
+def get_follow_up_for_view(user, pk) -> FollowUp:
+    """A follow-up through its consultation's access: 404 for "does not exist" and "not yours"."""
+    try:
+        follow_up = FollowUp.objects.get(pk=pk)
+    except (FollowUp.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    follow_up.consultation = get_consultation_for_view(user, follow_up.consultation_id)
+    return follow_up

@@ -1,0 +1,201 @@
+"""Writes of the evaluation stage: residents' ratings, follow-ups, independent assessments.
+
+A rating opens when the consultation's results are published. Each service runs in one
+transaction; the database enforces one rating per person (account and mobile number). When the
+share of residents unsatisfied with the result passes the threshold, the matter is taken up again
+(回访/重办) and the convener is told.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.consultations.models import Consultation
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.errors import DomainError
+from shangliang.core.models import Notification
+from shangliang.core.phones import normalize_mobile
+from shangliang.core.records import save_record
+from shangliang.core.transitions import transition
+from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.evaluation.states import FOLLOW_UP_MOVES, STAFF_CHANNELS, FollowUpStatus, RatingChannel, Satisfaction
+
+
+def unsatisfied_threshold() -> float:
+    """Share of 'unsatisfied' result ratings above which the matter is followed up (default 30%)."""
+    return float(getattr(settings, "SHANGLIANG_UNSATISFIED_THRESHOLD", 0.3))
+
+
+def min_ratings() -> int:
+    """Ratings needed before the share counts, so one early voice does not reopen a matter (default 5)."""
+    return int(getattr(settings, "SHANGLIANG_MIN_RATINGS", 5))
+
+
+def follow_up_days() -> int:
+    return int(getattr(settings, "SHANGLIANG_FOLLOW_UP_DAYS", 30))
+
+
+def is_rating_open(consultation: Consultation) -> bool:
+    """Rating opens once the results are published."""
+    if consultation.status != ConsultationStatus.CONCLUDED:
+        return False
+    return type(consultation).objects.filter(pk=consultation.pk, publication__isnull=False).exists()
+
+
+def _check_levels(process: str, result: str) -> None:
+    if process not in Satisfaction.values:
+        raise DomainError(_("请评价协商过程。"), field="process")
+    if result not in Satisfaction.values:
+        raise DomainError(_("请评价落实结果。"), field="result")
+
+
+def _save_rating(rating: Rating, actor) -> Rating:
+    duplicate = _("每人对同一协商只能评议一次，您已经评过了。")
+    try:
+        with transaction.atomic():
+            save_record(rating, actor=actor, reason=_("群众评议"))
+    except IntegrityError:  # a concurrent request by the same person won the race
+        raise DomainError(duplicate) from None
+    except ValidationError as error:
+        errors = error.message_dict
+        if "__all__" in errors:  # the one-rating-per-person constraints
+            raise DomainError(duplicate) from None
+        field, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], field=field) from None
+    follow_up_check(consultation=rating.consultation)
+    return rating
+
+
+@transaction.atomic
+def rating_submit(*, user, consultation: Consultation, process: str, result: str, comment: str = "") -> Rating:
+    """A resident rates on their phone (an account is needed, so each person counts once)."""
+    if not getattr(user, "is_authenticated", False):
+        raise DomainError(_("请先登录后再评议。"))
+    if not is_rating_open(consultation):
+        raise DomainError(_("结果公开后才能评议。"))
+    _check_levels(process, result)
+    rating = Rating(
+        consultation=consultation,
+        process=process,
+        result=result,
+        comment=comment.strip(),
+        channel=RatingChannel.ONLINE,
+        user=user,
+        mobile=user.mobile or "",
+    )
+    return _save_rating(rating, user)
+
+
+@transaction.atomic
+def rating_record(
+    *, actor, consultation: Consultation, channel: str, process: str, result: str, comment: str = "", mobile: str = ""
+) -> Rating:
+    """Staff type in a rating gathered by a visit, a meeting or a paper questionnaire, marked with that channel."""
+    if not is_rating_open(consultation):
+        raise DomainError(_("结果公开后才能录入评议。"))
+    if channel not in STAFF_CHANNELS:
+        raise DomainError(_("请选择评议方式。"), field="channel")
+    _check_levels(process, result)
+    mobile = normalize_mobile(mobile) if mobile.strip() else ""
+    rating = Rating(
+        consultation=consultation,
+        process=process,
+        result=result,
+        comment=comment.strip(),
+        channel=channel,
+        mobile=mobile,
+        recorded_by=actor,
+    )
+    return _save_rating(rating, actor)
+
+
+def follow_up_check(*, consultation: Consultation, today: date | None = None) -> FollowUp | None:
+    """Open a follow-up when enough residents rated since the last one and too many are unsatisfied."""
+    if consultation.follow_ups.filter(status=FollowUpStatus.OPEN).exists():
+        return None
+    ratings = consultation.ratings.all()
+    last = consultation.follow_ups.filter(status=FollowUpStatus.DONE).order_by("-done_at").first()
+    if last is not None:
+        ratings = ratings.filter(created_at__gt=last.done_at)
+    total = ratings.count()
+    if total < min_ratings():
+        return None
+    unsatisfied = ratings.filter(result=Satisfaction.UNSATISFIED).count()
+    share = unsatisfied / total
+    if share <= unsatisfied_threshold():
+        return None
+    today = today or timezone.localdate()
+    follow_up = FollowUp(
+        consultation=consultation,
+        unsatisfied_share=round(share, 4),
+        ratings_counted=total,
+        deadline=today + timedelta(days=follow_up_days()),
+    )
+    try:
+        with transaction.atomic():
+            save_record(follow_up, actor=None, reason=_("不满意比例超过阈值，启动回访重办"))
+    except IntegrityError:  # a concurrent rating opened it first
+        return None
+    Notification.objects.create(
+        user_id=consultation.convener_id,
+        title=_("【回访重办】%(topic)s") % {"topic": consultation.topic.title},
+        body=_("%(total)d位群众参评，%(share)d%%对落实结果不满意，请在%(deadline)s前回访并重新办理。")
+        % {"total": total, "share": round(share * 100), "deadline": follow_up.deadline.isoformat()},
+        url=reverse("evaluation:consultation", args=[consultation.pk]),
+    )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_close(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
+    """Record what the follow-up did (回访重办情况) and close it; later ratings may open another."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if not result.strip():
+        raise DomainError(_("请填写回访重办情况。"), field="result")
+    return transition(
+        follow_up,
+        to=FollowUpStatus.DONE,
+        moves=FOLLOW_UP_MOVES,
+        actor=actor,
+        reason=_("回访重办完成"),
+        changes={"result": result.strip(), "done_by": actor},
+    )
+
+
+@transaction.atomic
+def assessment_add(
+    *,
+    actor,
+    consultation: Consultation,
+    organisation: str,
+    process: str,
+    result: str,
+    findings: str,
+    assessed_on: date,
+) -> Assessment:
+    """An independent evaluator records an assessment of the process and the result (第三方评估)."""
+    if consultation.status != ConsultationStatus.CONCLUDED:
+        raise DomainError(_("协商意见形成后才能评估。"))
+    _check_levels(process, result)
+    if not organisation.strip():
+        raise DomainError(_("请填写评估机构。"), field="organisation")
+    if not findings.strip():
+        raise DomainError(_("请填写评估意见。"), field="findings")
+    return save_record(
+        Assessment(
+            consultation=consultation,
+            assessor=actor,
+            organisation=organisation.strip(),
+            process=process,
+            result=result,
+            findings=findings.strip(),
+            assessed_on=assessed_on,
+        ),
+        actor=actor,
+        reason=_("第三方评估"),
+    )

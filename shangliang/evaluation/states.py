@@ -1,0 +1,32 @@
+"""Vocabularies of the evaluation stage (评估质效)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class RatingChannel(models.TextChoices):
+    ONLINE = "online", _("网上评议")  # the resident rated on their phone
+    VISIT = "visit", _("入户走访")  # staff asked at the door
+    MEETING = "meeting", _("座谈会")  # gathered at a meeting
+    QUESTIONNAIRE = "questionnaire", _("纸质问卷")  # paper questionnaire typed in
+
+
+# Channels staff type in on the residents' behalf.
+STAFF_CHANNELS = frozenset({RatingChannel.VISIT, RatingChannel.MEETING, RatingChannel.QUESTIONNAIRE})
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("回访重办中")  # too many residents were unsatisfied; the matter is taken up again
+    DONE = "done", _("已回访")  # the follow-up is finished, with what was done
+
+
+FOLLOW_UP_MOVES = {
+    FollowUpStatus.OPEN: {FollowUpStatus.DONE},
+    FollowUpStatus.DONE: set(),
+}

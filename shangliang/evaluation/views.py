@@ -1,0 +1,227 @@
+"""Staff pages of evaluation: one consultation's satisfaction, ratings, follow-ups and assessments; entering
+ratings gathered offline; the list of follow-ups.
+
+Consultations come through ``consultations.permissions.get_consultation_for_view`` (404 for "missing"
+and "not yours"); an action the user may not take on a consultation they can see is a 404 as well,
+like the outcomes pages. Services decide whether an action is possible now; their refusals are shown
+next to the form.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangliang.consultations.models import Consultation
+from shangliang.consultations.permissions import get_consultation_for_view
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.errors import DomainError
+from shangliang.core.forms import add_service_error
+from shangliang.evaluation import permissions, selectors, services
+from shangliang.evaluation.forms import AssessmentForm, FollowUpCloseForm, StaffRatingForm
+from shangliang.evaluation.models import FollowUp
+from shangliang.evaluation.selectors import SatisfactionFigures
+from shangliang.evaluation.states import STAFF_CHANNELS, FollowUpStatus, Satisfaction
+from shangliang.orgs.access import staff_required
+
+PER_PAGE = 30
+
+
+# --- satisfaction figures, shared with the public page -----------------------------------------
+
+
+def percent(share: float | None) -> str:
+    """85.7% (one decimal, none when whole); a dash when nobody rated."""
+    if share is None:
+        return "—"
+    text = f"{share * 100:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+@dataclass
+class AspectRow:
+    label: str
+    counts: list[int]
+    rate: str
+
+
+@dataclass
+class Figures:
+    total: int
+    levels: list[str]
+    process: AspectRow
+    result: AspectRow
+
+    @property
+    def rows(self) -> list[AspectRow]:
+        return [self.process, self.result]
+
+
+def figures_of(figures: SatisfactionFigures) -> Figures:
+    """The selector's counts as the pages show them: counts in the order of the levels, rates as text."""
+    levels = list(Satisfaction)
+    return Figures(
+        total=figures.total,
+        levels=[level.label for level in levels],
+        process=AspectRow(_("对协商过程"), [figures.process[level] for level in levels], percent(figures.process_rate)),
+        result=AspectRow(_("对落实结果"), [figures.result[level] for level in levels], percent(figures.result_rate)),
+    )
+
+
+# --- one consultation ----------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUpRow:
+    item: FollowUp
+    is_overdue: bool
+    share: str
+    form: FollowUpCloseForm | None
+
+
+def _close_form(follow_up: FollowUp, *args) -> FollowUpCloseForm:
+    """Each follow-up's form gets its own element ids, so labels stay unique on one page."""
+    return FollowUpCloseForm(*args, auto_id=f"close_{follow_up.pk}_%s")
+
+
+def _assessment_form(*args) -> AssessmentForm:
+    return AssessmentForm(*args, auto_id="assess_%s", initial={"assessed_on": timezone.localdate()})
+
+
+def _consultation_context(request, consultation: Consultation, *, assessment_form=None, close_forms=None):
+    user = request.user
+    today = timezone.localdate()
+    may_record = permissions.can_record_ratings(user, consultation)
+    may_assess = permissions.can_assess(user, consultation)
+    is_concluded = consultation.status == ConsultationStatus.CONCLUDED
+    follow_ups = []
+    for follow_up in selectors.follow_ups_of(consultation):
+        form = None
+        if may_record and follow_up.status == FollowUpStatus.OPEN:
+            form = (close_forms or {}).get(follow_up.pk)
+            if form is None:
+                form = _close_form(follow_up)
+        share = percent(follow_up.unsatisfied_share)
+        follow_ups.append(FollowUpRow(follow_up, selectors.is_follow_up_overdue(follow_up, today), share, form))
+    page = Paginator(selectors.ratings_for(consultation), PER_PAGE).get_page(request.GET.get("page"))
+    if may_assess and is_concluded and assessment_form is None:
+        assessment_form = _assessment_form()
+    return {
+        "c": consultation,
+        "is_concluded": is_concluded,
+        "is_open": services.is_rating_open(consultation),
+        "figures": figures_of(selectors.satisfaction_of(consultation.ratings.all())),
+        "page": page,
+        "follow_ups": follow_ups,
+        "assessments": list(selectors.assessments_of(consultation)),
+        "can_record": may_record,
+        "can_assess": may_assess,
+        "assessment_form": assessment_form if may_assess and is_concluded else None,
+    }
+
+
+@staff_required
+def consultation_evaluation(request, pk):
+    consultation = get_consultation_for_view(request.user, pk)
+    return render(request, "evaluation/consultation.html", _consultation_context(request, consultation))
+
+
+def _back(request, message: str, pk: int, anchor: str):
+    messages.success(request, message)
+    return redirect(reverse("evaluation:consultation", args=[pk]) + f"#{anchor}")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rating_record(request, pk):
+    consultation = get_consultation_for_view(request.user, pk)
+    if not permissions.can_record_ratings(request.user, consultation):
+        raise Http404
+    # After a save the same channel stays chosen, so a stack of questionnaires is typed in quickly.
+    channel = request.GET.get("channel", "")
+    initial = {"channel": channel} if channel in STAFF_CHANNELS else {}
+    form = StaffRatingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rating_record(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已录入一条评议，可继续录入。"))
+            address = reverse("evaluation:rating_record", args=[pk])
+            return redirect(f"{address}?channel={form.cleaned_data['channel']}")
+    context = {
+        "c": consultation,
+        "form": form,
+        "is_concluded": consultation.status == ConsultationStatus.CONCLUDED,
+        "is_open": services.is_rating_open(consultation),
+        "total": selectors.satisfaction_of(consultation.ratings.all()).total,
+    }
+    return render(request, "evaluation/rating_record.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def assessment_add(request, pk):
+    consultation = get_consultation_for_view(request.user, pk)
+    if not permissions.can_assess(request.user, consultation):
+        raise Http404
+    form = _assessment_form(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            return _back(request, _("评估已记录。"), pk, "assessments")
+    context = _consultation_context(request, consultation, assessment_form=form)
+    if context["assessment_form"] is None:
+        # The form is not shown in the consultation's current state; say why above the page.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "evaluation/consultation.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def follow_up_close(request, pk):
+    follow_up = permissions.get_follow_up_for_view(request.user, pk)
+    consultation = follow_up.consultation
+    if not permissions.can_record_ratings(request.user, consultation):
+        raise Http404
+    form = _close_form(follow_up, request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_close(actor=request.user, follow_up=follow_up, result=form.cleaned_data["result"])
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            return _back(request, _("回访重办已完成。"), consultation.pk, "follow-ups")
+    context = _consultation_context(request, consultation, close_forms={follow_up.pk: form})
+    if not any(row.form is form for row in context["follow_ups"]):
+        # Already closed (by someone else): the form is gone, so say why above the page.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "evaluation/consultation.html", context, status=400)
+
+
+# --- the follow-ups list -------------------------------------------------------------------------
+
+
+@staff_required
+def follow_up_list(request):
+    today = timezone.localdate()
+    follow_ups = selectors.follow_ups_open_first(permissions.follow_ups_visible_to(request.user))
+    page = Paginator(follow_ups, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        FollowUpRow(f, selectors.is_follow_up_overdue(f, today), percent(f.unsatisfied_share), None)
+        for f in page.object_list
+    ]
+    return render(request, "evaluation/follow_ups.html", {"page": page, "rows": rows})
