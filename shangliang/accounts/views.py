@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -32,5 +33,9 @@ def register(request):
         )
         login(request, user, backend="shangliang.accounts.backends.UsernameOrMobileBackend")
         messages.success(request, _("注册成功，欢迎使用。"))
+        # Residents often register from a page they want to act on (rating, following); send them back.
+        target = request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            return redirect(target)
         return redirect("portal:home")
     return render(request, "accounts/register.html", {"form": form})

@@ -419,6 +419,8 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
     """Approve (the deadline moves, and reminders start again for the new date) or refuse a request."""
     extension = ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
     to = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    if extension.requested_by_id == actor.pk:
+        raise DomainError(_("不能审批自己提出的延期申请。"))
     if approve and extension.assignment.status not in OPEN_ASSIGNMENT:
         raise DomainError(_("事项已办结或暂缓，无需延期。"))
     if not approve and not note.strip():

@@ -708,8 +708,6 @@ def extension_decide(request, pk):
     form = _form("decision_form", request.POST)
     if form.is_valid():
         try:
-            if extension.requested_by_id == request.user.pk:
-                raise DomainError(_("不能审批自己提出的延期申请。"))
             services.extension_decide(
                 actor=request.user,
                 extension=extension,

@@ -54,6 +54,17 @@ def test_resident_registers_with_a_mobile_number_and_is_logged_in(client):
 
 
 @pytest.mark.parametrize(
+    "target,expected",
+    [("/rate/7/", "/rate/7/"), ("https://evil.example/", "/"), ("", "/")],
+)
+def test_registration_returns_to_the_page_the_resident_came_from_on_this_site(client, target, expected):
+    data = {"full_name": "", "mobile": "13800001235", "password1": "qingshan-2026", "password2": "qingshan-2026"}
+    url = reverse("accounts:register") + (f"?next={target}" if target else "")
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == expected
+
+
+@pytest.mark.parametrize(
     "data,field,message",
     [
         ({"mobile": "12345", "password1": "qingshan-2026", "password2": "qingshan-2026"}, "mobile", "11位手机号"),

@@ -306,6 +306,19 @@ def test_a_refused_extension_keeps_the_deadline_and_needs_a_note(consultation, u
         services.extension_decide(actor=assignment.supervisor, extension=request, approve=True)
 
 
+def test_nobody_approves_their_own_extension_request(consultation, unit, liaison):
+    assignment = assigned(consultation, unit=unit, days=10)
+    request = services.extension_request(
+        actor=assignment.supervisor,
+        assignment=assignment,
+        requested_deadline=assignment.deadline + datetime.timedelta(days=5),
+        reason="雨季",
+    )
+    with pytest.raises(DomainError):
+        services.extension_decide(actor=assignment.supervisor, extension=request, approve=True, note="同意")
+    assert fresh(assignment).deadline == assignment.deadline
+
+
 def test_an_extension_must_ask_for_a_later_date(consultation, unit, liaison):
     assignment = assigned(consultation, unit=unit, days=10)
     with pytest.raises(DomainError) as error:
