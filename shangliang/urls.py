@@ -20,6 +20,7 @@ urlpatterns = [
     path("r/", include("shangliang.outcomes.public_urls")),
     path("evaluation/", include("shangliang.evaluation.urls")),
     path("rate/", include("shangliang.evaluation.public_urls")),
+    path("cases/", include("shangliang.evaluation.cases_urls")),
     path("", include("shangliang.portal.urls")),
 ]
 if settings.DEBUG:

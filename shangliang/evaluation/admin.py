@@ -1,9 +1,10 @@
-"""Back office: ratings, follow-ups and assessments are read-only here; they change only through their pages."""
+"""Back office: ratings, follow-ups, assessments and typical cases are read-only here; they change only
+through their pages."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -41,3 +42,11 @@ class AssessmentAdmin(ReadOnlyAdmin):
     list_filter = ["process", "result"]
     list_select_related = ["consultation__topic", "assessor"]
     search_fields = ["consultation__topic__title", "organisation"]
+
+
+@admin.register(TypicalCase)
+class TypicalCaseAdmin(ReadOnlyAdmin):
+    list_display = ["title", "consultation", "is_published", "published_at", "is_archived"]
+    list_filter = ["is_published", "is_archived"]
+    list_select_related = ["consultation__topic"]
+    search_fields = ["title", "consultation__topic__title"]

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import DateInput
+from shangliang.core.forms import DateInput, PhotosField
 from shangliang.core.phones import normalize_mobile, validate_mobile
 from shangliang.evaluation.states import STAFF_CHANNELS, RatingChannel, Satisfaction
 
@@ -84,3 +84,18 @@ class AssessmentForm(forms.Form):
         if assessed_on > timezone.localdate():
             raise forms.ValidationError(_("评估日期不能晚于今天。"))
         return assessed_on
+
+
+class TypicalCaseForm(forms.Form):
+    title = forms.CharField(label=_("案例标题"), max_length=100, error_messages={"required": _("请填写案例标题。")})
+    story = forms.CharField(
+        label=_("案例故事"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("群众反映了什么、怎样协商、办成了什么；不要写群众的姓名和电话"),
+        error_messages={"required": _("请填写案例故事。")},
+    )
+    photos = PhotosField(label=_("照片"), max_count=3, help_text=_("最多3张；重新上传会替换原有照片"))
+
+
+class TypicalCaseWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=80, error_messages={"required": _("请填写撤回原因。")})

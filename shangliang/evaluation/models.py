@@ -1,12 +1,17 @@
-"""Residents' ratings of a consultation, the follow-ups they trigger, and independent assessments."""
+"""Residents' ratings of a consultation, the follow-ups they trigger, independent assessments, and
+typical cases (典型案例) told to the public."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shangliang.consultations.models import Consultation
+from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.evaluation.states import FollowUpStatus, RatingChannel, Satisfaction
 
@@ -114,9 +119,69 @@ class Assessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("第三方评估")
-        verbose_name_plural = _("第三方评估")
+        verbose_name = pgettext_lazy("assessment", "第三方评估")
+        verbose_name_plural = pgettext_lazy("assessment", "第三方评估")
         ordering = ["-assessed_on"]
 
     def __str__(self):
         return f"{self.organisation} {self.assessed_on}"
+
+
+class TypicalCase(ArchivableModel):
+    """A consultation told as a typical case (典型案例): a short story, photos and its published results.
+
+    Withdrawing keeps the row (``is_published`` off); the history says who did what and why.
+    """
+
+    consultation = models.OneToOneField(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="typical_case"
+    )
+    title = models.CharField(_("案例标题"), max_length=100)
+    story = models.TextField(_("案例故事"))
+    is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            # A published case always says when it was published.
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False),
+                name="evaluation_case_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def case_photo_path(instance, filename):
+    return f"cases/{instance.case.consultation_id}/{secrets.token_hex(8)}.jpg"
+
+
+class TypicalCasePhoto(models.Model):
+    """A photo of a typical case; replaced photos are archived, not deleted."""
+
+    case = models.ForeignKey(TypicalCase, verbose_name=_("典型案例"), on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to=case_photo_path)
+    is_archived = models.BooleanField(_("已归档"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案例照片")
+        verbose_name_plural = _("案例照片")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.case} · {self.pk}"

@@ -2,7 +2,8 @@
 
 Residents rate on the public page with their own account. Organisers of the consultation (who
 may run it) type in ratings gathered offline and close follow-ups; an evaluator (第三方评估)
-covering the convening region records independent assessments.
+covering the convening region records independent assessments. Organisers and CPPCC committee staff
+covering the convening region publish and withdraw typical cases.
 """
 
 from django.db.models import QuerySet
@@ -42,3 +43,10 @@ def get_follow_up_for_view(user, pk) -> FollowUp:
         raise Http404 from None
     follow_up.consultation = get_consultation_for_view(user, follow_up.consultation_id)
     return follow_up
+
+
+def can_publish_case(user, consultation: Consultation) -> bool:
+    """Publish, update or withdraw the consultation's typical case (典型案例)."""
+    if can_record_ratings(user, consultation):
+        return True
+    return covers(user, {Role.COMMITTEE_STAFF}, consultation.topic.convening_region)

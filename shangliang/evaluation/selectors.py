@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase, TypicalCasePhoto
 from shangliang.evaluation.states import FollowUpStatus, Satisfaction
 
 
@@ -85,3 +86,34 @@ def is_follow_up_overdue(follow_up: FollowUp, today: date | None = None) -> bool
 
 def assessments_of(consultation) -> QuerySet[Assessment]:
     return consultation.assessments.select_related("assessor").order_by("-assessed_on", "-pk")
+
+
+def _shown_photos() -> Prefetch:
+    """The photos a case shows (replaced ones are archived), as ``case.shown_photos``."""
+    return Prefetch("photos", queryset=TypicalCasePhoto.objects.filter(is_archived=False), to_attr="shown_photos")
+
+
+def case_of(consultation) -> TypicalCase | None:
+    """The consultation's typical case, published or not, with its shown photos (staff page)."""
+    return (
+        TypicalCase.objects.filter(consultation=consultation)
+        .select_related("published_by")
+        .prefetch_related(_shown_photos())
+        .first()
+    )
+
+
+def typical_cases_public() -> QuerySet[TypicalCase]:
+    """Published cases whose consultation's results are still public, newest first, with what the list shows."""
+    return (
+        TypicalCase.objects.filter(
+            is_published=True,
+            is_archived=False,
+            consultation__status=ConsultationStatus.CONCLUDED,
+            consultation__is_archived=False,
+            consultation__publication__isnull=False,
+        )
+        .select_related("consultation__platform", "consultation__topic")
+        .prefetch_related(_shown_photos())
+        .order_by("-published_at", "-pk")
+    )

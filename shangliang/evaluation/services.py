@@ -1,4 +1,4 @@
-"""Writes of the evaluation stage: residents' ratings, follow-ups, independent assessments.
+"""Writes of the evaluation stage: residents' ratings, follow-ups, independent assessments, typical cases.
 
 A rating opens when the consultation's results are published. Each service runs in one
 transaction; the database enforces one rating per person (account and mobile number). When the
@@ -14,15 +14,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
+from shangliang.core.images import clean_photo
 from shangliang.core.models import Notification
 from shangliang.core.phones import normalize_mobile
 from shangliang.core.records import save_record
 from shangliang.core.transitions import transition
-from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase, TypicalCasePhoto
 from shangliang.evaluation.states import FOLLOW_UP_MOVES, STAFF_CHANNELS, FollowUpStatus, RatingChannel, Satisfaction
 
 
@@ -197,5 +199,82 @@ def assessment_add(
             assessed_on=assessed_on,
         ),
         actor=actor,
-        reason=_("第三方评估"),
+        reason=pgettext("assessment", "第三方评估"),
+    )
+
+
+MAX_CASE_PHOTOS = 3
+# The reason goes into the history row's change reason, which holds 100 characters.
+WITHDRAW_REASON_MAX = 80
+
+
+def _case_photos(photos) -> list:
+    """Each photo re-encoded by ``clean_photo`` (EXIF and GPS dropped), at most ``MAX_CASE_PHOTOS``."""
+    photos = [p for p in photos if p]
+    if len(photos) > MAX_CASE_PHOTOS:
+        raise DomainError(_("最多上传%(count)d张照片。") % {"count": MAX_CASE_PHOTOS}, field="photos")
+    try:
+        return [clean_photo(photo) for photo in photos]
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="photos") from None
+
+
+@transaction.atomic
+def typical_case_publish(*, actor, consultation: Consultation, title: str, story: str, photos=()) -> TypicalCase:
+    """Publish a consultation as a typical case (典型案例), or update the one it has, and publish it again.
+
+    Changes the case's title, story and publication stamp; new photos replace the shown ones (the old
+    ones are archived). Records a history row. Raises DomainError before the results are published,
+    for an archived case, or when the title, the story or the photos are missing or wrong.
+    """
+    # Locking the consultation serialises two publishes of the same case.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not is_rating_open(consultation):
+        raise DomainError(_("协商结果公开后才能发布典型案例。"))
+    title, story = title.strip(), story.strip()
+    if not title:
+        raise DomainError(_("请填写案例标题。"), field="title")
+    if not story:
+        raise DomainError(_("请填写案例故事。"), field="story")
+    cleaned = _case_photos(photos)
+    case = TypicalCase.objects.filter(consultation=consultation).first()
+    is_new = case is None
+    if is_new:
+        case = TypicalCase(consultation=consultation)
+    elif case.is_archived:
+        raise DomainError(_("该典型案例已归档，不能再发布。"))
+    case.title, case.story = title, story
+    if not case.is_published:
+        case.is_published = True
+        case.published_at = timezone.now()
+        case.published_by = actor
+    save_record(case, actor=actor, reason=_("发布典型案例") if is_new else _("更新典型案例"))
+    if cleaned:
+        case.photos.filter(is_archived=False).update(is_archived=True)
+        for photo in cleaned:
+            TypicalCasePhoto.objects.create(case=case, image=photo)
+    return case
+
+
+@transaction.atomic
+def typical_case_withdraw(*, actor, case: TypicalCase, reason: str) -> TypicalCase:
+    """Take a typical case off the public pages; the row and its photos stay.
+
+    Changes ``is_published``; the history row names the actor and the reason. Raises DomainError when
+    the case is not published or the reason is missing or too long.
+    """
+    case = TypicalCase.objects.select_for_update().get(pk=case.pk)
+    if not case.is_published:
+        raise DomainError(_("该典型案例未在发布中。"))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("请填写撤回原因。"), field="reason")
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise DomainError(_("撤回原因不能超过%(count)d个字。") % {"count": WITHDRAW_REASON_MAX}, field="reason")
+    case.is_published = False
+    return save_record(
+        case,
+        actor=actor,
+        reason=_("撤回典型案例：%(reason)s") % {"reason": reason},
+        update_fields=["is_published", "updated_at"],
     )

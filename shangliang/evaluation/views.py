@@ -1,5 +1,5 @@
-"""Staff pages of evaluation: one consultation's satisfaction, ratings, follow-ups and assessments; entering
-ratings gathered offline; the list of follow-ups.
+"""Staff pages of evaluation: one consultation's satisfaction, ratings, follow-ups, assessments and typical
+case; entering ratings gathered offline; the list of follow-ups.
 
 Consultations come through ``consultations.permissions.get_consultation_for_view`` (404 for "missing"
 and "not yours"); an action the user may not take on a consultation they can see is a 404 as well,
@@ -25,7 +25,13 @@ from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import add_service_error
 from shangliang.evaluation import permissions, selectors, services
-from shangliang.evaluation.forms import AssessmentForm, FollowUpCloseForm, StaffRatingForm
+from shangliang.evaluation.forms import (
+    AssessmentForm,
+    FollowUpCloseForm,
+    StaffRatingForm,
+    TypicalCaseForm,
+    TypicalCaseWithdrawForm,
+)
 from shangliang.evaluation.models import FollowUp
 from shangliang.evaluation.selectors import SatisfactionFigures
 from shangliang.evaluation.states import STAFF_CHANNELS, FollowUpStatus, Satisfaction
@@ -95,7 +101,23 @@ def _assessment_form(*args) -> AssessmentForm:
     return AssessmentForm(*args, auto_id="assess_%s", initial={"assessed_on": timezone.localdate()})
 
 
-def _consultation_context(request, consultation: Consultation, *, assessment_form=None, close_forms=None):
+def _case_context(user, consultation: Consultation, *, case_form=None, withdraw_form=None) -> dict:
+    """The typical case (典型案例) section: the case, and its forms for those who may publish it."""
+    case = selectors.case_of(consultation)
+    may_publish = permissions.can_publish_case(user, consultation) and services.is_rating_open(consultation)
+    if not may_publish or (case is not None and case.is_archived):
+        return {"case": case, "case_form": None, "withdraw_form": None}
+    if case_form is None:
+        initial = {"title": case.title, "story": case.story} if case else {"title": consultation.topic.title}
+        case_form = TypicalCaseForm(initial=initial, auto_id="case_%s")
+    if withdraw_form is None and case is not None and case.is_published:
+        withdraw_form = TypicalCaseWithdrawForm(auto_id="withdraw_%s")
+    return {"case": case, "case_form": case_form, "withdraw_form": withdraw_form}
+
+
+def _consultation_context(
+    request, consultation: Consultation, *, assessment_form=None, close_forms=None, case_form=None, withdraw_form=None
+):
     user = request.user
     today = timezone.localdate()
     may_record = permissions.can_record_ratings(user, consultation)
@@ -124,6 +146,7 @@ def _consultation_context(request, consultation: Consultation, *, assessment_for
         "can_record": may_record,
         "can_assess": may_assess,
         "assessment_form": assessment_form if may_assess and is_concluded else None,
+        **_case_context(user, consultation, case_form=case_form, withdraw_form=withdraw_form),
     }
 
 
@@ -210,6 +233,55 @@ def follow_up_close(request, pk):
         for error in form.non_field_errors():
             messages.error(request, error)
     return render(request, "evaluation/consultation.html", context, status=400)
+
+
+# --- the typical case -----------------------------------------------------------------------------
+
+
+def _case_refused(request, consultation: Consultation, form, **forms):
+    context = _consultation_context(request, consultation, **forms)
+    if not any(context[name] is form for name in forms):
+        # The form is not shown in the case's current state; say why above the page.
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return render(request, "evaluation/consultation.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def case_publish(request, pk):
+    consultation = get_consultation_for_view(request.user, pk)
+    if not permissions.can_publish_case(request.user, consultation):
+        raise Http404
+    form = TypicalCaseForm(request.POST, request.FILES, auto_id="case_%s")
+    if form.is_valid():
+        try:
+            services.typical_case_publish(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            return _back(request, _("典型案例已发布。"), pk, "typical-case")
+    return _case_refused(request, consultation, form, case_form=form)
+
+
+@staff_required
+@require_POST
+def case_withdraw(request, pk):
+    consultation = get_consultation_for_view(request.user, pk)
+    if not permissions.can_publish_case(request.user, consultation):
+        raise Http404
+    case = selectors.case_of(consultation)
+    if case is None:
+        raise Http404
+    form = TypicalCaseWithdrawForm(request.POST, auto_id="withdraw_%s")
+    if form.is_valid():
+        try:
+            services.typical_case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            return _back(request, _("典型案例已撤回。"), pk, "typical-case")
+    return _case_refused(request, consultation, form, withdraw_form=form)
 
 
 # --- the follow-ups list -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.demo.consultations import build_demo_consultations
 from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
+from shangliang.demo.evaluation import build_demo_evaluation
 from shangliang.demo.outcomes import build_demo_outcomes
 from shangliang.demo.topics import build_demo_topics
 from shangliang.topics.states import SubmissionStatus, TopicStatus
@@ -80,6 +81,8 @@ class Command(BaseCommand):
                     counts |= build_demo_consultations(stdout=stdout)
                     refresh_statistics()
                     counts |= build_demo_outcomes(stdout=stdout)
+                    refresh_statistics()
+                    counts |= build_demo_evaluation(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started
