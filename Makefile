@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export SHANGLIANG_DEBUG ?= 1
 
-.PHONY: run test lint test-postgres venv test-deps assets system-deps migrate seed messages clean
+.PHONY: run test lint test-postgres venv test-deps assets fonts system-deps migrate seed messages clean
 
-run: venv assets migrate seed
+run: venv assets fonts migrate seed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-deps test-deps assets lint
@@ -47,13 +47,16 @@ node_modules/.installed: package.json
 
 assets: node_modules/.installed
 
+# CJK fonts: the annual report draws its charts with them, and screenshots show Chinese with them.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "cjk" || scripts/apt-install fonts-noto-cjk
+
 # Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second
-# database run, Redis for the Celery worker tests, CJK fonts so screenshots show Chinese.
-system-deps:
+# database run, Redis for the Celery worker tests, and the CJK fonts.
+system-deps: fonts
 	@command -v chromium >/dev/null || scripts/apt-install chromium
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || scripts/apt-install postgresql
 	@command -v redis-server >/dev/null || scripts/apt-install redis-server
-	@fc-list 2>/dev/null | grep -qi "cjk" || scripts/apt-install fonts-noto-cjk
 
 migrate: venv
 	$(PY) manage.py migrate --noinput

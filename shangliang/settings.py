@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "shangliang.consultations",
     "shangliang.outcomes",
     "shangliang.evaluation",
+    "shangliang.points",
+    "shangliang.scoring",
+    "shangliang.dashboard",
     "shangliang.portal",
     "shangliang.demo",
 ]
@@ -168,6 +171,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "shangliang" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,7 +205,10 @@ if SHANGLIANG_SCHEDULER not in {"inprocess", "celery", "off"}:
     raise ImproperlyConfigured("SHANGLIANG_SCHEDULER must be inprocess, celery or off.")
 SHANGLIANG_REMINDER_INTERVAL_MINUTES = int(os.environ.get("SHANGLIANG_REMINDER_INTERVAL_MINUTES", "60"))
 # Dotted paths, because core (which runs them) may not import the stages.
-SHANGLIANG_PERIODIC_JOBS = [("shangliang.outcomes.reminders.reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES)]
+SHANGLIANG_PERIODIC_JOBS = [
+    ("shangliang.outcomes.reminders.reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    ("shangliang.evaluation.reminders.follow_up_reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+]
 if os.environ.get("SHANGLIANG_REDIS_URL"):
     CELERY_BROKER_URL = os.environ["SHANGLIANG_REDIS_URL"]
     CELERY_RESULT_BACKEND = os.environ["SHANGLIANG_REDIS_URL"]
@@ -217,6 +224,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {
         "task": "shangliang.outcomes.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    },
+    "send-follow-up-reminders": {
+        "task": "shangliang.evaluation.tasks.send_follow_up_reminders",
         "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     },
 }

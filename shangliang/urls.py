@@ -21,6 +21,9 @@ urlpatterns = [
     path("evaluation/", include("shangliang.evaluation.urls")),
     path("rate/", include("shangliang.evaluation.public_urls")),
     path("cases/", include("shangliang.evaluation.cases_urls")),
+    path("points/", include("shangliang.points.urls")),
+    path("scoring/", include("shangliang.scoring.urls")),
+    path("dashboard/", include("shangliang.dashboard.urls")),
     path("", include("shangliang.portal.urls")),
 ]
 if settings.DEBUG:

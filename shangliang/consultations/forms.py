@@ -7,7 +7,7 @@ from shangliang.consultations.models import AgendaItem, ConsultationForm, Partic
 from shangliang.consultations.states import AssemblyBody, ExplanationOutcome, Mode, ParticipantCategory, Stance
 from shangliang.core.forms import DateInput
 from shangliang.core.phones import normalize_mobile, validate_mobile
-from shangliang.orgs.models import Platform
+from shangliang.orgs.models import Member, Platform
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -74,6 +74,13 @@ class ParticipantForm(forms.Form):
 
 class ResearchForm(forms.Form):
     researchers = forms.CharField(label=_("调研人员"), max_length=200)
+    members = forms.ModelMultipleChoiceField(
+        label=_("参加调研的委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选参加调研的政协委员，计入其履职积分。"),
+    )
     researched_on = forms.DateField(label=_("调研日期"), widget=DateInput())
     place = forms.CharField(label=_("调研地点"), max_length=200)
     findings = forms.CharField(label=_("调研发现"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -114,6 +121,19 @@ class MinutesForm(forms.Form):
 
 class SuggestionForm(forms.Form):
     text = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    proposed_by = forms.ModelChoiceField(
+        label=_("提出建议的委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label=_("（非委员提出）"),
+    )
+
+
+def with_members(form, members):
+    """Offer ``members`` in the form's member field (research and suggestion forms)."""
+    field = form.fields.get("members") or form.fields["proposed_by"]
+    field.queryset = members
+    return form
 
 
 class DissentForm(forms.Form):

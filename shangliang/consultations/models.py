@@ -186,6 +186,8 @@ class Research(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="research")
     researchers = models.CharField(_("调研人员"), max_length=200)
+    # The CPPCC members among them, named so their research counts for their points (履职积分).
+    members = models.ManyToManyField(Member, verbose_name=_("参加调研的委员"), blank=True, related_name="research")
     researched_on = models.DateField(_("调研日期"))
     place = models.CharField(_("调研地点"), max_length=200)
     findings = models.TextField(_("调研发现"))
@@ -300,6 +302,15 @@ class Suggestion(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="suggestions")
     order = models.PositiveSmallIntegerField(_("序号"), default=1)
     text = models.TextField(_("建议内容"))
+    # The CPPCC member who put the suggestion forward, when one did (counts for their points).
+    proposed_by = models.ForeignKey(
+        Member,
+        verbose_name=_("提出建议的委员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions_proposed",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -166,3 +166,20 @@ def public_consultations() -> QuerySet[Consultation]:
         .select_related("topic", "platform", "form")
         .order_by("-starts_at")
     )
+
+
+def members_for(consultation: Consultation) -> QuerySet[Member]:
+    """Members who may be named on the consultation's research and suggestions: those taking part
+    (as a member or on their own account) and those attached to its platform."""
+    taking_part = Participant.objects.filter(consultation=consultation)
+    attached = Q(assignments__platform_id=consultation.platform_id, assignments__ended_on__isnull=True)
+    return (
+        Member.objects.filter(is_archived=False)
+        .filter(
+            Q(pk__in=taking_part.filter(member__isnull=False).values("member_id"))
+            | Q(user__in=taking_part.filter(user__isnull=False).values("user_id"))
+            | attached
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import selectors
 from shangliang.consultations.models import (
     AgendaItem,
     AssemblyVote,
@@ -283,13 +284,16 @@ def research_add(
     findings: str,
     policies: str = "",
     attachment=None,
+    members=(),
 ) -> Research:
-    """Record fact-finding before the session (不调研不协商)."""
+    """Record fact-finding before the session (不调研不协商), with the members who took part in it."""
     _require(
         consultation,
         {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED},
         _("协商已经开始，调研应在会前完成。"),
     )
+    members = list(members)
+    _check_members(consultation, members, "members")
     research = Research(
         consultation=consultation,
         researchers=researchers,
@@ -301,7 +305,19 @@ def research_add(
     )
     if attachment:
         research.attachment = attachment
-    return save_record(research, actor=actor, reason=_("商前调研"))
+    research = save_record(research, actor=actor, reason=_("商前调研"))
+    if members:
+        research.members.set(members)
+    return research
+
+
+def _check_members(consultation: Consultation, members: list, field: str) -> None:
+    """Only members taking part in the consultation or attached to its platform may be named."""
+    allowed = set(
+        selectors.members_for(consultation).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True)
+    )
+    if any(member.pk not in allowed for member in members):
+        raise DomainError(_("只能选择参加本次协商或下沉到本平台的委员。"), field=field)
 
 
 # --- advance notice ------------------------------------------------------------------------
@@ -632,13 +648,17 @@ def minutes_confirm(*, actor, consultation: Consultation) -> Consultation:
 
 
 @transaction.atomic
-def suggestion_add(*, actor, consultation: Consultation, text: str) -> Suggestion:
+def suggestion_add(*, actor, consultation: Consultation, text: str, proposed_by=None) -> Suggestion:
     _require(consultation, {ConsultationStatus.HELD}, _("会后、形成协商意见前可以整理建议。"))
     if not text.strip():
         raise DomainError(_("请填写建议内容。"), field="text")
+    if proposed_by is not None:
+        _check_members(consultation, [proposed_by], "proposed_by")
     order = consultation.suggestions.count() + 1
     return save_record(
-        Suggestion(consultation=consultation, order=order, text=text.strip(), created_by=actor),
+        Suggestion(
+            consultation=consultation, order=order, text=text.strip(), proposed_by=proposed_by, created_by=actor
+        ),
         actor=actor,
         reason=_("整理协商建议"),
     )

@@ -22,6 +22,7 @@ from shangliang.consultations.forms import (
     StatementForm,
     SuggestionForm,
     VoteForm,
+    with_members,
 )
 from shangliang.consultations.models import Dissent, OnlinePost, Participant
 from shangliang.consultations.states import ConsultationStatus
@@ -97,7 +98,8 @@ def _detail_context(request, consultation, **forms):
         "participant_count": len(participants),
         "signed_in": sum(1 for p in participants if p.signed_in_at),
         "check": services.representativeness_check(consultation),
-        "research_form": forms.get("research_form") or ResearchForm(),
+        "research_form": forms.get("research_form")
+        or with_members(ResearchForm(), selectors.members_for(consultation)),
         "cancel_form": CancelForm(),
         "timeline": history,
     }
@@ -155,7 +157,7 @@ def consultation_cancel(request, pk):
 @require_POST
 def research_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
-    form = ResearchForm(request.POST, request.FILES)
+    form = with_members(ResearchForm(request.POST, request.FILES), selectors.members_for(consultation))
     if form.is_valid():
         try:
             services.research_add(actor=request.user, consultation=consultation, **form.cleaned_data)
@@ -375,7 +377,8 @@ def _resolution_context(request, consultation, **forms):
         "suggestions": consultation.suggestions.all(),
         "dissents": consultation.dissents.select_related("explained_by"),
         "votes": consultation.votes.all(),
-        "suggestion_form": forms.get("suggestion_form") or SuggestionForm(),
+        "suggestion_form": forms.get("suggestion_form")
+        or with_members(SuggestionForm(), selectors.members_for(consultation)),
         "dissent_form": forms.get("dissent_form") or DissentForm(),
         "explain_form": ExplainForm(),
         "vote_form": forms.get("vote_form") or VoteForm(),
@@ -393,9 +396,11 @@ def resolution(request, pk):
     forms = {}
     try:
         if action == "suggestion":
-            form = forms["suggestion_form"] = SuggestionForm(request.POST)
+            form = forms["suggestion_form"] = with_members(
+                SuggestionForm(request.POST), selectors.members_for(consultation)
+            )
             if form.is_valid():
-                services.suggestion_add(actor=request.user, consultation=consultation, text=form.cleaned_data["text"])
+                services.suggestion_add(actor=request.user, consultation=consultation, **form.cleaned_data)
                 return _done(request, _("建议已加入协商意见。"), pk, "consultations:resolution")
         elif action == "dissent":
             form = forms["dissent_form"] = DissentForm(request.POST)

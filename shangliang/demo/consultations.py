@@ -1,6 +1,7 @@
 """Consultations on the approved topics of the demo district, written through the consultation services.
 
-More than half of the approved topics (about fifty-five) get a consultation, in every status:
+Four in five of the older approved topics get a consultation (about 135, 120 of them concluded over
+three years, as in the source district), and the newest ones carry consultations in every status:
 planned (some with nobody picked yet), notified, in session, held with the minutes waiting,
 concluded with confirmed minutes, suggestions and explained dissent, and cancelled (one of them
 planned again later). Participants come from the candidates
@@ -820,13 +821,13 @@ class _Sessions:
         return goals
 
     def old_goal(self, topic: Topic) -> str | None:
-        """Most older topics have been consulted on; a few were called off, the rest still wait."""
+        """Four in five older topics have been consulted on; a few were called off, the rest still wait."""
         if self.age(topic.approved_at) < 45:
             return None
         draw = self.rng.random()
-        if draw < 0.45:
+        if draw < 0.8:
             return CONCLUDED
-        if draw < 0.49:
+        if draw < 0.83:
             return CANCELLED
         return None
 
@@ -846,7 +847,7 @@ class _Sessions:
         """Residents who registered on the WeChat page and give their views online."""
         for index in range(5):
             name, mobile = self.person(0.5), self.mobile()
-            when = self.office_hours(self.today - timedelta(days=1090 - 15 * index))
+            when = self.office_hours(self.today - timedelta(days=1200 - 15 * index))
             self.schedule(when, lambda name=name, mobile=mobile: self.register(name, mobile))
 
     def register(self, name: str, mobile: str) -> None:
@@ -1242,6 +1243,7 @@ class _Sessions:
             place=place,
             findings=findings,
             policies=policies,
+            members=[m.member for m in members[:2] if m.member_id],
         )
 
     def notice(self, plan: _Plan, when: datetime) -> None:
@@ -1495,8 +1497,17 @@ class _Sessions:
         rng = self.rng
         consultation = self.fresh(plan)
         chosen = rng.sample(plan.talk.suggestions, rng.randint(2, min(4, len(plan.talk.suggestions))))
-        for text in chosen:
-            services.suggestion_add(actor=plan.convener, consultation=consultation, text=text)
+        # Members who were there put forward every other suggestion (no draw from rng: the rest of
+        # the demo keeps its sequence).
+        present = [
+            p.member
+            for p in consultation.participants.filter(
+                category=ParticipantCategory.MEMBER, member__isnull=False, signed_in_at__isnull=False
+            ).select_related("member")
+        ]
+        for index, text in enumerate(chosen):
+            proposer = present[index // 2 % len(present)] if present and index % 2 == 0 else None
+            services.suggestion_add(actor=plan.convener, consultation=consultation, text=text, proposed_by=proposer)
         lines = [consultation.minutes.rstrip(), "", "协商意见："]
         lines += [f"   {n}. {text}" for n, text in enumerate(chosen, start=1)]
         if plan.dissents:

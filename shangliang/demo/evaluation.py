@@ -34,7 +34,7 @@ from shangliang.consultations.states import ConsultationStatus
 from shangliang.demo import district
 from shangliang.demo.consultations import DEMO_SENDERS
 from shangliang.demo.names import NameSource
-from shangliang.demo.outcomes import _played_at
+from shangliang.demo.outcomes import played_at
 from shangliang.evaluation import selectors, services
 from shangliang.evaluation.models import Assessment, FollowUp, Rating
 from shangliang.evaluation.states import FollowUpStatus, RatingChannel, Satisfaction
@@ -425,7 +425,7 @@ class _Evaluation:
     def play(self) -> None:
         with override_settings(SHANGLIANG_SENDERS=DEMO_SENDERS):
             for when, _order, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
-                with _played_at(when):
+                with played_at(when):
                     run()
         self.say(f"评估：{Rating.objects.count()} 条群众评议，{FollowUp.objects.count()} 次回访重办")
 

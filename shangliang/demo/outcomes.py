@@ -90,6 +90,9 @@ CLOSED_FATES = (DONE, LATE, EXTENDED, DEFERRED)
 # The consultations with open items: the newest ones. The one after them is finished but its results
 # are not published (overdue); the older ones are finished and published.
 OPEN_CASES = 8
+# Consultations concluded more recently than this are open as well: their items cannot have run a
+# full term yet.
+RECENT_DAYS = 135
 # Special fates of the newer items, in this order: (fate, days overdue, unit, who supervises, who
 # returned it first). "housing" puts the item with liaison's unit.
 OPEN_FATES = (
@@ -268,7 +271,7 @@ def build_demo_outcomes(*, stdout=None) -> dict:
 
 
 @contextmanager
-def _played_at(when: datetime):
+def played_at(when: datetime):
     """Run one step with the clock at ``when``; what it queued for after the commit is sent now, at ``when``."""
     connection = transaction.get_connection()
     queued = len(connection.run_on_commit)
@@ -371,9 +374,13 @@ class _Outcomes:
     def plan(self) -> None:
         rng = self.rng
         newest_first = list(reversed(self.cases))
+        recent = self.days_ago(RECENT_DAYS)
+        open_cases = max(
+            OPEN_CASES, sum(1 for c in newest_first if timezone.localdate(c.consultation.concluded_at) >= recent)
+        )
         for rank, case in enumerate(newest_first):
-            case.is_open = rank < OPEN_CASES
-            case.is_publication_overdue = rank == OPEN_CASES
+            case.is_open = rank < open_cases
+            case.is_publication_overdue = rank == open_cases
             concluded_on = timezone.localdate(case.consultation.concluded_at)
             case.drafted_on = self.after(concluded_on, 1, 2)
             case.sent_on = self.after(case.drafted_on, 1, 3)
@@ -441,6 +448,9 @@ class _Outcomes:
         for item in items:
             if id(item) not in taken:
                 item.fate = rng.choice((DONE, DONE, WORKING, WORKING, SOON))
+                if item.fate == DONE and item.assign_on > self.days_ago(40):
+                    # Assigned too lately to have run a term and been finished before today.
+                    item.fate = WORKING
         for item in items:
             if item.fate in (WAITING, IGNORED):
                 # A second batch, assigned after the report was answered: the government took its time.
@@ -466,7 +476,7 @@ class _Outcomes:
         items = [item for case in cases for item in case.items]
         for item in items:
             draw = rng.random()
-            item.fate = DONE if draw < 0.78 else LATE if draw < 0.86 else EXTENDED if draw < 0.94 else DEFERRED
+            item.fate = DONE if draw < 0.8 else LATE if draw < 0.88 else EXTENDED if draw < 0.97 else DEFERRED
             room = (self.days_ago(20) - item.assign_on).days - 70
             item.term = min(rng.choice(TERMS), room)
         # liaison's unit also deferred one and returned one that was not its own.
@@ -841,7 +851,7 @@ class _Outcomes:
     def play(self) -> None:
         with override_settings(SHANGLIANG_SENDERS=DEMO_SENDERS):
             for when, _order, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
-                with _played_at(when):
+                with played_at(when):
                     run()
         self.say(f"成果：{Assignment.objects.count()} 项交办，{OutcomeReport.objects.count()} 份报送")
 

@@ -1,8 +1,9 @@
 """Three years of submissions and topics in the demo district, written through the topic services.
 
-About two hundred submissions from every source go through screening, merging, drafting and
-approval, so every queue of the demo accounts has something in it: the station head and the
-conveners of the first township have submissions to screen and topics to draft, ``secretary`` and
+About three hundred submissions from every source go through screening, merging, drafting and
+approval (about 120 of their topics are consulted on, as in the source district's three years), so
+every queue of the demo accounts has something in it: the station head and the conveners of the
+first township have submissions to screen and topics to draft, ``secretary`` and
 ``township_party`` have topics to approve, and the public pool shows the approved ones. The real
 topics of the source documents (春耕生产用水难, 红房子未开发区保护, 关爱少年儿童, 集镇电动车乱停放,
 农村环境卫生管理) are among them.
@@ -1007,6 +1008,16 @@ ASSIGNING_DEPARTMENTS = {
     "政策落实": "区政府办公室",
 }
 
+# Generated stories on top of the planned ones: enough approved topics for about 116 concluded
+# consultations over three years, as in the source district.
+GENERIC_STORIES = 210
+# Days before today of the oldest generated submission: its consultation falls three years back.
+OLDEST_STORY = 1170
+# Townships that lagged in one stretch of the history (township index: ages in days of the
+# submissions they hardly raised): they fall short of the two consultations a year in that year.
+LAGGING = {5: (760, OLDEST_STORY), 8: (700, OLDEST_STORY), 3: (330, 640)}
+LAGGING_WEIGHT = 0.05
+
 SOURCE_WEIGHTS = {
     Source.RESIDENT: 45,
     Source.MEMBER: 12,
@@ -1404,7 +1415,7 @@ class _History:
         self.plan_source_topics()
         self.plan_duplicates()
         self.plan_exclusions()
-        self.plan_generic(135)
+        self.plan_generic(GENERIC_STORIES)
 
     def plan_first_township(self) -> None:
         """What the demo accounts of 青石镇 find in their queues."""
@@ -1774,22 +1785,22 @@ class _History:
         rng = self.rng
         sources, source_weights = list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values())
         for _ in range(count):
+            # Most of the history is settled; the last weeks fill the screening queues.
+            share = rng.random()
+            if share < 0.08:
+                start = rng.randint(1, 14)
+            elif share < 0.22:
+                start = rng.randint(15, 120)
+            else:
+                start = rng.randint(121, OLDEST_STORY)
             open_matters = {t.pk: self.open_matters(t) for t in self.townships}
             townships = [t for t in self.townships if open_matters[t.pk]]
             # The demo accounts work in the first township, so it gets more than its share.
-            township = rng.choices(townships, [3 if t == self.first else 1 for t in townships])[0]
+            township = rng.choices(townships, [self.township_weight(t, start) for t in townships])[0]
             villages = self.villages[township.pk]
             matter = rng.choice(open_matters[township.pk])
             village = self.pick_village(township, matter)
             story = self.story(village, matter, source=rng.choices(sources, source_weights)[0])
-            # Most of the history is settled; the last weeks fill the screening queues.
-            share = rng.random()
-            if share < 0.12:
-                start = rng.randint(1, 14)
-            elif share < 0.32:
-                start = rng.randint(15, 120)
-            else:
-                start = rng.randint(121, 1095)
             if start > 150:
                 goals = {"approved": 78, "approved_after_return": 6, "rejected": 10, "accepted": 6}
             elif start <= 21:
@@ -1814,6 +1825,13 @@ class _History:
             self.add_replies(story)
             if goal == "accepted" and start > 150 and "accept" in story.steps:
                 story.replies["accept"] = HANDLED_DIRECTLY_REPLY
+
+    def township_weight(self, township: Region, start: int) -> float:
+        index = self.townships.index(township)
+        low, high = LAGGING.get(index, (0, -1))
+        if low <= start <= high:
+            return LAGGING_WEIGHT
+        return 3 if township == self.first else 1
 
     # --- playing the plan -----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from shangliang.consultations.models import Consultation
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
-from shangliang.evaluation.states import FollowUpStatus, RatingChannel, Satisfaction
+from shangliang.evaluation.states import FollowUpReminderKind, FollowUpStatus, RatingChannel, Satisfaction
 
 
 class Rating(models.Model):
@@ -99,6 +99,30 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.consultation} ({self.get_status_display()})"
+
+
+class FollowUpReminder(models.Model):
+    """One reminder step for one deadline of one follow-up; the row makes it once-only."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("类别"), max_length=20, choices=FollowUpReminderKind.choices)
+    deadline = models.DateField(_("针对的回访时限"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("回访重办提醒")
+        verbose_name_plural = _("回访重办提醒")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "kind", "deadline"], name="evaluation_reminder_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FollowUpReminderKind.values), name="evaluation_reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.deadline}"
 
 
 class Assessment(models.Model):

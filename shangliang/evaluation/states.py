@@ -30,3 +30,8 @@ FOLLOW_UP_MOVES = {
     FollowUpStatus.OPEN: {FollowUpStatus.DONE},
     FollowUpStatus.DONE: set(),
 }
+
+
+class FollowUpReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("到期前提醒")  # N days before the follow-up's deadline, to the convener
+    OVERDUE = "overdue", _("逾期提醒")  # the day after it passed, to the convener and the supervisors

@@ -1,15 +1,35 @@
+from shangliang.dashboard.permissions import can_view_dashboard
+from shangliang.orgs.models import Member
 from shangliang.orgs.permissions import can_import, is_staff_user
 from shangliang.outcomes.permissions import can_use_board, can_use_unit_desk
+from shangliang.points.permissions import can_view_ranking
+from shangliang.scoring.permissions import can_view_scoring
+
+ANONYMOUS = {
+    "nav_is_staff": False,
+    "nav_can_import": False,
+    "nav_unit_desk": False,
+    "nav_board": False,
+    "nav_dashboard": False,
+    "nav_scoring": False,
+    "nav_ranking": False,
+    "nav_own_ledger": None,
+}
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_is_staff": False, "nav_can_import": False, "nav_unit_desk": False, "nav_board": False}
+        return ANONYMOUS
     is_staff = is_staff_user(user)
     return {
         "nav_is_staff": is_staff,
         "nav_can_import": can_import(user),
         "nav_unit_desk": is_staff and can_use_unit_desk(user),
         "nav_board": is_staff and can_use_board(user),
+        "nav_dashboard": is_staff and can_view_dashboard(user),
+        "nav_scoring": is_staff and can_view_scoring(user),
+        "nav_ranking": is_staff and can_view_ranking(user),
+        # A member's own points ledger (履职积分), for members with a login account.
+        "nav_own_ledger": Member.objects.filter(user=user, is_archived=False).values_list("pk", flat=True).first(),
     }

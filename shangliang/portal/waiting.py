@@ -6,12 +6,14 @@ stage's selectors. Providers answer with counts, so the home page stays a handfu
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.permissions import ORGANISERS, consultations_visible_to
+from shangliang.evaluation.permissions import follow_ups_visible_to
+from shangliang.evaluation.states import FollowUpStatus
 from shangliang.orgs.permissions import role_names
 from shangliang.outcomes import selectors as outcome_selectors
 from shangliang.outcomes.models import Assignment, OutcomeReport
@@ -76,7 +78,22 @@ def outcome_items(user) -> list[WaitingItem]:
     return [item for item in items if item.count]
 
 
-PROVIDERS = [topic_items, outcome_items]
+def evaluation_items(user) -> list[WaitingItem]:
+    """Organisers and supervisors: follow-ups (回访重办) still open in their regions, and the overdue ones."""
+    roles = role_names(user)
+    if not (user.is_superuser or roles & (ORGANISERS | SUPERVISORS)):
+        return []
+    open_ones = follow_ups_visible_to(user).filter(status=FollowUpStatus.OPEN)
+    counts = open_ones.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=timezone.localdate())))
+    url = reverse("evaluation:follow_ups")
+    items = [
+        WaitingItem(_("逾期未完成的回访重办"), url, counts["overdue"]),
+        WaitingItem(_("进行中的回访重办"), url, counts["open"] - counts["overdue"]),
+    ]
+    return [item for item in items if item.count]
+
+
+PROVIDERS = [topic_items, outcome_items, evaluation_items]
 
 
 def waiting_for(user) -> list[WaitingItem]:

@@ -347,3 +347,52 @@ def test_anonymous_submitters_are_never_proposed_by_name(district):
     named = make_user("named", mobile="13800000002")
     Submission.objects.filter(topic=consultation.topic).update(submitter=named, is_anonymous=True)
     assert not [c for c in candidates_for(consultation) if c.key.startswith("submission:")]
+
+
+def test_research_and_suggestions_name_only_members_taking_part(district):
+    from shangliang.orgs.tests.factories import make_member
+
+    consultation = planned(district)
+    taking_part = make_member("陈委员")
+    stranger = make_member("外地委员")
+    services.participant_add(
+        actor=consultation.convener,
+        consultation=consultation,
+        category=ParticipantCategory.MEMBER,
+        name="陈委员",
+        member=taking_part,
+    )
+    with pytest.raises(DomainError) as refused:
+        services.research_add(
+            actor=consultation.convener,
+            consultation=consultation,
+            researchers="陈委员",
+            researched_on=datetime.date.today(),
+            place="集镇",
+            findings="停放点不足",
+            members=[stranger],
+        )
+    assert refused.value.field == "members"
+    research = services.research_add(
+        actor=consultation.convener,
+        consultation=consultation,
+        researchers="陈委员",
+        researched_on=datetime.date.today(),
+        place="集镇",
+        findings="停放点不足",
+        members=[taking_part],
+    )
+    assert list(research.members.all()) == [taking_part]
+
+    with_people(consultation)
+    consultation = services.notice_send(actor=consultation.convener, consultation=consultation)
+    consultation = services.session_open(actor=consultation.convener, consultation=consultation)
+    consultation = services.session_close(actor=consultation.convener, consultation=consultation)
+    with pytest.raises(DomainError):
+        services.suggestion_add(
+            actor=consultation.convener, consultation=consultation, text="加装雨棚", proposed_by=stranger
+        )
+    suggestion = services.suggestion_add(
+        actor=consultation.convener, consultation=consultation, text="加装雨棚", proposed_by=taking_part
+    )
+    assert suggestion.proposed_by == taking_part

@@ -1,10 +1,7 @@
 from datetime import datetime, time, timedelta
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import DateTimeField, F
 from django.utils import timezone
 
@@ -46,25 +43,18 @@ def housing_items():
     return Assignment.objects.filter(lead_unit__name="区住房和城乡建设局")
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo district with its consultations and outcomes, built once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.mark.usefixtures("seeded")
 class TestDemoOutcomes:
     def test_nearly_every_suggestion_is_assigned_and_items_are_in_every_status(self):
         suggestions = Suggestion.objects.filter(consultation__status=ConsultationStatus.CONCLUDED)
         unassigned = suggestions.filter(assignments__isnull=True)
-        assert suggestions.count() >= 90
+        # The source district: 353 suggestions in three years, 490+ outcomes implemented. One suggestion
+        # is one item here, so the demo reaches at most one done item per suggestion.
+        assert 320 <= suggestions.count() <= 400
         assert 1 <= unassigned.count() <= 3
         assert set(Assignment.objects.values_list("status", flat=True)) == set(AssignmentStatus.values)
         done = Assignment.objects.filter(status=AssignmentStatus.DONE).count()
-        assert done > Assignment.objects.count() / 2
+        assert done >= 300 and done > Assignment.objects.count() * 0.8
         kinds = set(Assignment.objects.values_list("lead_unit__kind", flat=True))
         assert kinds == {UnitKind.GOVERNMENT_DEPARTMENT, UnitKind.TOWNSHIP_GOVERNMENT, UnitKind.VILLAGE_COMMITTEE}
         assert Assignment.objects.filter(co_units__isnull=False).exists()
@@ -159,7 +149,7 @@ class TestDemoOutcomes:
         concluded = Consultation.objects.filter(status=ConsultationStatus.CONCLUDED)
         finished = [c for c in concluded if selectors.completed_at(c)]
         published = [c for c in finished if selectors.has_publication(c)]
-        assert len(published) >= len(finished) - 2 and len(published) >= 20
+        assert len(published) >= len(finished) - 2 and len(published) >= 90
         assert len(selectors.unpublished_overdue(concluded)) >= 1
         for publication in Publication.objects.select_related("consultation"):
             assert publication.published_at > selectors.completed_at(publication.consultation)

@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import DateTimeField
 from django.utils import timezone
 
@@ -28,9 +27,11 @@ from shangliang.consultations.states import ConsultationStatus, ExplanationOutco
 from shangliang.core.models import Notification
 from shangliang.demo.district import RESPONSIBLE_UNITS
 from shangliang.demo.topics import SOURCE_TOPICS
-from shangliang.orgs.states import Role
+from shangliang.orgs.models import Region
+from shangliang.orgs.selectors import path_ids
+from shangliang.orgs.states import RegionLevel, Role
 from shangliang.topics.models import Category, Topic
-from shangliang.topics.states import TopicStatus
+from shangliang.topics.states import Source, TopicStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -64,20 +65,11 @@ def first_township():
     return user("station").scoped_roles.get(role=Role.STATION_HEAD).region
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo district with its topics and consultations, built once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.mark.usefixtures("seeded")
 class TestDemoConsultations:
-    def test_forty_to_sixty_approved_topics_have_a_consultation_in_every_status(self):
+    def test_about_a_hundred_and_forty_approved_topics_have_a_consultation_in_every_status(self):
         consultations = Consultation.objects.select_related("topic")
-        assert 40 <= consultations.count() <= 60
+        assert 120 <= consultations.count() <= 160
         assert {c.topic.status for c in consultations} == {TopicStatus.APPROVED}
         assert set(consultations.values_list("status", flat=True)) == set(ConsultationStatus.values)
         assert Topic.objects.filter(status=TopicStatus.APPROVED, consultations__isnull=True).exists()
@@ -200,7 +192,8 @@ class TestDemoConsultations:
 
     def test_concluded_consultations_have_confirmed_minutes_and_suggestions(self):
         concluded = Consultation.objects.filter(status=ConsultationStatus.CONCLUDED)
-        assert concluded.count() >= 30
+        # The source district held 116 small consultations in three years.
+        assert 105 <= concluded.count() <= 135
         for consultation in concluded:
             assert (
                 consultation.minutes_confirmed_at and consultation.minutes_confirmed_by_id == consultation.convener_id
@@ -242,8 +235,30 @@ class TestDemoConsultations:
             stamps = [s for s in stamps if s]
             assert stamps == sorted(stamps), consultation
         concluded = Consultation.objects.filter(status=ConsultationStatus.CONCLUDED).order_by("starts_at")
-        span = concluded.last().starts_at - concluded.first().starts_at
-        assert span > timedelta(days=2 * 365)
+        assert timezone.now() - timedelta(days=3 * 365 + 30) < concluded.first().starts_at
+        assert concluded.first().starts_at < timezone.now() - timedelta(days=3 * 365 - 60)
+        assert timezone.now() - concluded.last().starts_at < timedelta(days=90)
+
+    def test_concluded_consultations_vary_by_month_form_source_and_category_and_some_townships_fall_short(self):
+        concluded = Consultation.objects.filter(status=ConsultationStatus.CONCLUDED).select_related(
+            "topic__convening_region"
+        )
+        assert len({timezone.localtime(c.starts_at).month for c in concluded}) == 12
+        assert len({c.form_id for c in concluded}) >= 10
+        assert len({c.topic.source for c in concluded}) == len(Source.values)
+        assert len({c.topic.category_id for c in concluded}) >= 14
+        assert len({c.platform_id for c in concluded}) >= 50
+        townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+        held = Counter()
+        for consultation in concluded:
+            ids = path_ids(consultation.topic.convening_region.path)
+            if len(ids) > 1:
+                held[(ids[1], timezone.localtime(consultation.starts_at).year)] += 1
+        # The full years before this one: each township should hold two a year; a few did not.
+        years = [timezone.localdate().year - 2, timezone.localdate().year - 1]
+        short = [(t.pk, year) for t in townships for year in years if held[(t.pk, year)] < 2]
+        assert 1 <= len(short) <= 5
+        assert all(held[(t.pk, year)] for t in townships for year in years if (t.pk, year) not in short)
 
     def test_each_category_names_the_departments_to_invite(self):
         for name, units in RESPONSIBLE_UNITS.items():

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.test import RequestFactory
 
 from shangliang.demo.district import DEMO_ACCOUNTS, DEMO_PASSWORD, DISTRICT_CODE, RESIDENT_MOBILE
@@ -54,17 +53,6 @@ def active_role(username, role):
     return ScopedRole.objects.select_related("region", "platform", "unit").get(
         user__username=username, role=role, revoked_at__isnull=True
     )
-
-
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo district, built once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        random.seed(7)
-        output = StringIO()
-        call_command("seed_demo", stdout=output)
-        yield {"output": output.getvalue(), "global_random_next": random.random()}
-        transaction.set_rollback(True)
 
 
 @pytest.mark.usefixtures("seeded")

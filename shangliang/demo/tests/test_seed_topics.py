@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import DateTimeField
 from django.utils import timezone
 
@@ -31,19 +30,10 @@ def township_id(region):
     return path_ids(region.path)[1]
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo district with its topic history, built once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.mark.usefixtures("seeded")
 class TestDemoTopics:
-    def test_there_are_about_two_hundred_submissions_in_every_status_and_topics_in_every_status(self):
-        assert 150 <= Submission.objects.count() <= 250
+    def test_there_are_about_three_hundred_submissions_in_every_status_and_topics_in_every_status(self):
+        assert 250 <= Submission.objects.count() <= 380
         assert set(Submission.objects.values_list("status", flat=True)) == set(SubmissionStatus.values)
         assert set(Topic.objects.values_list("status", flat=True)) == set(TopicStatus.values)
         assert Submission.objects.filter(status=SubmissionStatus.SUBMITTED).count() >= 8
@@ -154,7 +144,8 @@ class TestDemoTopics:
                 if isinstance(field, DateTimeField):
                     assert not model.objects.filter(**{f"{field.name}__gte": today}).exists(), (model, field.name)
         first = Submission.objects.order_by("created_at").first().created_at
-        assert now - timedelta(days=3 * 366) < first < now - timedelta(days=2 * 365)
+        # A little over three years: the oldest consultations, three years back, began as submissions.
+        assert now - timedelta(days=3 * 365 + 120) < first < now - timedelta(days=3 * 365)
         for submission in Submission.objects.select_related("topic"):
             dates = list(submission.history.order_by("history_id").values_list("history_date", flat=True))
             assert dates == sorted(dates) and dates[0] == submission.created_at

@@ -353,3 +353,16 @@ def test_the_follow_ups_list_uses_a_bounded_number_of_queries(client, district, 
         services.follow_up_close(actor=convener, follow_up=done, result="已回访")
     many = _count(client, url("follow_ups"))
     assert many <= few and len(client.get(url("follow_ups")).context["rows"]) == 3
+
+
+def test_home_page_shows_open_and_overdue_follow_ups_to_organisers_in_scope(client, consultation, people):
+    today = timezone.localdate()
+    FollowUp.objects.create(
+        consultation=consultation,
+        unsatisfied_share=0.5,
+        ratings_counted=8,
+        deadline=today - datetime.timedelta(days=1),
+    )
+    page = text(login(client, people["convener"]).get(reverse("portal:home")))
+    assert "逾期未完成的回访重办" in page and url("follow_ups") in page
+    assert "逾期未完成的回访重办" not in text(login(client, people["outsider"]).get(reverse("portal:home")))

@@ -11,6 +11,7 @@ from shangliang.demo.consultations import build_demo_consultations
 from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
 from shangliang.demo.evaluation import build_demo_evaluation
 from shangliang.demo.outcomes import build_demo_outcomes
+from shangliang.demo.scoring import build_demo_scoring
 from shangliang.demo.topics import build_demo_topics
 from shangliang.topics.states import SubmissionStatus, TopicStatus
 
@@ -46,6 +47,8 @@ COUNT_LABELS = (
     ("suggestions", "协商建议"),
     ("dissents", "不同意见"),
     ("assembly_votes", "会议表决"),
+    ("targets", "年度目标任务"),
+    ("inspections", "专委会督导记录"),
 )
 
 
@@ -83,6 +86,7 @@ class Command(BaseCommand):
                     counts |= build_demo_outcomes(stdout=stdout)
                     refresh_statistics()
                     counts |= build_demo_evaluation(stdout=stdout)
+                    counts |= build_demo_scoring(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started

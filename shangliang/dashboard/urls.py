@@ -1,0 +1,13 @@
+from django.urls import path
+
+from shangliang.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    # ?region=<pk> or ?platform=<pk>, and ?year=YYYY or ?start=…&end=… (see views).
+    path("", views.index, name="index"),
+    # The records behind one figure: ?<scope>&value=<month, form, category …>.
+    path("records/<slug:key>/", views.records, name="records"),
+    path("report/<int:year>.<str:fmt>", views.annual_report, name="annual_report"),
+]

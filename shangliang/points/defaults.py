@@ -1,0 +1,37 @@
+"""The point rules a new installation starts with (the administrator edits them in the admin).
+
+Each row: kind, points per occurrence, yearly cap per member (None: no cap), note.
+"""
+
+from decimal import Decimal
+
+RULES = [
+    ("session_attended", Decimal("2"), Decimal("20"), "以签到记录为准，每次会议计一次；已取消的协商不计。"),
+    ("session_spoke", Decimal("1"), Decimal("10"), "以发言记录为准（含网上意见），每次会议计一次。"),
+    ("research", Decimal("3"), Decimal("15"), "以调研记录中勾选的委员为准，每次调研计一次；已取消的协商不计。"),
+    (
+        "recommendation_approved",
+        Decimal("3"),
+        Decimal("15"),
+        "委员荐题形成的议题审定通过后计分；不纳入协商、不予审定、退回的不计。",
+    ),
+    (
+        "recommendation_assigned",
+        Decimal("2"),
+        Decimal("20"),
+        "委员所荐议题经协商形成的建议交办给责任单位后计分，每条建议计一次；被退回的交办不计。",
+    ),
+    (
+        "suggestion_adopted",
+        Decimal("2"),
+        Decimal("20"),
+        "委员在协商中提出的建议交办给责任单位后计分，每条建议计一次；被退回的交办不计。",
+    ),
+]
+
+
+def ensure_defaults(point_rule_model) -> None:
+    """Add the default rules that are missing; an existing rule of a kind is left as configured."""
+    for kind, points, cap, note in RULES:
+        if not point_rule_model.objects.filter(kind=kind).exists():
+            point_rule_model.objects.create(kind=kind, points=points, yearly_cap=cap, note=note, is_active=True)

@@ -1,0 +1,372 @@
+"""Reads of the points stage: every point is computed from the records, never stored.
+
+Each activity (``PointKind``) has one source of records that earn it, the member each record belongs
+to and the day it counts for. The ledger lists one member's records line by line; the ranking counts
+everybody's with one grouped query per activity. Both apply the rule in force and its yearly cap the
+same way (records in date order until the cap is reached), so a member's ledger total always equals
+their ranking total. Archived or cancelled records, excluded or rejected recommendations and returned
+assignments earn nothing.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangliang.consultations.models import Participant, Research, Statement
+from shangliang.consultations.states import ConsultationStatus
+from shangliang.orgs.models import Member, MemberAssignment, Region
+from shangliang.outcomes.models import Assignment
+from shangliang.outcomes.states import AssignmentStatus
+from shangliang.points.models import PointRule
+from shangliang.points.states import PointKind
+from shangliang.topics.models import Submission
+from shangliang.topics.states import Source, TopicStatus
+
+ZERO = Decimal("0")
+# An assignment still held by a unit or finished; a returned one was handed out wrongly.
+LIVE_ASSIGNMENT = [status for status in AssignmentStatus.values if status != AssignmentStatus.RETURNED]
+
+
+def rules_in_force() -> dict[str, PointRule]:
+    """The active, unarchived rule of each activity, in the order of ``PointKind`` (one query)."""
+    rules = {rule.kind: rule for rule in PointRule.objects.filter(is_active=True, is_archived=False)}
+    return {kind: rules[kind] for kind in PointKind.values if kind in rules}
+
+
+def capped(count: int, rule: PointRule) -> Decimal:
+    """Points for ``count`` occurrences in one year under ``rule``."""
+    earned = rule.points * count
+    if rule.yearly_cap is not None:
+        earned = min(earned, rule.yearly_cap)
+    return earned
+
+
+# --- the records behind each activity --------------------------------------------------------
+
+
+def _held_in(year: int, prefix: str = "") -> Q:
+    """Sessions of ``year`` that were neither cancelled nor archived."""
+    return Q(**{f"{prefix}consultation__starts_at__year": year, f"{prefix}consultation__is_archived": False}) & ~Q(
+        **{f"{prefix}consultation__status": ConsultationStatus.CANCELLED}
+    )
+
+
+def _as_participant(member: Member, prefix: str = "") -> Q:
+    """Participant rows of ``member``: invited as the member, or on the member's own account."""
+    q = Q(**{f"{prefix}member": member})
+    if member.user_id:
+        q |= Q(**{f"{prefix}user_id": member.user_id})
+    return q
+
+
+def _attendances(year: int) -> QuerySet[Participant]:
+    return Participant.objects.filter(_held_in(year), signed_in_at__isnull=False)
+
+
+def _statements(year: int) -> QuerySet[Statement]:
+    return Statement.objects.filter(_held_in(year))
+
+
+def _research(year: int) -> QuerySet[Research]:
+    """Research records of ``year`` for consultations neither cancelled nor archived."""
+    return Research.objects.filter(researched_on__year=year, consultation__is_archived=False).exclude(
+        consultation__status=ConsultationStatus.CANCELLED
+    )
+
+
+def _recommendations() -> QuerySet[Submission]:
+    return Submission.objects.filter(source=Source.MEMBER, member__isnull=False, is_archived=False)
+
+
+def _approved_recommendations(year: int) -> QuerySet[Submission]:
+    return _recommendations().filter(
+        topic__status=TopicStatus.APPROVED, topic__is_archived=False, topic__approved_at__year=year
+    )
+
+
+def _assigned_filter(year: int, prefix: str = "") -> dict:
+    return {
+        f"{prefix}is_archived": False,
+        f"{prefix}status__in": LIVE_ASSIGNMENT,
+        f"{prefix}assigned_at__year": year,
+        f"{prefix}suggestion__consultation__is_archived": False,
+    }
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One record that earns points: the day it counts for, what it is and its staff page."""
+
+    on: date
+    record: str
+    url: str
+
+
+def _day(moment) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _session_occurrences(rows, consultation_of) -> list[Occurrence]:
+    """One occurrence per session, however many rows (sign-ins, statements) the member has in it."""
+    seen, found = set(), []
+    for row in rows:
+        consultation = consultation_of(row)
+        if consultation.pk in seen:
+            continue
+        seen.add(consultation.pk)
+        found.append(
+            Occurrence(
+                on=_day(consultation.starts_at),
+                record=consultation.topic.title,
+                url=reverse("consultations:detail", args=[consultation.pk]),
+            )
+        )
+    return found
+
+
+def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
+    """The records of one member that earn ``kind`` in ``year``, oldest first (one query)."""
+    if kind == PointKind.SESSION_ATTENDED:
+        rows = (
+            _attendances(year)
+            .filter(_as_participant(member))
+            .select_related("consultation__topic")
+            .order_by("consultation__starts_at", "consultation_id")
+        )
+        return _session_occurrences(rows, lambda p: p.consultation)
+    if kind == PointKind.SESSION_SPOKE:
+        rows = (
+            _statements(year)
+            .filter(_as_participant(member, "participant__"))
+            .select_related("consultation__topic")
+            .order_by("consultation__starts_at", "consultation_id")
+        )
+        return _session_occurrences(rows, lambda s: s.consultation)
+    if kind == PointKind.RESEARCH:
+        rows = (
+            _research(year).filter(members=member).select_related("consultation__topic").order_by("researched_on", "pk")
+        )
+        return [
+            Occurrence(
+                r.researched_on,
+                _("%(topic)s（%(place)s）") % {"topic": r.consultation.topic.title, "place": r.place},
+                reverse("consultations:detail", args=[r.consultation_id]),
+            )
+            for r in rows
+        ]
+    if kind == PointKind.SUGGESTION_ADOPTED:
+        rows = (
+            Assignment.objects.filter(**_assigned_filter(year), suggestion__proposed_by=member)
+            .select_related("suggestion", "lead_unit")
+            .order_by("assigned_at", "pk")
+        )
+        return [_assignment_occurrence(a) for a in rows]
+    if kind == PointKind.RECOMMENDATION_APPROVED:
+        rows = (
+            _approved_recommendations(year)
+            .filter(member=member)
+            .select_related("topic")
+            .order_by("topic__approved_at", "topic_id")
+        )
+        seen, found = set(), []
+        for submission in rows:
+            if submission.topic_id not in seen:
+                seen.add(submission.topic_id)
+                topic = submission.topic
+                found.append(
+                    Occurrence(_day(topic.approved_at), topic.title, reverse("topics:topic_detail", args=[topic.pk]))
+                )
+        return found
+    if kind == PointKind.RECOMMENDATION_ASSIGNED:
+        topics = _recommendations().filter(member=member, topic__isnull=False).values("topic_id")
+        rows = (
+            Assignment.objects.filter(**_assigned_filter(year), suggestion__consultation__topic__in=topics)
+            .select_related("suggestion", "lead_unit")
+            .order_by("assigned_at", "pk")
+        )
+        return [_assignment_occurrence(a) for a in rows]
+    raise ValueError(kind)
+
+
+def _assignment_occurrence(assignment: Assignment) -> Occurrence:
+    return Occurrence(
+        _day(assignment.assigned_at),
+        _("%(suggestion)s（交%(unit)s办理）")
+        % {"suggestion": assignment.suggestion.text[:60], "unit": assignment.lead_unit.name},
+        reverse("outcomes:assignment", args=[assignment.pk]),
+    )
+
+
+def counts(kind: str, year: int, member_ids: QuerySet | Iterable[int]) -> dict[int, int]:
+    """How many records earn ``kind`` in ``year`` for each of ``member_ids`` (one grouped query)."""
+    if kind == PointKind.SESSION_ATTENDED:
+        rows = (
+            _attendances(year)
+            .annotate(member_key=Coalesce("member", "user__member"))
+            .filter(member_key__in=member_ids)
+            .order_by()
+            .values("member_key")
+            .annotate(n=Count("consultation", distinct=True))
+        )
+    elif kind == PointKind.SESSION_SPOKE:
+        rows = (
+            _statements(year)
+            .annotate(member_key=Coalesce("participant__member", "participant__user__member"))
+            .filter(member_key__in=member_ids)
+            .order_by()
+            .values("member_key")
+            .annotate(n=Count("consultation", distinct=True))
+        )
+    elif kind == PointKind.RESEARCH:
+        rows = (
+            _research(year)
+            .filter(members__in=member_ids)
+            .order_by()
+            .values(member_key=F("members"))
+            .annotate(n=Count("pk", distinct=True))
+        )
+    elif kind == PointKind.SUGGESTION_ADOPTED:
+        rows = (
+            Assignment.objects.filter(**_assigned_filter(year), suggestion__proposed_by__in=member_ids)
+            .order_by()
+            .values(member_key=F("suggestion__proposed_by"))
+            .annotate(n=Count("pk", distinct=True))
+        )
+    elif kind == PointKind.RECOMMENDATION_APPROVED:
+        rows = (
+            _approved_recommendations(year)
+            .filter(member__in=member_ids)
+            .order_by()
+            .values(member_key=F("member"))
+            .annotate(n=Count("topic", distinct=True))
+        )
+    elif kind == PointKind.RECOMMENDATION_ASSIGNED:
+        # One filter() call, so the conditions hold for the same assignment row.
+        rows = (
+            _recommendations()
+            .filter(member__in=member_ids, **_assigned_filter(year, "topic__consultations__suggestions__assignments__"))
+            .order_by()
+            .values(member_key=F("member"))
+            .annotate(n=Count("topic__consultations__suggestions__assignments", distinct=True))
+        )
+    else:
+        raise ValueError(kind)
+    return {row["member_key"]: row["n"] for row in rows}
+
+
+# --- one member's ledger -------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerLine:
+    on: date
+    kind: str
+    kind_label: str
+    record: str
+    url: str
+    points: Decimal
+    note: str = ""
+
+
+@dataclass
+class KindTotal:
+    kind: str
+    label: str
+    rule: PointRule
+    count: int = 0
+    points: Decimal = ZERO
+
+    @property
+    def is_capped(self) -> bool:
+        return self.rule.yearly_cap is not None and self.points >= self.rule.yearly_cap and self.count > 0
+
+
+@dataclass
+class Ledger:
+    member: Member
+    year: int
+    lines: list[LedgerLine] = field(default_factory=list)
+    totals: list[KindTotal] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((t.points for t in self.totals), ZERO)
+
+
+def ledger(member: Member, year: int) -> Ledger:
+    """A member's points in ``year``: one line per record (oldest first) and the totals per activity.
+
+    A line the yearly cap cut (in part or whole) says so. One query for the rules and one per
+    activity that has a rule in force.
+    """
+    result = Ledger(member=member, year=year)
+    for kind, rule in rules_in_force().items():
+        total = KindTotal(kind=kind, label=PointKind(kind).label, rule=rule)
+        for occurrence in occurrences(kind, member, year):
+            granted = rule.points
+            if rule.yearly_cap is not None:
+                granted = max(ZERO, min(granted, rule.yearly_cap - total.points))
+            note = _("已达年度上限") if granted < rule.points else ""
+            result.lines.append(
+                LedgerLine(occurrence.on, kind, total.label, occurrence.record, occurrence.url, granted, note)
+            )
+            total.count += 1
+            total.points += granted
+        result.totals.append(total)
+    order = {kind: index for index, kind in enumerate(PointKind.values)}
+    result.lines.sort(key=lambda line: (line.on, order[line.kind]))
+    return result
+
+
+# --- the annual ranking -----------------------------------------------------------------------------
+
+
+@dataclass
+class RankingRow:
+    rank: int
+    member: Member
+    by_kind: list[Decimal]
+    total: Decimal
+
+
+@dataclass
+class Ranking:
+    year: int
+    kinds: list[tuple[str, str]]
+    rows: list[RankingRow]
+
+
+def members_in_region(members: QuerySet[Member], region: Region) -> QuerySet[Member]:
+    """Members with an open assignment to a platform in ``region`` (or below), or living there."""
+    assigned = MemberAssignment.objects.filter(platform__region__path__startswith=region.path, ended_on__isnull=True)
+    return members.filter(Q(pk__in=assigned.values("member_id")) | Q(home_region__path__startswith=region.path))
+
+
+def ranking(year: int, region: Region | None = None, members: QuerySet[Member] | None = None) -> Ranking:
+    """Members ordered by their points in ``year`` (ties share a rank), with the points per activity.
+
+    ``members`` limits the list (pass ``members_visible_to(user)``); ``region`` keeps those assigned
+    or living there. The number of queries does not depend on the number of members: one for the
+    rules, one per activity with a rule in force, one for the members.
+    """
+    members = Member.objects.filter(is_archived=False) if members is None else members.filter(is_archived=False)
+    if region is not None:
+        members = members_in_region(members, region)
+    rules = rules_in_force()
+    member_ids = members.values("pk")
+    counted = {kind: counts(kind, year, member_ids) for kind in rules}
+    rows = []
+    for member in members.select_related("sector").order_by("name", "pk"):
+        by_kind = [capped(counted[kind].get(member.pk, 0), rule) for kind, rule in rules.items()]
+        rows.append(RankingRow(rank=0, member=member, by_kind=by_kind, total=sum(by_kind, ZERO)))
+    rows.sort(key=lambda row: -row.total)
+    for index, row in enumerate(rows):
+        row.rank = rows[index - 1].rank if index and row.total == rows[index - 1].total else index + 1
+    return Ranking(year=year, kinds=[(kind, PointKind(kind).label) for kind in rules], rows=rows)

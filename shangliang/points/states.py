@@ -1,0 +1,24 @@
+"""The activities that earn members' points (履职积分), each one derived from records kept elsewhere.
+
+Only activities whose record names the member reliably are listed: research records and
+suggestions name their members (``Research.members``, ``Suggestion.proposed_by``). Reports
+(提案/社情民意信息) record the staff who wrote them, not a member, so they earn nothing yet.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PointKind(models.TextChoices):
+    # Signed in at a session (协商会议) that was not cancelled; once per session.
+    SESSION_ATTENDED = "session_attended", _("参加协商会议")
+    # At least one statement recorded for the member in a session (online opinions included); once per session.
+    SESSION_SPOKE = "session_spoke", _("会上发言")
+    # Named on a research record (商前调研) of a consultation that was not cancelled; once per record.
+    RESEARCH = "research", _("参加商前调研")
+    # A topic the member recommended (委员荐题) was approved (审定通过); once per topic.
+    RECOMMENDATION_APPROVED = "recommendation_approved", _("委员荐题被立项")
+    # A suggestion of the consultation on a topic the member recommended was assigned to a unit (交办).
+    RECOMMENDATION_ASSIGNED = "recommendation_assigned", _("所荐议题形成的建议被采纳交办")
+    # A suggestion the member put forward was assigned to a unit (建议被采纳交办); once per suggestion.
+    SUGGESTION_ADOPTED = "suggestion_adopted", _("所提建议被采纳交办")

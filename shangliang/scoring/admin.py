@@ -1,0 +1,74 @@
+"""Back office: targets, schemes and inspections; every save goes through the services, nothing is deleted."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from shangliang.scoring import services
+from shangliang.scoring.models import AnnualTarget, Inspection, ScoringScheme
+
+
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnualTarget)
+class AnnualTargetAdmin(NoDeleteAdmin):
+    list_display = ["year", "region", "platform", "min_consultations", "min_on_time_rate", "min_satisfaction_rate"]
+    list_filter = ["year", "is_archived"]
+    list_select_related = ["region", "platform"]
+    fields = ["year", "region", "platform", "min_consultations", "min_on_time_rate", "min_satisfaction_rate", "note"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.target_set(
+            actor=request.user,
+            year=obj.year,
+            region=obj.region,
+            platform=obj.platform,
+            min_consultations=obj.min_consultations,
+            min_on_time_rate=obj.min_on_time_rate,
+            min_satisfaction_rate=obj.min_satisfaction_rate,
+            note=obj.note,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(NoDeleteAdmin):
+    list_display = [
+        "year",
+        "weight_consultations",
+        "weight_on_time",
+        "weight_replies",
+        "weight_satisfaction",
+        "full_points",
+    ]
+    fields = ["year", "weight_consultations", "weight_on_time", "weight_replies", "weight_satisfaction", "full_points"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.scheme_set(
+            actor=request.user,
+            year=obj.year,
+            weight_consultations=obj.weight_consultations,
+            weight_on_time=obj.weight_on_time,
+            weight_replies=obj.weight_replies,
+            weight_satisfaction=obj.weight_satisfaction,
+            full_points=obj.full_points,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(Inspection)
+class InspectionAdmin(NoDeleteAdmin):
+    """Read-only: inspections are entered on their page, which checks the committee's links."""
+
+    list_display = ["visited_on", "committee", "platform", "kind", "recorded_by", "is_archived"]
+    list_filter = ["kind", "is_archived"]
+    list_select_related = ["committee", "platform", "recorded_by"]
+    search_fields = ["platform__name", "committee__name", "findings"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
