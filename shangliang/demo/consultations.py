@@ -697,7 +697,12 @@ class _Sessions:
         }
         self.committees = set(ConsultationCommittee.objects.values_list("region_id", flat=True))
         self.forms = {f.name: f for f in ConsultationForm.objects.filter(is_archived=False)}
-        self.demo_member = Member.objects.get(user=self.users["member"])
+        self.demo_member = Member.objects.select_related("sector").get(user=self.users["member"])
+        self.demo_township_id = (
+            self.demo_member.assignments.filter(ended_on__isnull=True)
+            .values_list("platform__region_id", flat=True)
+            .first()
+        )
         # Generated names must not meet the people the district and the topics already have.
         self.taken_names = set(Member.objects.values_list("name", flat=True))
         self.taken_names |= set(CommitteeSeat.objects.values_list("name", flat=True))
@@ -1113,7 +1118,9 @@ class _Sessions:
         if picks is not None:
             keys = keys[:picks]
         # Every pick is resolved against the list as proposed, before anyone is added.
-        resolved = [selectors.resolve_candidate(consultation, key, candidates) for key in keys]
+        resolved = self.with_demo_member(
+            plan, [selectors.resolve_candidate(consultation, key, candidates) for key in keys]
+        )
         for fields in resolved:
             # Someone proposed twice, e.g. as submitter and as supporter, is refused the second time.
             self.add(plan, **fields)
@@ -1131,6 +1138,24 @@ class _Sessions:
         missing = sum(counts.values()) - 2 * affected
         for category, organisation in self.residents(plan, max(missing + rng.randint(0, 2), 1)):
             self.add(plan, category=category, name=self.person(), organisation=organisation, mobile=self.mobile())
+
+    def with_demo_member(self, plan: _Plan, resolved: list[dict]) -> list[dict]:
+        """The demo ``member`` account's member takes the first member's place in the consultations of
+        their township, so that account has a record and points to show. The member is attached to the
+        township station but often ranks below the twelve candidates proposed; swapping one member for
+        another keeps the number of participants, and so the rest of the demo, unchanged."""
+        member = self.demo_member
+        if self.township_of(plan.topic).pk != self.demo_township_id:
+            return resolved
+        if any(fields.get("member") == member for fields in resolved):
+            return resolved
+        for index, fields in enumerate(resolved):
+            if fields.get("category") == ParticipantCategory.MEMBER:
+                organisation = f"{member.sector.name} · {member.specialty}" if member.specialty else member.sector.name
+                swapped = {"category": ParticipantCategory.MEMBER, "name": member.name, "organisation": organisation}
+                swapped |= {"member": member, "user": member.user, "mobile": member.mobile}
+                return [*resolved[:index], swapped, *resolved[index + 1 :]]
+        return resolved
 
     def add(self, plan: _Plan, **fields) -> Participant | None:
         try:
