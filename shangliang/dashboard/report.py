@@ -345,8 +345,16 @@ def annual_report(scope: Scope) -> AnnualReport:
     )
 
 
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 23 → 二十三 (section numbers of an official report)."""
+    if n <= 10:
+        return SECTION_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (SECTION_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (SECTION_NUMBERS[ones - 1] if ones else "")
+
+
 def _heading(number: int, text: str) -> str:
-    return f"{SECTION_NUMBERS[number] if number < len(SECTION_NUMBERS) else number + 1}、{text}"
+    return f"{chinese_number(number + 1)}、{text}"
 
 
 # --- Word --------------------------------------------------------------------------------------------

@@ -23,6 +23,19 @@ def world(transactional_db):
     return built
 
 
+# Where a chart draws the point for ``label`` (first series), in page coordinates, from ECharts itself.
+CHART_POINT = """({chart, label}) => {
+  const box = document.getElementById(chart);
+  box.scrollIntoView({block: "center"});
+  const spec = JSON.parse(document.getElementById("dashboard-data").textContent).charts.find((c) => c.id === chart);
+  const index = spec.labels.indexOf(label);
+  const chartOf = window.echarts.getInstanceByDom(box);
+  const [x, y] = chartOf.convertToPixel({seriesIndex: 0}, [index, spec.series[0].values[index]]);
+  const rect = box.getBoundingClientRect();
+  return {x: rect.left + x, y: rect.top + y};
+}"""
+
+
 def login(page, base, username):
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("用户名或手机号").fill(username)
@@ -63,6 +76,13 @@ def test_rate_then_dashboard_drill_down_and_annual_report(live_server, browser, 
     expect(page.locator("#chart-stations canvas")).to_be_visible()
     expect(page.locator("#station-rows")).to_contain_text("甲镇")
     screenshot(page, "dashboard-district-desktop")
+
+    # Clicking March's point on the month chart opens the two consultations held that month.
+    point = page.evaluate(CHART_POINT, {"chart": "chart-month", "label": f"{YEAR}-03"})
+    page.mouse.click(point["x"], point["y"])
+    expect(page.get_by_role("heading", name=re.compile(f"{YEAR}-03"))).to_be_visible()
+    expect(page.locator("#records tbody tr")).to_have_count(2)
+    page.go_back()
 
     # Drill from the satisfaction figure to the ratings behind it: the new one is among them.
     result.click()

@@ -119,3 +119,9 @@ def test_unknown_format_or_year_is_404(client, world):
     client.force_login(world.convener)
     assert client.get(_url("xlsx"), {"region": world.district["district"].pk}).status_code == 404
     assert client.get(_url("pdf", 1999), {"region": world.district["district"].pk}).status_code == 404
+
+
+def test_sections_are_numbered_in_chinese_past_ten():
+    from shangliang.dashboard.report import chinese_number
+
+    assert [chinese_number(n) for n in (1, 10, 11, 14, 20, 23)] == ["一", "十", "十一", "十四", "二十", "二十三"]
