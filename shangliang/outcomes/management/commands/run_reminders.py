@@ -1,25 +1,16 @@
 """``manage.py run_reminders [--date YYYY-MM-DD]``: send the reminder steps due today, for cron."""
 
-from argparse import ArgumentTypeError
-from datetime import date
-
 from django.core.management.base import BaseCommand
 
+from shangliang.core.commands import add_date_argument
 from shangliang.outcomes.reminders import reminders_run
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{value}") from None
 
 
 class Command(BaseCommand):
     help = "发送今天到期的督办提醒和逾期升级通知（每步只发一次，可重复运行）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_day, help="按这一天计算（YYYY-MM-DD），默认今天")
+        add_date_argument(parser)
 
     def handle(self, *args, **options):
         sent = reminders_run(today=options["date"])
