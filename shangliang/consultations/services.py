@@ -293,7 +293,7 @@ def research_add(
         _("协商已经开始，调研应在会前完成。"),
     )
     members = list(members)
-    _check_members(consultation, members, "members")
+    check_members(consultation, members, "members")
     research = Research(
         consultation=consultation,
         researchers=researchers,
@@ -311,7 +311,7 @@ def research_add(
     return research
 
 
-def _check_members(consultation: Consultation, members: list, field: str) -> None:
+def check_members(consultation: Consultation, members: list, field: str) -> None:
     """Only members taking part in the consultation or attached to its platform may be named."""
     allowed = set(
         selectors.members_for(consultation).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True)
@@ -653,7 +653,7 @@ def suggestion_add(*, actor, consultation: Consultation, text: str, proposed_by=
     if not text.strip():
         raise DomainError(_("请填写建议内容。"), field="text")
     if proposed_by is not None:
-        _check_members(consultation, [proposed_by], "proposed_by")
+        check_members(consultation, [proposed_by], "proposed_by")
     order = consultation.suggestions.count() + 1
     return save_record(
         Suggestion(

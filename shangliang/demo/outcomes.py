@@ -547,13 +547,20 @@ class _Outcomes:
 
     def draft(self, sent: _Sent) -> None:
         recipient, unit = self.recipient(sent.case, sent.kind)
+        consultation = sent.case.consultation
+        signers = []
+        if sent.kind in (ReportKind.PROPOSAL, ReportKind.OPINION_BULLETIN):
+            # The members who were at the session put their names to a proposal or bulletin (提案人).
+            present = consultation.participants.filter(member__isnull=False, signed_in_at__isnull=False)
+            signers = [p.member for p in present.select_related("member").order_by("pk")[:2]]
         sent.report = services.report_draft(
-            actor=sent.case.consultation.convener,
-            consultation=sent.case.consultation,
+            actor=consultation.convener,
+            consultation=consultation,
             kind=sent.kind,
             recipient=recipient,
             recipient_unit=unit,
             is_entrusted=sent.is_entrusted,
+            members=signers,
         )
 
     def send(self, sent: _Sent) -> None:

@@ -534,7 +534,7 @@ def report_letter(report: OutcomeReport) -> Letter:
         letter.masthead = str(ReportKind.PROPOSAL.label)
         letter.fields = [
             (_("案由"), report.title),
-            (_("提案人/单位"), sender),
+            (_("提案人/单位"), "、".join(m.name for m in report.members.all()) or sender),
             (_("报送对象"), report.recipient),
         ]
         letter.sections = [(_("理由"), reasons), (_("办法"), measures)]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.core.forms import DateInput
 from shangliang.core.phones import normalize_mobile, validate_mobile
-from shangliang.orgs.models import Platform, Unit
+from shangliang.orgs.models import Member, Platform, Unit
 from shangliang.outcomes.states import AssignmentStatus, PublicChannel, ReportKind
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -79,12 +79,20 @@ class ReportForm(forms.Form):
     is_entrusted = forms.BooleanField(
         label=_("政府委托事项"), required=False, help_text=_("委托事项须在规定期限内书面答复")
     )
+    members = forms.ModelMultipleChoiceField(
+        label=_("署名委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("政协提案、社情民意信息的提案人，计入其履职积分。"),
+    )
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient_unit"].queryset = units
+        self.fields["members"].queryset = members
 
 
 class ReportEditForm(forms.Form):

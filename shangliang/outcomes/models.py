@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
-from shangliang.orgs.models import Unit
+from shangliang.orgs.models import Member, Unit
 from shangliang.outcomes.states import (
     AssignmentStatus,
     ExtensionStatus,
@@ -34,6 +34,8 @@ class OutcomeReport(ArchivableModel):
         Unit, verbose_name=_("报送单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_entrusted = models.BooleanField(_("政府委托事项"), default=False, help_text=_("委托事项须在规定期限内书面答复"))
+    # The CPPCC members who put their names to a proposal or bulletin (提案人); counts for their points.
+    members = models.ManyToManyField(Member, verbose_name=_("署名委员"), blank=True, related_name="reports")
     status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("报送时间"), null=True, blank=True)

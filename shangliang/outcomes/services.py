@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, Suggestion
+from shangliang.consultations.services import check_members
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
 from shangliang.core.records import save_record
@@ -107,15 +108,21 @@ def report_draft(
     is_entrusted: bool = False,
     title: str = "",
     body: str = "",
+    members=(),
 ) -> OutcomeReport:
-    """Write a report from the resolution; the title and body may be edited before it is sent."""
+    """Write a report from the resolution; the title and body may be edited before it is sent.
+
+    ``members`` sign a proposal or bulletin (提案人): only members who took part in the consultation
+    or are attached to its platform."""
     _require_concluded(consultation)
     if kind not in ReportKind.values:
         raise DomainError(_("请选择报送形式。"), field="kind")
     if not recipient.strip():
         raise DomainError(_("请填写报送对象。"), field="recipient")
+    members = list(members)
+    check_members(consultation, members, "members")
     default_title, default_body = report_text(consultation, kind)
-    return save_record(
+    report = save_record(
         OutcomeReport(
             consultation=consultation,
             kind=kind,
@@ -129,6 +136,9 @@ def report_draft(
         actor=actor,
         reason=_("起草成果报送"),
     )
+    if members:
+        report.members.set(members)
+    return report
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.permissions import consultations_visible_to
+from shangliang.consultations.selectors import members_for
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError, EditConflict
 from shangliang.core.forms import add_service_error
@@ -332,6 +333,7 @@ def report_new(request, pk):
     form = ReportForm(
         request.POST or None,
         units=_report_units(consultation),
+        members=members_for(consultation),
         initial={"kind": kind, "title": title, "body": body},
     )
     # With htmx, choosing another kind rewrites the prefilled title and body in place.

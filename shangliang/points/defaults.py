@@ -27,11 +27,22 @@ RULES = [
         Decimal("20"),
         "委员在协商中提出的建议交办给责任单位后计分，每条建议计一次；被退回的交办不计。",
     ),
+    (
+        "report_sent",
+        Decimal("3"),
+        Decimal("15"),
+        "委员署名的政协提案、社情民意信息报送后计分，每份计一次；未报送的草稿不计。",
+    ),
 ]
 
 
-def ensure_defaults(point_rule_model) -> None:
-    """Add the default rules that are missing; an existing rule of a kind is left as configured."""
+def ensure_defaults(point_rule_model, kinds=None) -> None:
+    """Add the default rules that are missing; an existing rule of a kind is left as configured.
+
+    ``kinds`` limits it to the activities a migration knows (a later migration adds later ones).
+    """
     for kind, points, cap, note in RULES:
+        if kinds is not None and kind not in kinds:
+            continue
         if not point_rule_model.objects.filter(kind=kind).exists():
             point_rule_model.objects.create(kind=kind, points=points, yearly_cap=cap, note=note, is_active=True)

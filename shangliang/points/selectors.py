@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from shangliang.consultations.models import Participant, Research, Statement
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.orgs.models import Member, MemberAssignment, Region
-from shangliang.outcomes.models import Assignment
-from shangliang.outcomes.states import AssignmentStatus
+from shangliang.outcomes.models import Assignment, OutcomeReport
+from shangliang.outcomes.states import AssignmentStatus, ReportKind, ReportStatus
 from shangliang.points.models import PointRule
 from shangliang.points.states import PointKind
 from shangliang.topics.models import Submission
@@ -78,6 +78,16 @@ def _research(year: int) -> QuerySet[Research]:
     """Research records of ``year`` for consultations neither cancelled nor archived."""
     return Research.objects.filter(researched_on__year=year, consultation__is_archived=False).exclude(
         consultation__status=ConsultationStatus.CANCELLED
+    )
+
+
+def _signed_reports(year: int) -> QuerySet[OutcomeReport]:
+    """Proposals and bulletins sent in ``year`` (a draft earns nothing), not archived."""
+    return OutcomeReport.objects.filter(
+        kind__in=[ReportKind.PROPOSAL, ReportKind.OPINION_BULLETIN],
+        status__in=[ReportStatus.SENT, ReportStatus.REPLIED],
+        sent_at__year=year,
+        is_archived=False,
     )
 
 
@@ -168,6 +178,16 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
             .order_by("assigned_at", "pk")
         )
         return [_assignment_occurrence(a) for a in rows]
+    if kind == PointKind.REPORT_SENT:
+        rows = _signed_reports(year).filter(members=member).order_by("sent_at", "pk")
+        return [
+            Occurrence(
+                _day(r.sent_at),
+                _("%(kind)s：%(title)s") % {"kind": r.get_kind_display(), "title": r.title},
+                reverse("outcomes:report", args=[r.pk]),
+            )
+            for r in rows
+        ]
     if kind == PointKind.RECOMMENDATION_APPROVED:
         rows = (
             _approved_recommendations(year)
@@ -237,6 +257,14 @@ def counts(kind: str, year: int, member_ids: QuerySet | Iterable[int]) -> dict[i
             Assignment.objects.filter(**_assigned_filter(year), suggestion__proposed_by__in=member_ids)
             .order_by()
             .values(member_key=F("suggestion__proposed_by"))
+            .annotate(n=Count("pk", distinct=True))
+        )
+    elif kind == PointKind.REPORT_SENT:
+        rows = (
+            _signed_reports(year)
+            .filter(members__in=member_ids)
+            .order_by()
+            .values(member_key=F("members"))
             .annotate(n=Count("pk", distinct=True))
         )
     elif kind == PointKind.RECOMMENDATION_APPROVED:

@@ -1,8 +1,8 @@
 """The activities that earn members' points (履职积分), each one derived from records kept elsewhere.
 
-Only activities whose record names the member reliably are listed: research records and
-suggestions name their members (``Research.members``, ``Suggestion.proposed_by``). Reports
-(提案/社情民意信息) record the staff who wrote them, not a member, so they earn nothing yet.
+Only activities whose record names the member reliably are listed: research records, suggestions
+and proposals or bulletins name their members (``Research.members``, ``Suggestion.proposed_by``,
+``OutcomeReport.members``).
 """
 
 from django.db import models
@@ -22,3 +22,5 @@ class PointKind(models.TextChoices):
     RECOMMENDATION_ASSIGNED = "recommendation_assigned", _("所荐议题形成的建议被采纳交办")
     # A suggestion the member put forward was assigned to a unit (建议被采纳交办); once per suggestion.
     SUGGESTION_ADOPTED = "suggestion_adopted", _("所提建议被采纳交办")
+    # A proposal (政协提案) or public-opinion bulletin (社情民意信息) the member signed was sent; once per report.
+    REPORT_SENT = "report_sent", _("署名提案或社情民意信息报送")

@@ -28,6 +28,8 @@ class TestDemoPointsAndScoring:
         assert len(earning) >= 20
         for row in earning[:3]:
             assert row.total == points.ledger(row.member, ranked.year).total
+        signed = [kind for kind, _label in ranked.kinds].index("report_sent")
+        assert sum(1 for row in ranked.rows if row.by_kind[signed] > 0) >= 3  # proposals the members signed
 
     def test_every_township_is_scored_against_its_target_and_a_third_is_commended(self):
         rows = scoring.station_scores(timezone.localdate().year - 1)

@@ -406,3 +406,34 @@ def test_people_concerned_are_told_at_each_step_once(consultation, unit, liaison
     before = FeedbackDelivery.objects.count()
     assert feedback.send(consultation.pk, FeedbackEvent.DONE, key=f"assignment:{assignment.pk}", detail="x") == 0
     assert FeedbackDelivery.objects.count() == before
+
+
+def test_a_proposal_is_signed_only_by_members_taking_part_and_names_them_as_proposers(consultation):
+    from shangliang.orgs import services as org_services
+    from shangliang.orgs.tests.factories import make_member
+    from shangliang.outcomes.documents import report_letter
+    from shangliang.outcomes.states import ReportKind
+
+    attached = make_member("陈委员")
+    org_services.member_assign(
+        actor=None, member=attached, platform=consultation.platform, started_on=datetime.date(2024, 1, 1)
+    )
+    stranger = make_member("外地委员")
+    with pytest.raises(DomainError) as refused:
+        services.report_draft(
+            actor=consultation.convener,
+            consultation=consultation,
+            kind=ReportKind.PROPOSAL,
+            recipient="区政协",
+            members=[stranger],
+        )
+    assert refused.value.field == "members"
+    report = services.report_draft(
+        actor=consultation.convener,
+        consultation=consultation,
+        kind=ReportKind.PROPOSAL,
+        recipient="区政协",
+        members=[attached],
+    )
+    assert list(report.members.all()) == [attached]
+    assert ("提案人/单位", "陈委员") in report_letter(report).fields

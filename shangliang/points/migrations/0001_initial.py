@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,51 +16,158 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPointRule',
+            name="HistoricalPointRule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_archived', models.BooleanField(db_index=True, default=False, verbose_name='已归档')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('session_attended', '参加协商会议'), ('session_spoke', '会上发言'), ('research', '参加商前调研'), ('recommendation_approved', '委员荐题被立项'), ('recommendation_assigned', '所荐议题形成的建议被采纳交办'), ('suggestion_adopted', '所提建议被采纳交办')], max_length=40, verbose_name='履职事项')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='每次分值')),
-                ('yearly_cap', models.DecimalField(blank=True, decimal_places=1, help_text='每名委员每年在此事项上最多可得的分数；留空表示不设上限', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年度上限')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("is_archived", models.BooleanField(db_index=True, default=False, verbose_name="已归档")),
+                ("archived_at", models.DateTimeField(blank=True, null=True, verbose_name="归档时间")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("session_attended", "参加协商会议"),
+                            ("session_spoke", "会上发言"),
+                            ("research", "参加商前调研"),
+                            ("recommendation_approved", "委员荐题被立项"),
+                            ("recommendation_assigned", "所荐议题形成的建议被采纳交办"),
+                            ("suggestion_adopted", "所提建议被采纳交办"),
+                        ],
+                        max_length=40,
+                        verbose_name="履职事项",
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="每次分值",
+                    ),
+                ),
+                (
+                    "yearly_cap",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="每名委员每年在此事项上最多可得的分数；留空表示不设上限",
+                        max_digits=7,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年度上限",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 积分规则',
-                'verbose_name_plural': 'historical 积分规则',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 积分规则",
+                "verbose_name_plural": "historical 积分规则",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PointRule',
+            name="PointRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_archived', models.BooleanField(db_index=True, default=False, verbose_name='已归档')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='归档时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('session_attended', '参加协商会议'), ('session_spoke', '会上发言'), ('research', '参加商前调研'), ('recommendation_approved', '委员荐题被立项'), ('recommendation_assigned', '所荐议题形成的建议被采纳交办'), ('suggestion_adopted', '所提建议被采纳交办')], max_length=40, verbose_name='履职事项')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='每次分值')),
-                ('yearly_cap', models.DecimalField(blank=True, decimal_places=1, help_text='每名委员每年在此事项上最多可得的分数；留空表示不设上限', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='年度上限')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("is_archived", models.BooleanField(db_index=True, default=False, verbose_name="已归档")),
+                ("archived_at", models.DateTimeField(blank=True, null=True, verbose_name="归档时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("session_attended", "参加协商会议"),
+                            ("session_spoke", "会上发言"),
+                            ("research", "参加商前调研"),
+                            ("recommendation_approved", "委员荐题被立项"),
+                            ("recommendation_assigned", "所荐议题形成的建议被采纳交办"),
+                            ("suggestion_adopted", "所提建议被采纳交办"),
+                        ],
+                        max_length=40,
+                        verbose_name="履职事项",
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="每次分值",
+                    ),
+                ),
+                (
+                    "yearly_cap",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="每名委员每年在此事项上最多可得的分数；留空表示不设上限",
+                        max_digits=7,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="年度上限",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '积分规则',
-                'verbose_name_plural': '积分规则',
-                'ordering': ['kind', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['session_attended', 'session_spoke', 'research', 'recommendation_approved', 'recommendation_assigned', 'suggestion_adopted'])), name='points_rule_kind_valid'), models.CheckConstraint(condition=models.Q(('points__gte', 0)), name='points_rule_points_not_negative'), models.CheckConstraint(condition=models.Q(('yearly_cap__isnull', True), ('yearly_cap__gte', 0), _connector='OR'), name='points_rule_cap_not_negative'), models.UniqueConstraint(condition=models.Q(('is_active', True), ('is_archived', False)), fields=('kind',), name='points_rule_one_in_force_per_kind', violation_error_message='该履职事项已有一条启用的规则，请先停用原规则。')],
+                "verbose_name": "积分规则",
+                "verbose_name_plural": "积分规则",
+                "ordering": ["kind", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "session_attended",
+                                    "session_spoke",
+                                    "research",
+                                    "recommendation_approved",
+                                    "recommendation_assigned",
+                                    "suggestion_adopted",
+                                ],
+                            )
+                        ),
+                        name="points_rule_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("points__gte", 0)), name="points_rule_points_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("yearly_cap__isnull", True), ("yearly_cap__gte", 0), _connector="OR"),
+                        name="points_rule_cap_not_negative",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True), ("is_archived", False)),
+                        fields=("kind",),
+                        name="points_rule_one_in_force_per_kind",
+                        violation_error_message="该履职事项已有一条启用的规则，请先停用原规则。",
+                    ),
+                ],
             },
         ),
     ]

@@ -9,6 +9,7 @@ from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import Research
 from shangliang.orgs.tests.factories import make_member, make_user
 from shangliang.outcomes import services as outcome_services
+from shangliang.outcomes.states import ReportKind
 from shangliang.outcomes.tests.builders import assigned
 from shangliang.points.tests.builders import (
     conclude,
@@ -40,9 +41,10 @@ def record(district, people):
 
     王: approved recommendation (3); researched before the session on it (3); attended it (2) and spoke
         twice there (1, once per session); proposed two of its suggestions: one assigned (2 as his
-        suggestion, 2 as from his recommendation), the other assigned and returned (0); attended a
+        suggestion, 2 as from his recommendation), the other assigned and returned (0); signed a
+        proposal that was sent (3) and a bulletin left in draft (0); attended a
         second session on his login account (2); a rejected, a returned and an excluded recommendation
-        (0); signed in at a session later cancelled (0). Total 15.
+        (0); signed in at a session later cancelled (0). Total 18.
     钱: attended and spoke at the first session: 2 + 1 = 3.
     赵: invited to the first session, never signed in: 0.
     """
@@ -66,6 +68,14 @@ def record(district, people):
     first.suggestions.filter(order__in=[1, 2]).update(proposed_by=wang)
     assigned(first, order=0)
     returned = assigned(first, order=1)
+    # 王 signed a proposal that was sent (3) and a bulletin still in draft (0).
+    proposal = outcome_services.report_draft(
+        actor=first.convener, consultation=first, kind=ReportKind.PROPOSAL, recipient="区政协", members=[wang]
+    )
+    proposal = outcome_services.report_send(actor=first.convener, report=proposal)
+    outcome_services.report_draft(
+        actor=first.convener, consultation=first, kind=ReportKind.OPINION_BULLETIN, recipient="区政协", members=[wang]
+    )
     outcome_services.assignment_return(actor=make_user(), assignment=returned, reason="不属本单位职责")
 
     second = held_in(
@@ -83,4 +93,11 @@ def record(district, people):
         actor=cancelled.convener, consultation=cancelled, reason="天气原因"
     )
     held_in(cancelled, YEAR)
-    return {"topic": topic, "first": first, "second": second, "cancelled": cancelled, "returned": returned}
+    return {
+        "proposal": proposal,
+        "topic": topic,
+        "first": first,
+        "second": second,
+        "cancelled": cancelled,
+        "returned": returned,
+    }

@@ -18,13 +18,14 @@ from shangliang.topics.tests.builders import approved
 
 pytestmark = pytest.mark.django_db
 
-A, S, V, R, G, P = (
+A, S, V, R, G, P, T = (
     PointKind.SESSION_ATTENDED,
     PointKind.SESSION_SPOKE,
     PointKind.RESEARCH,
     PointKind.RECOMMENDATION_APPROVED,
     PointKind.RECOMMENDATION_ASSIGNED,
     PointKind.SUGGESTION_ADOPTED,
+    PointKind.REPORT_SENT,
 )
 
 
@@ -46,8 +47,8 @@ def test_default_rules_are_seeded_one_in_force_per_kind():
 def test_ledger_counts_each_activity_from_the_records(people, record):
     ledger = selectors.ledger(people["wang"], YEAR)
 
-    assert by_kind(ledger) == {A: (2, 4), S: (1, 1), V: (1, 3), R: (1, 3), G: (1, 2), P: (1, 2)}
-    assert ledger.total == 15
+    assert by_kind(ledger) == {A: (2, 4), S: (1, 1), V: (1, 3), R: (1, 3), G: (1, 2), P: (1, 2), T: (1, 3)}
+    assert ledger.total == 18
     first, second, topic = record["first"], record["second"], record["topic"]
     lines = {(line.kind, line.url, line.points, line.note) for line in ledger.lines}
     assert lines == {
@@ -58,6 +59,7 @@ def test_ledger_counts_each_activity_from_the_records(people, record):
         (G, reverse("outcomes:assignment", args=[first.suggestions.get(order=1).assignments.get().pk]), 2, ""),
         (P, reverse("outcomes:assignment", args=[first.suggestions.get(order=1).assignments.get().pk]), 2, ""),
         (V, reverse("consultations:detail", args=[first.pk]), 3, ""),
+        (T, reverse("outcomes:report", args=[record["proposal"].pk]), 3, ""),
     }
     assert [line.on for line in ledger.lines] == sorted(line.on for line in ledger.lines)
 
@@ -91,7 +93,7 @@ def test_only_records_of_the_year_count(people, record):
     held_in(record["second"], YEAR - 1)
     assert by_kind(selectors.ledger(people["wang"], YEAR))[A] == (1, 2)
     last_year = selectors.ledger(people["wang"], YEAR - 1)
-    assert by_kind(last_year) == {A: (1, 2), S: (0, 0), V: (0, 0), R: (0, 0), G: (0, 0), P: (0, 0)}
+    assert by_kind(last_year) == {A: (1, 2), S: (0, 0), V: (0, 0), R: (0, 0), G: (0, 0), P: (0, 0), T: (0, 0)}
 
 
 def test_yearly_cap_cuts_the_lines_past_it_and_starts_again_next_year(district, people):
@@ -124,13 +126,14 @@ def test_changing_a_rule_changes_the_ledger_nothing_is_stored(people, record):
 
     services.rule_save(actor=None, rule=_changed(rule(S), is_active=False))
     assert S not in by_kind(selectors.ledger(wang, YEAR))
-    assert selectors.ledger(wang, YEAR).total == 4 + 3 + 5 + 2 + 2
+    assert selectors.ledger(wang, YEAR).total == 4 + 3 + 5 + 2 + 2 + 3
     assert selectors.ranking(YEAR, members=type(wang).objects.filter(pk=wang.pk)).kinds == [
         (A, "参加协商会议"),
         (V, "参加商前调研"),
         (R, "委员荐题被立项"),
         (G, "所荐议题形成的建议被采纳交办"),
         (P, "所提建议被采纳交办"),
+        (T, "署名提案或社情民意信息报送"),
     ]
 
 
@@ -154,11 +157,11 @@ def test_ranking_agrees_with_the_ledgers_and_orders_by_total(people, record):
     members = type(people["wang"]).objects.filter(pk__in=[p.pk for p in people.values()])
     ranked = selectors.ranking(YEAR, members=members)
     assert [(row.rank, row.member.name, row.total) for row in ranked.rows] == [
-        (1, "王委员", 15),
+        (1, "王委员", 18),
         (2, "钱委员", 3),
         (3, "赵委员", 0),
     ]
-    assert ranked.rows[0].by_kind == [4, 1, 3, 3, 2, 2]
+    assert ranked.rows[0].by_kind == [4, 1, 3, 3, 2, 2, 3]
     for row in ranked.rows:
         assert row.total == selectors.ledger(row.member, YEAR).total
 

@@ -49,7 +49,7 @@ def test_a_member_sees_their_own_ledger_with_the_records_behind_it(client, peopl
     assert "王委员的履职积分" in page
     assert reverse("topics:topic_detail", args=[record["topic"].pk]) in page
     assert reverse("consultations:detail", args=[record["first"].pk]) in page
-    assert 'id="ledger-totals"' in page and ">15<" in page
+    assert 'id="ledger-totals"' in page and ">18<" in page
 
 
 def test_a_member_cannot_read_another_members_ledger(client, people):
@@ -150,12 +150,14 @@ def test_ranking_export_reads_back(client, district, people, staff, record):
     assert sheet["A1"].value == f"{YEAR}年度政协委员履职积分排名"
     assert "甲镇" in sheet["A2"].value
     header = [cell.value for cell in sheet[3]]
-    assert header == ["名次", "姓名", "委员层级", "界别", "参加协商会议", "会上发言", "参加商前调研", "委员荐题被立项",
-                      "所荐议题形成的建议被采纳交办", "所提建议被采纳交办", "合计"]  # fmt: skip
+    assert header == [
+        *["名次", "姓名", "委员层级", "界别", "参加协商会议", "会上发言", "参加商前调研", "委员荐题被立项"],
+        *["所荐议题形成的建议被采纳交办", "所提建议被采纳交办", "署名提案或社情民意信息报送", "合计"],
+    ]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
-    assert rows[0] == [1, "王委员", "区（县）政协委员", "经济界", 4, 1, 3, 3, 2, 2, 15]
+    assert rows[0] == [1, "王委员", "区（县）政协委员", "经济界", 4, 1, 3, 3, 2, 2, 3, 18]
     assert {row[1] for row in rows} == {"王委员", "赵委员", "'=1+2"}
-    assert all(row[10] == 0 for row in rows[1:])
+    assert all(row[11] == 0 for row in rows[1:])
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
     assert sheet.page_setup.orientation == "landscape"
 
