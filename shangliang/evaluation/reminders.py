@@ -10,13 +10,11 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.core.models import Notification
-from shangliang.core.senders import Message, sender_for
+from shangliang.core.steps import send_once
 from shangliang.evaluation.models import FollowUp, FollowUpReminder
 from shangliang.evaluation.states import FollowUpReminderKind, FollowUpStatus
 from shangliang.orgs.models import ScopedRole
@@ -74,25 +72,17 @@ def send_step(follow_up: FollowUp, kind: str) -> bool:
         _("群众对“%(topic)s”的落实结果不满意比例较高，请在%(deadline)s前回访并重新办理，完成后填写回访重办情况。")
         % values
     )
-    url = reverse("evaluation:consultation", args=[follow_up.consultation_id])
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                FollowUpReminder.objects.create(
-                    follow_up=follow_up, kind=kind, deadline=follow_up.deadline, recipients=len(users)
-                )
-        except IntegrityError:
-            return False
-        for user in users:
-            Notification.objects.create(user=user, title=title, body=body, url=url)
-        for user in users:
-            if not user.mobile:
-                continue
-            try:
-                sender_for("sms").send(Message(channel="sms", to=user.mobile, title=title, body=body, url=url))
-            except Exception:  # one refused number must not resend the step to the others
-                logger.exception("follow-up reminder %s for %s: text to user %s failed", kind, follow_up.pk, user.pk)
-    return True
+    return send_once(
+        lambda: FollowUpReminder.objects.create(
+            follow_up=follow_up, kind=kind, deadline=follow_up.deadline, recipients=len(users)
+        ),
+        users,
+        title=title,
+        body=body,
+        url=reverse("evaluation:consultation", args=[follow_up.consultation_id]),
+        logger=logger,
+        what=f"follow-up reminder {kind} for {follow_up.pk}",
+    )
 
 
 def follow_up_reminders_run(*, today: date | None = None) -> int:

@@ -12,13 +12,11 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.core.models import Notification
-from shangliang.core.senders import Message, sender_for
+from shangliang.core.steps import send_once
 from shangliang.orgs.models import ScopedRole
 from shangliang.orgs.states import Role
 from shangliang.outcomes.models import Assignment, Reminder
@@ -95,26 +93,18 @@ def send_step(assignment: Assignment, kind: str) -> bool:
     if not users:
         # Nobody to tell yet (a unit without a liaison): leave the step for a later run.
         return False
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(
-                    assignment=assignment, kind=kind, deadline=assignment.deadline, recipients=len(users)
-                )
-        except IntegrityError:
-            return False
-        title, body = _message(assignment, kind)
-        url = reverse("outcomes:assignment", args=[assignment.pk])
-        for user in users:
-            Notification.objects.create(user=user, title=title, body=body, url=url)
-        for user in users:
-            if not user.mobile:
-                continue
-            try:
-                sender_for("sms").send(Message(channel="sms", to=user.mobile, title=title, body=body, url=url))
-            except Exception:  # the gateway refused one number; the step and the others stand
-                logger.exception("reminder %s for assignment %s: text to user %s failed", kind, assignment.pk, user.pk)
-    return True
+    title, body = _message(assignment, kind)
+    return send_once(
+        lambda: Reminder.objects.create(
+            assignment=assignment, kind=kind, deadline=assignment.deadline, recipients=len(users)
+        ),
+        users,
+        title=title,
+        body=body,
+        url=reverse("outcomes:assignment", args=[assignment.pk]),
+        logger=logger,
+        what=f"reminder {kind} for assignment {assignment.pk}",
+    )
 
 
 def reminders_run(*, today: date | None = None) -> int:
