@@ -65,7 +65,7 @@ seed: venv
 	$(PY) manage.py seed_demo
 
 messages: venv
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
 clean:

@@ -7,6 +7,10 @@ SHANGLIANG_ALLOWED_HOSTS comma-separated host names
 SHANGLIANG_DATA_DIR      where the SQLite file and uploaded files live (default ./var)
 SHANGLIANG_REDIS_URL     redis://host:port/db for the shared cache and the Celery broker (optional)
 SHANGLIANG_SCHEDULER     who runs reminders: inprocess (default), celery or off (cron)
+SHANGLIANG_SECURE_COOKIES 0 to send the session and CSRF cookies over plain http (on unless debugging)
+SHANGLIANG_HSTS_SECONDS  how long browsers keep to https (default one year unless debugging; 0 = no HSTS)
+SHANGLIANG_SENDFILE      who sends uploaded files once allowed: nginx (default; X-Accel-Redirect) or app
+SHANGLIANG_SENDFILE_URL  nginx's internal location for them (default /protected-media)
 """
 
 import os
@@ -42,6 +46,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("SHANGLIANG_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SHANGLIANG_CSRF_TRUSTED_ORIGINS")
 
+# The address residents reach (https://…): every QR code, poster and message link is built on it.
+SHANGLIANG_PUBLIC_BASE_URL = os.environ.get("SHANGLIANG_PUBLIC_BASE_URL", "").strip().rstrip("/")
+if SHANGLIANG_PUBLIC_BASE_URL and not SHANGLIANG_PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SHANGLIANG_PUBLIC_BASE_URL must start with https:// (or http:// on a plain intranet).")
+# Behind the TLS proxy (docs/deploy.md): nginx says the request came over https, and plain http is
+# sent to https. Both are on whenever debug is off, unless SHANGLIANG_HTTPS=0 (an http-only intranet).
+SHANGLIANG_HTTPS = env_flag("SHANGLIANG_HTTPS", not DEBUG)
+if SHANGLIANG_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_flag("SHANGLIANG_SSL_REDIRECT", True)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -51,6 +66,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "simple_history",
     "rules",
     "axes",
@@ -70,12 +86,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shangliang.core.middleware.RefuseNulBytesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shangliang.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shangliang.accounts.middleware.PasswordChangeRequiredMiddleware",
     "shangliang.orgs.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,7 +153,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "shangliang.accounts.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -142,10 +162,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login failures: five wrong passwords for one account lock it for thirty minutes.
+# Login failures (see accounts/lockout.py): five wrong passwords for one account from one address
+# lock that pair for thirty minutes; every spelling of the account counts as the account. Limits
+# per address and per account (SHANGLIANG_RATE_LIMITS "login", "login_account") stand behind it.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "shangliang.accounts.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "shangliang.core.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -154,7 +178,8 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_flag("SHANGLIANG_SECURE_COOKIES", False)
+# Cookies only over HTTPS unless debugging; SHANGLIANG_SECURE_COOKIES=0 for a plain-http intranet install.
+SESSION_COOKIE_SECURE = env_flag("SHANGLIANG_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "zh-hans"
@@ -183,6 +208,22 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("SHANGLIANG_MEDIA_ROOT", DATA_DIR / "media"))
+
+# --- Uploaded files (security findings 5 and 6) ------------------------------------------------
+# Stored under random names with the extension of their content, and never served as a folder: the
+# media view (shangliang.core.media_views.media_file) asks the app owning each file whether the user may
+# see it, then hands the file to nginx through an internal location (X-Accel-Redirect at
+# SHANGLIANG_SENDFILE_URL, see docs/deploy.md section 7) or, with SHANGLIANG_SENDFILE=app, streams
+# it itself (development, or a server without nginx in front).
+STORAGES["default"] = {"BACKEND": "shangliang.core.storage.RandomNameStorage"}
+SHANGLIANG_SENDFILE = os.environ.get("SHANGLIANG_SENDFILE", "app" if DEBUG else "nginx").strip().lower()
+_SENDFILE_BACKENDS = {"nginx": "django_sendfile.backends.nginx", "app": "django_sendfile.backends.simple"}
+if SHANGLIANG_SENDFILE not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured("SHANGLIANG_SENDFILE must be nginx or app.")
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[SHANGLIANG_SENDFILE]
+SENDFILE_ROOT = os.path.abspath(MEDIA_ROOT)
+SENDFILE_URL = os.environ.get("SHANGLIANG_SENDFILE_URL", "/protected-media")
+# --- end of uploaded files ------------------------------------------------------------------------
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -192,11 +233,20 @@ CACHES = {
         "LOCATION": "shangliang",
     }
 }
+# Rate-limit counters must be shared by every web process: in Redis when there is one, otherwise in
+# files under the data folder (one server; an increment is not atomic, so a burst of simultaneous
+# requests may be undercounted by a few, but a flood is counted across all gunicorn workers).
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(DATA_DIR / "cache" / "ratelimit"),
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 if os.environ.get("SHANGLIANG_REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["SHANGLIANG_REDIS_URL"],
     }
+    CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "ratelimit"}
 
 # Scheduled work (reminders). "inprocess": a thread of the web process runs it, enough for one
 # server; "celery": celery beat enqueues it for a worker on Redis; "off": cron runs the commands.
@@ -247,14 +297,96 @@ LOGGING = {
 }
 
 
-# Lockout is per account on purpose: villagers behind one carrier NAT share an IP address, so
-# an address-wide lock would shut a whole village out after one person's typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Client addresses: how many proxies (nginx) stand in front of the app; their X-Forwarded-For
+# entry is the real client. 0 when the app is reached directly (development).
+SHANGLIANG_TRUSTED_PROXIES = int(os.environ.get("SHANGLIANG_TRUSTED_PROXIES", "0"))
+RATELIMIT_IP_META_KEY = "shangliang.core.clients.client_ip"
+RATELIMIT_USE_CACHE = "ratelimit"
+# A cache outage must not shut everyone out of the login and the public forms.
+RATELIMIT_FAIL_OPEN = True
+
+
+def _rate_limits() -> dict[str, str]:
+    """Requests per client address on the open endpoints; SHANGLIANG_RATE_LIMITS="submit=5/m,..." overrides."""
+    rates = {
+        "submit": "20/10m",  # anonymous submissions
+        "register": "10/10m",  # resident accounts opened
+        "login": "30/15m",  # failed logins per address, whatever the account
+        "login_account": "20/30m",  # failed logins per account, whatever the address
+        "rate": "60/10m",  # ratings of results
+        "post": "30/10m",  # online opinions
+        "support": "60/10m",  # supporting and following pool topics
+        "signup": "30/10m",  # signing up for a consultation
+        "signin": "60/10m",  # door sign-in at a session (a whole room shares one Wi-Fi)
+        "track": "60/10m",  # tracking-code look-ups
+    }
+    for item in env_list("SHANGLIANG_RATE_LIMITS"):
+        name, _, rate = item.partition("=")
+        if name.strip() in rates and rate.strip():
+            rates[name.strip()] = rate.strip()
+    return rates
+
+
+SHANGLIANG_RATE_LIMITS = _rate_limits()
+
+# --- Security headers (penetration test findings 10 and 17) ---
+# Every asset is served from this site (ECharts and htmx from node_modules) and no template has
+# inline scripts, <style> or style="" (core/tests/test_headers.py checks), so nothing inline is
+# allowed, not even style attributes: ECharts styles its elements through the CSSOM, which CSP
+# permits, and dashboard.js gives its tooltips classes instead of ECharts' style="" markup.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the empty favicon in base.html
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features the app never uses. camera=() stops pages from opening the camera themselves
+# (getUserMedia); the photo inputs (accept="image/*") still offer the phone's own camera app.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# HTTPS only for a year once a browser has seen the site over HTTPS; SHANGLIANG_HSTS_SECONDS=0
+# turns it off (for example while a certificate is being set up).
+SECURE_HSTS_SECONDS = int(os.environ.get("SHANGLIANG_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Browser preload lists (hstspreload.org) are a hard-to-undo commitment for the whole domain that
+# its owner submits; not a default, so check --deploy need not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# An expired or missing CSRF token shows a Chinese page instead of Django's English one.
+CSRF_FAILURE_VIEW = "shangliang.core.error_views.csrf_failure"
+# --- end security headers ---
 
 # Consultations: advance notice at least this many days before; residents and stakeholders should
 # be at least this share of participants (利益涉及谁就和谁商量).
 SHANGLIANG_NOTICE_DAYS = int(os.environ.get("SHANGLIANG_NOTICE_DAYS", "3"))
 SHANGLIANG_MIN_AFFECTED_SHARE = float(os.environ.get("SHANGLIANG_MIN_AFFECTED_SHARE", "0.5"))
+# Participants may sign themselves in (door code, own page) from this many minutes before the start
+# until the planned end, or while the convener has the session open.
+SHANGLIANG_SIGN_IN_OPENS_MINUTES = int(os.environ.get("SHANGLIANG_SIGN_IN_OPENS_MINUTES", "120"))
 # Channel → sender class; the console sender logs messages until a real gateway is configured.
 SHANGLIANG_SENDERS = {
     "sms": os.environ.get("SHANGLIANG_SMS_SENDER", "shangliang.core.senders.ConsoleSender"),

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from shangliang.core import media_views
 
 admin.site.site_header = _("商量 · 基层协商议事平台 管理后台")
 admin.site.site_title = _("商量 管理后台")
@@ -11,6 +12,9 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Uploaded files: each one checked against the record that owns it (security finding 5), never a
+    # folder served as is, in development too.
+    path(f"{settings.MEDIA_URL.strip('/')}/<file:name>", media_views.media_file, name="media_file"),
     path("accounts/", include("shangliang.accounts.urls")),
     path("org/", include("shangliang.orgs.urls")),
     path("", include("shangliang.topics.urls")),
@@ -26,5 +30,3 @@ urlpatterns = [
     path("dashboard/", include("shangliang.dashboard.urls")),
     path("", include("shangliang.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

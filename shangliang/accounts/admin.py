@@ -1,19 +1,34 @@
-from django.contrib import admin
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from shangliang.accounts.models import User
+from shangliang.accounts.services import password_reset_by_admin
+from shangliang.core.admin import BoundedLookupsMixin, HistoryAdmin
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "masked_mobile", "is_active", "is_staff", "last_login"]
     search_fields = ["username", "full_name", "mobile"]
+    actions = ["reset_password"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("联系信息"), {"fields": ["full_name", "mobile"]}),
+        (_("联系信息"), {"fields": ["full_name", "mobile", "must_change_password"]}),
     ]
+
+    @admin.action(description=_("重置密码（生成临时密码，登录后须修改）"))
+    def reset_password(self, request, queryset):
+        for user in queryset.order_by("pk")[:20]:
+            temporary = password_reset_by_admin(actor=request.user, user=user)
+            self.message_user(
+                request,
+                _("%(user)s 的临时密码：%(password)s（只显示这一次，请当面或电话告知本人）")
+                % {"user": user.username, "password": temporary},
+                messages.WARNING,
+            )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -21,3 +36,14 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     @admin.display(description=_("手机号"))
     def masked_mobile(self, obj):
         return obj.masked_mobile
+
+
+# django-axes' own lists of login failures, with the same guard on hostile filter values as ours.
+for model, model_admin in [
+    (AccessAttempt, axes_admin.AccessAttemptAdmin),
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, type(model_admin.__name__, (BoundedLookupsMixin, model_admin), {}))

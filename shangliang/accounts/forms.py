@@ -1,13 +1,14 @@
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.accounts import lockout
+from shangliang.core.forms import CleanTextMixin
 from shangliang.core.phones import normalize_mobile, validate_mobile
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(CleanTextMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("用户名或手机号"),
         max_length=150,
@@ -17,10 +18,22 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名/手机号或密码不正确。"),
         "inactive": _("该账号已停用。"),
+        "throttled": _("登录失败次数过多，请15分钟后再试；忘记密码请联系管理员重置。"),
     }
 
+    def clean(self):
+        typed = self.cleaned_data.get("username") or ""
+        if self.request is not None and lockout.is_throttled(self.request, typed):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if self.request is not None and getattr(error, "code", None) == "invalid_login":
+                lockout.record_failure(self.request, typed)
+            raise
 
-class ResidentRegistrationForm(forms.Form):
+
+class ResidentRegistrationForm(CleanTextMixin, forms.Form):
     full_name = forms.CharField(label=_("姓名（可不填）"), max_length=50, required=False)
     mobile = forms.CharField(
         label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"})
@@ -31,14 +44,10 @@ class ResidentRegistrationForm(forms.Form):
     )
 
     def clean_mobile(self):
+        # Whether the number is registered already is not told here: the page answers the same
+        # either way, so it cannot be used to find out who has an account.
         mobile = normalize_mobile(self.cleaned_data["mobile"])
         validate_mobile(mobile)
-        user_model = get_user_model()
-        if (
-            user_model.objects.filter(mobile=mobile).exists()
-            or user_model.objects.filter(username__iexact=mobile).exists()
-        ):
-            raise forms.ValidationError(_("该手机号已注册，请直接登录。"))
         return mobile
 
     def clean(self):
@@ -52,3 +61,7 @@ class ResidentRegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ChangePasswordForm(CleanTextMixin, PasswordChangeForm):
+    """Old password, then the new one twice; Django's validators judge the new one."""

@@ -16,6 +16,9 @@ class User(AbstractUser):
     mobile = models.CharField(
         _("手机号"), max_length=11, null=True, blank=True, unique=True, validators=[validate_mobile]
     )
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False, help_text=_("管理员重置密码后自动勾选，用户修改密码后取消。")
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()

@@ -1,5 +1,10 @@
+import secrets
+
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 
 @transaction.atomic
@@ -12,6 +17,50 @@ def resident_register(*, mobile: str, password: str, full_name: str = "", userna
     user._history_user = None
     user.save()
     return user
+
+
+def resident_self_register(*, mobile: str, password: str, full_name: str = ""):
+    """A resident registers themselves: the account, or None when the number or login is taken.
+
+    The caller answers the same either way, so registration cannot tell who has an account.
+    Two registrations of one number at once make one account (the unique constraint decides).
+    """
+    user_model = get_user_model()
+    if user_model.objects.filter(Q(mobile=mobile) | Q(username__iexact=mobile)).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return resident_register(mobile=mobile, password=password, full_name=full_name)
+    except IntegrityError:
+        return None
+
+
+@transaction.atomic
+def password_change(*, actor, user, new_password: str) -> None:
+    """The user's own new password (already validated); clears a pending forced change."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user._history_user = actor
+    user.save(update_fields=["password", "must_change_password"])
+
+
+@transaction.atomic
+def password_reset_by_admin(*, actor, user) -> str:
+    """Give ``user`` a temporary password to be changed at the next login; returns it (shown once).
+
+    Records who reset it in the account's history. Raises PermissionDenied when ``actor`` is not
+    an administrator (the admin site checks this first; the service does not rely on it).
+    """
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied
+    temporary = "-".join(secrets.token_hex(2) for _ in range(3))
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    user.set_password(temporary)
+    user.must_change_password = True
+    user._history_user = actor
+    user.save(update_fields=["password", "must_change_password"])
+    return temporary
 
 
 @transaction.atomic
@@ -32,3 +81,8 @@ def staff_account_create(
     user._history_user = actor
     user.save()
     return user
+
+
+def last_login_record(sender, user, **kwargs) -> None:
+    """Stamp ``last_login`` without a history row: a login is not a change to the account."""
+    get_user_model().objects.filter(pk=user.pk).update(last_login=timezone.now())

@@ -1,13 +1,13 @@
 """Back-office configuration of consultations: the forms of session and what each must include."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from shangliang.consultations.models import Consultation, ConsultationForm
+from shangliang.core.admin import HistoryAdmin
 
 
 @admin.register(ConsultationForm)
-class ConsultationFormAdmin(SimpleHistoryAdmin):
+class ConsultationFormAdmin(HistoryAdmin):
     list_display = ["name", "required_categories", "sort_order", "is_archived"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
@@ -17,7 +17,7 @@ class ConsultationFormAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(HistoryAdmin):
     """Read-only: consultations move only through their pages, where the rules apply."""
 
     list_display = ["topic", "form", "mode", "starts_at", "status", "convener"]

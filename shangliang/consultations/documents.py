@@ -28,6 +28,8 @@ from reportlab.platypus import HRFlowable, Image, Paragraph, SimpleDocTemplate, 
 from reportlab.platypus import paragraph as platypus_paragraph
 
 from shangliang.consultations.models import Consultation
+from shangliang.core import word
+from shangliang.core.links import absolute_url
 from shangliang.core.qr import qr_bytes
 
 FONT = "STSong-Light"
@@ -64,13 +66,11 @@ WEEKDAYS = [
 
 
 def public_url(request, consultation: Consultation) -> str:
-    return request.build_absolute_uri(reverse("consultations:public_page", args=[consultation.pk]))
+    return absolute_url(reverse("consultations:public_page", args=[consultation.pk]), request)
 
 
 def sign_in_url(request, consultation: Consultation) -> str:
-    return request.build_absolute_uri(
-        reverse("consultations:sign_in", args=[consultation.pk, consultation.sign_in_token])
-    )
+    return absolute_url(reverse("consultations:sign_in", args=[consultation.pk, consultation.sign_in_token]), request)
 
 
 def _date(value) -> str:
@@ -257,29 +257,26 @@ def minutes_docx(consultation: Consultation) -> bytes:
     if not m.is_confirmed:
         label = section.header.paragraphs[0]
         label.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = label.add_run(m.closing)
-        run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0x39, 0x2B)
-    doc.add_heading(m.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        word.add_run(label, m.closing, bold=True, color=RGBColor(0xC0, 0x39, 0x2B))
+    word.add_heading(doc, m.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in m.header:
-        doc.add_paragraph(line)
+        word.add_paragraph(doc, line)
     for line in filter(str.strip, m.lines):
-        paragraph = doc.add_paragraph(line.strip())
+        paragraph = word.add_paragraph(doc, line.strip())
         if line[:1].isspace():
             paragraph.paragraph_format.left_indent = Pt(24)
-    doc.add_heading(_("协商建议"), level=1)
+    word.add_heading(doc, _("协商建议"), level=1)
     for text in m.suggestions or [_("暂无")]:
-        doc.add_paragraph(text)
-    doc.add_heading(_("不同意见"), level=1)
+        word.add_paragraph(doc, text)
+    word.add_heading(doc, _("不同意见"), level=1)
     for view, outcome in m.dissents:
-        doc.add_paragraph(view)
-        doc.add_paragraph(outcome).paragraph_format.left_indent = Pt(24)
+        word.add_paragraph(doc, view)
+        word.add_paragraph(doc, outcome).paragraph_format.left_indent = Pt(24)
     if not m.dissents:
-        doc.add_paragraph(_("暂无"))
+        word.add_paragraph(doc, _("暂无"))
     closing = doc.add_paragraph()
     closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = closing.add_run(m.closing)
-    if not m.is_confirmed:
-        run.font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
+    word.add_run(closing, m.closing, color=None if m.is_confirmed else RGBColor(0xC0, 0x39, 0x2B))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import AgendaItem, ConsultationForm, Participant
 from shangliang.consultations.states import AssemblyBody, ExplanationOutcome, Mode, ParticipantCategory, Stance
-from shangliang.core.forms import DateInput
+from shangliang.core.form_tokens import FormTokenMixin
+from shangliang.core.forms import CleanTextMixin, DateInput
 from shangliang.core.phones import normalize_mobile, validate_mobile
+from shangliang.core.uploads import AttachmentField
 from shangliang.orgs.models import Member, Platform
 
 
@@ -20,7 +22,7 @@ class DateTimeInput(forms.DateTimeInput):
 AGENDA_LINE = re.compile(r"^(?P<title>.+?)\s*(?P<minutes>\d{1,3})?\s*(分钟)?$")
 
 
-class PlanForm(forms.Form):
+class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
     platform = forms.ModelChoiceField(label=_("协商平台"), queryset=Platform.objects.none())
     form = forms.ModelChoiceField(label=_("协商形式"), queryset=ConsultationForm.objects.filter(is_archived=False))
     mode = forms.ChoiceField(label=_("方式"), choices=Mode.choices)
@@ -59,7 +61,7 @@ class PlanForm(forms.Form):
         return cleaned
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(FormTokenMixin, CleanTextMixin, forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=ParticipantCategory.choices)
     name = forms.CharField(label=_("姓名"), max_length=50)
     organisation = forms.CharField(label=_("单位/身份"), max_length=100, required=False)
@@ -72,7 +74,7 @@ class ParticipantForm(forms.Form):
         return mobile
 
 
-class ResearchForm(forms.Form):
+class ResearchForm(FormTokenMixin, CleanTextMixin, forms.Form):
     researchers = forms.CharField(label=_("调研人员"), max_length=200)
     members = forms.ModelMultipleChoiceField(
         label=_("参加调研的委员"),
@@ -85,20 +87,14 @@ class ResearchForm(forms.Form):
     place = forms.CharField(label=_("调研地点"), max_length=200)
     findings = forms.CharField(label=_("调研发现"), widget=forms.Textarea(attrs={"rows": 4}))
     policies = forms.CharField(label=_("查阅的政策"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    attachment = forms.FileField(label=_("附件"), required=False)
-
-    def clean_attachment(self):
-        attachment = self.cleaned_data.get("attachment")
-        if attachment and attachment.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("附件不能超过10MB。"))
-        return attachment
+    attachment = AttachmentField(label=_("附件"))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(CleanTextMixin, forms.Form):
     acknowledge_warnings = forms.BooleanField(label=_("已知悉代表性检查的提醒，仍然发送"), required=False)
 
 
-class StatementForm(forms.Form):
+class StatementForm(FormTokenMixin, CleanTextMixin, forms.Form):
     participant = forms.ModelChoiceField(label=_("发言人"), queryset=Participant.objects.none())
     agenda_item = forms.ModelChoiceField(label=_("议程"), queryset=AgendaItem.objects.none(), required=False)
     text = forms.CharField(label=_("发言内容"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -111,15 +107,15 @@ class StatementForm(forms.Form):
         self.fields["agenda_item"].queryset = consultation.agenda.all()
 
 
-class HideForm(forms.Form):
+class HideForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("隐藏原因"), max_length=200)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 18}))
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(FormTokenMixin, CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 2}))
     proposed_by = forms.ModelChoiceField(
         label=_("提出建议的委员"),
@@ -136,12 +132,12 @@ def with_members(form, members):
     return form
 
 
-class DissentForm(forms.Form):
+class DissentForm(FormTokenMixin, CleanTextMixin, forms.Form):
     holder = forms.CharField(label=_("持不同意见者"), max_length=50)
     view = forms.CharField(label=_("不同意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExplainForm(forms.Form):
+class ExplainForm(CleanTextMixin, forms.Form):
     method = forms.CharField(label=_("解释方式"), max_length=50, help_text=_("如：入户、电话、座谈"))
     explanation = forms.CharField(label=_("解释说明"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(
@@ -153,7 +149,7 @@ class ExplainForm(forms.Form):
     )
 
 
-class VoteForm(forms.Form):
+class VoteForm(FormTokenMixin, CleanTextMixin, forms.Form):
     body = forms.ChoiceField(label=_("表决会议"), choices=AssemblyBody.choices)
     held_on = forms.DateField(label=_("表决日期"), widget=DateInput())
     matter = forms.CharField(label=_("表决事项"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -164,5 +160,5 @@ class VoteForm(forms.Form):
     decision = forms.CharField(label=_("表决结果"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CancelForm(forms.Form):
+class CancelForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,6 +17,7 @@ from shangliang.consultations.states import (
     Rsvp,
     Stance,
 )
+from shangliang.core import limits
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Platform, Unit
@@ -72,8 +73,8 @@ class Consultation(ArchivableModel):
     held_at = models.DateTimeField(_("结束协商时间"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("形成意见时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
-    cancel_reason = models.TextField(_("取消原因"), blank=True)
-    minutes = models.TextField(_("会议纪要"), blank=True)
+    cancel_reason = models.TextField(_("取消原因"), max_length=limits.NOTE, blank=True)
+    minutes = models.TextField(_("会议纪要"), max_length=limits.DOCUMENT, blank=True)
     minutes_confirmed_at = models.DateTimeField(_("纪要确认时间"), null=True, blank=True)
     minutes_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -190,8 +191,8 @@ class Research(models.Model):
     members = models.ManyToManyField(Member, verbose_name=_("参加调研的委员"), blank=True, related_name="research")
     researched_on = models.DateField(_("调研日期"))
     place = models.CharField(_("调研地点"), max_length=200)
-    findings = models.TextField(_("调研发现"))
-    policies = models.TextField(_("查阅的政策"), blank=True)
+    findings = models.TextField(_("调研发现"), max_length=limits.TEXT)
+    policies = models.TextField(_("查阅的政策"), max_length=limits.TEXT, blank=True)
     attachment = models.FileField(_("附件"), upload_to="research/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -246,7 +247,7 @@ class Statement(models.Model):
         AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
     )
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="statements")
-    text = models.TextField(_("发言内容"))
+    text = models.TextField(_("发言内容"), max_length=limits.TEXT)
     stance = models.CharField(_("态度"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
     is_dissent = models.BooleanField(_("不同意见"), default=False)
     is_online = models.BooleanField(_("网上意见"), default=False)
@@ -272,7 +273,7 @@ class OnlinePost(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
-    text = models.TextField(_("意见"))
+    text = models.TextField(_("意见"), max_length=limits.TEXT)
     stance = models.CharField(_("态度"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
     is_hidden = models.BooleanField(_("已隐藏"), default=False)
     hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
@@ -301,7 +302,7 @@ class Suggestion(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="suggestions")
     order = models.PositiveSmallIntegerField(_("序号"), default=1)
-    text = models.TextField(_("建议内容"))
+    text = models.TextField(_("建议内容"), max_length=limits.TEXT)
     # The CPPCC member who put the suggestion forward, when one did (counts for their points).
     proposed_by = models.ForeignKey(
         Member,
@@ -330,7 +331,7 @@ class Dissent(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="dissents")
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     holder = models.CharField(_("持不同意见者"), max_length=50)
-    view = models.TextField(_("不同意见"))
+    view = models.TextField(_("不同意见"), max_length=limits.TEXT)
     outcome = models.CharField(
         _("解释结果"), max_length=10, choices=ExplanationOutcome.choices, default=ExplanationOutcome.PENDING
     )
@@ -344,7 +345,7 @@ class Dissent(models.Model):
     )
     explained_at = models.DateTimeField(_("解释时间"), null=True, blank=True)
     explanation_method = models.CharField(_("解释方式"), max_length=50, blank=True, help_text=_("如：入户、电话、座谈"))
-    explanation = models.TextField(_("解释说明"), blank=True)
+    explanation = models.TextField(_("解释说明"), max_length=limits.NOTE, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -362,12 +363,12 @@ class AssemblyVote(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="votes")
     body = models.CharField(_("表决会议"), max_length=20, choices=AssemblyBody.choices)
     held_on = models.DateField(_("表决日期"))
-    matter = models.TextField(_("表决事项"))
+    matter = models.TextField(_("表决事项"), max_length=limits.NOTE)
     attendees = models.PositiveIntegerField(_("到会人数"))
     votes_for = models.PositiveIntegerField(_("赞成"))
     votes_against = models.PositiveIntegerField(_("反对"))
     abstentions = models.PositiveIntegerField(_("弃权"))
-    decision = models.TextField(_("表决结果"))
+    decision = models.TextField(_("表决结果"), max_length=limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 

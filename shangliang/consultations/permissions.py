@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from shangliang.consultations.models import Consultation
+from shangliang.consultations.models import Consultation, Research
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths
 from shangliang.topics.models import Topic
 from shangliang.topics.permissions import READERS, SCREENERS
@@ -31,18 +31,16 @@ def consultations_visible_to(user) -> QuerySet[Consultation]:
     qs = Consultation.objects.all()
     if _is_root(user):
         return qs
+    # Access follows the roles held now: having convened a consultation grants nothing once the
+    # convener has moved to another village or lost the role.
     q = path_q(region_paths(user, READERS), "topic__convening_region__path") | Q(
         platform_id__in=granted_ids(user, READERS, "platform")
     )
-    if getattr(user, "is_authenticated", False):
-        q |= Q(convener=user)
     return qs.filter(q)
 
 
 def can_run_consultation(user, consultation: Consultation) -> bool:
-    if _is_root(user) or consultation.convener_id == getattr(user, "pk", None):
-        return True
-    return covers(user, ORGANISERS, consultation.topic.convening_region)
+    return _is_root(user) or covers(user, ORGANISERS, consultation.topic.convening_region)
 
 
 def get_consultation_for_view(user, pk) -> Consultation:
@@ -61,3 +59,8 @@ def get_consultation_for_running(user, pk) -> Consultation:
     if not can_run_consultation(user, consultation):
         raise Http404
     return consultation
+
+
+def can_download_research_attachment(user, research: Research) -> bool:
+    """The attachment of a research record: whoever may see its consultation."""
+    return consultations_visible_to(user).filter(pk=research.consultation_id).exists()

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import Consultation, OnlinePost, Participant
 from shangliang.consultations.states import ParticipantCategory, Stance
+from shangliang.core.forms import CleanTextMixin
 from shangliang.core.phones import normalize_mobile, validate_mobile
 
 MAX_POST_LENGTH = 1000
 
 
-class SignupForm(forms.Form):
+class SignupForm(CleanTextMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("报名身份"),
         choices=[
@@ -27,7 +28,7 @@ class SignupForm(forms.Form):
         return self.cleaned_data.get("category") or ParticipantCategory.RESIDENT.value
 
 
-class OnlinePostForm(forms.Form):
+class OnlinePostForm(CleanTextMixin, forms.Form):
     text = forms.CharField(
         label=_("我的意见"),
         max_length=MAX_POST_LENGTH,
@@ -62,7 +63,7 @@ class OnlinePostForm(forms.Form):
         return post.reply_to if post is not None and post.reply_to_id else post
 
 
-class SignInForm(forms.Form):
+class SignInForm(CleanTextMixin, forms.Form):
     mobile = forms.CharField(
         label=_("手机号"),
         max_length=20,
@@ -81,7 +82,7 @@ class SignInForm(forms.Form):
     def clean_mobile(self):
         mobile = normalize_mobile(self.cleaned_data.get("mobile", ""))
         validate_mobile(mobile)
+        # A number not on the list is no error: the page answers the same either way, so the form
+        # cannot be used to find out who is invited.
         self.participant = self.consultation.participants.filter(mobile=mobile).first()
-        if self.participant is None:
-            raise forms.ValidationError(_("名单中没有这个手机号，请找工作人员签到"), code="not_invited")
         return mobile

@@ -3,11 +3,17 @@
 Residents open these inside WeChat, so every action is a plain form and htmx only spares a reload.
 The public never sees a participant's name or number; a participant's own page is keyed by the
 secret token in their notice instead of a login, because many of them have no account.
+
+A mobile number on an account is not verified, so it never ties the account to a place on the
+list: only staff adding the account, or the participant claiming their place through their own
+link, does. The door sign-in answers the same whether a typed number is on the list or not.
 """
+
+from contextlib import suppress
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +30,13 @@ from shangliang.consultations.states import ConsultationStatus, ParticipantCateg
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import add_service_error
 from shangliang.core.phones import mask_mobile
+from shangliang.core.ratelimits import hit, rate_limited
 
 # The same windows services.sign_in and services.can_post_online enforce; here they only decide
 # which buttons and explanations a page shows, the services still refuse on their own.
 OPEN_WINDOW = {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}
+# Rate-limit group (settings.SHANGLIANG_RATE_LIMITS) of the sign-in at the door.
+SIGN_IN_LIMIT = "signin"
 # Answering the notice only makes sense before the session starts.
 RSVP_WINDOW = {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED}
 # Attendance is worth showing once people have started arriving.
@@ -71,13 +80,10 @@ def _for_sign_in_or_404(pk, token) -> Consultation:
 
 
 def _own_participation(user, consultation: Consultation) -> Participant | None:
-    """The user's place on the list: by account, or by the mobile they were invited with before registering."""
+    """The user's place on the list, by account only (added by staff, or claimed through its link)."""
     if not user.is_authenticated:
         return None
-    mine = Q(user=user)
-    if user.mobile:
-        mine |= Q(mobile=user.mobile)
-    return consultation.participants.filter(mine).order_by(F("user_id").desc(nulls_last=True)).first()
+    return consultation.participants.filter(user=user).first()
 
 
 def _participation_counts(consultation: Consultation) -> dict:
@@ -125,11 +131,8 @@ def _posting_refusal(user, consultation: Consultation) -> str:
 
 
 def _sign_in_due(consultation: Consultation) -> bool:
-    """The participant page offers sign-in on the day of the session, or once it is open."""
-    if consultation.status == ConsultationStatus.IN_SESSION:
-        return True
-    on_the_day = timezone.localdate() == timezone.localtime(consultation.starts_at).date()
-    return consultation.status == ConsultationStatus.NOTIFIED and on_the_day
+    """The participant page offers sign-in in the sign-in window around the session."""
+    return not services.self_sign_in_refusal(consultation)
 
 
 # --- context -------------------------------------------------------------------------------
@@ -197,6 +200,7 @@ def consultation_page(request, pk):
 
 
 @require_POST
+@rate_limited("signup")
 def signup(request, pk):
     consultation = _public_or_404(pk)
     if not request.user.is_authenticated:
@@ -216,6 +220,7 @@ def signup(request, pk):
 
 
 @require_POST
+@rate_limited("post")
 def post(request, pk):
     consultation = _public_or_404(pk)
     if not consultation.is_online:
@@ -249,6 +254,7 @@ def participant_page(request, token):
     participant = _participant_or_404(token)
     services.notice_mark_read(participant)
     consultation = participant.consultation
+    is_mine = request.user.is_authenticated and participant.user_id == request.user.pk
     context = {
         "participant": participant,
         "consultation": consultation,
@@ -257,11 +263,31 @@ def participant_page(request, token):
         "rsvp_open": consultation.status in RSVP_WINDOW,
         "sign_in_due": _sign_in_due(consultation),
         "is_public": consultation.status not in {ConsultationStatus.PLANNED, ConsultationStatus.CANCELLED},
+        "is_mine": is_mine,
+        "may_claim": participant.user_id is None and consultation.status in services.OPEN_FOR_CLAIMS,
     }
     return render(request, "consultations/public/participant.html", context)
 
 
 @require_POST
+@rate_limited("signup")
+def claim(request, token):
+    """Bind the participant behind this link to the logged-in account (the link proves who they are)."""
+    participant = _participant_or_404(token)
+    page = reverse("consultations:participant_page", args=[participant.token])
+    if not request.user.is_authenticated:
+        return _login_first(request, page)
+    try:
+        services.participant_claim(actor=request.user, participant=participant)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已关联到您的账号。"))
+    return redirect(page)
+
+
+@require_POST
+@rate_limited("signup")
 def rsvp(request, token):
     participant = _participant_or_404(token)
     try:
@@ -279,28 +305,44 @@ def rsvp(request, token):
 @require_http_methods(["GET", "POST"])
 def sign_in(request, pk, token):
     consultation = _for_sign_in_or_404(pk, token)
-    if request.method == "POST" and request.POST.get("participant"):
-        return _sign_in_from_participant_page(request, consultation, request.POST["participant"])
     own = _own_participation(request.user, consultation)
     form = SignInForm(consultation=consultation)
-    refusal = "" if consultation.status in OPEN_WINDOW else _("现在不能签到。")
-    if request.method == "POST":
+    if request.method == "POST" and hit(request, SIGN_IN_LIMIT):
+        refusal = _("这个网络的签到次数太多，请稍后再试，或请现场工作人员帮您签到。")
+        context = {"consultation": consultation, "own": own, "form": form, "refusal": refusal}
+        return render(request, "consultations/public/sign_in.html", context, status=429)
+    if request.method == "POST" and request.POST.get("participant"):
+        return _sign_in_from_participant_page(request, consultation, request.POST["participant"])
+    refusal = services.self_sign_in_refusal(consultation)
+    if request.method == "POST" and not refusal:
         # The logged-in participant's button sends no number; anyone else types theirs.
-        if own is None or "mobile" in request.POST:
-            form = SignInForm(request.POST, consultation=consultation)
-            participant = form.participant if form.is_valid() else None
-        else:
-            participant = own
-        if participant is not None:
+        if own is not None and "mobile" not in request.POST:
             try:
-                participant = services.sign_in(participant=participant, actor=None)
+                own = services.sign_in(participant=own, actor=None)
             except DomainError as error:
                 refusal = error.message
             else:
-                context = {"consultation": consultation, "participant": participant}
+                context = {"consultation": consultation, "participant": own}
                 return render(request, "consultations/public/sign_in_done.html", context)
+        else:
+            form = SignInForm(request.POST, consultation=consultation)
+            if form.is_valid():
+                return _sign_in_by_mobile(request, consultation, form)
     context = {"consultation": consultation, "own": own, "form": form, "refusal": refusal}
     return render(request, "consultations/public/sign_in.html", context)
+
+
+def _sign_in_by_mobile(request, consultation: Consultation, form: SignInForm):
+    """Sign in whoever the typed number belongs to, and answer the same whether it is on the list or not.
+
+    Staff at the door see on the session page who actually signed in.
+    """
+    if form.participant is not None:
+        # Only the window refuses here, checked a moment ago; the answer stays the same either way.
+        with suppress(DomainError):
+            services.sign_in(participant=form.participant, actor=None)
+    context = {"consultation": consultation, "masked_mobile": mask_mobile(form.cleaned_data["mobile"])}
+    return render(request, "consultations/public/sign_in_received.html", context)
 
 
 def _sign_in_from_participant_page(request, consultation: Consultation, participant_token: str):

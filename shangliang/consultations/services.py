@@ -50,6 +50,8 @@ from shangliang.topics.states import TopicStatus
 
 OPEN_FOR_PARTICIPANTS = {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED}
 RECORDING = {ConsultationStatus.IN_SESSION, ConsultationStatus.HELD}
+# A participant may bind their place to their account until the session's record is closed.
+OPEN_FOR_CLAIMS = {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}
 
 
 def _locked(consultation: Consultation) -> Consultation:
@@ -198,8 +200,24 @@ def participant_add(
     return participant
 
 
+def _unlisted_mobile(consultation: Consultation, user) -> str:
+    """The account's mobile number for a new row of its own, or "" when the list already has that number.
+
+    An account's number is not verified, so it never joins or refuses a row by itself: refusing
+    would tell whoever typed it that the number is on the list.
+    """
+    mobile = getattr(user, "mobile", None) or ""
+    if mobile and consultation.participants.filter(mobile=mobile).exists():
+        return ""
+    return mobile
+
+
 def participant_signup(*, user, consultation: Consultation, name: str, category: str = ParticipantCategory.RESIDENT):
-    """A resident signs up on the public page (voluntary participation)."""
+    """A resident signs up on the public page (voluntary participation).
+
+    Adds a row bound to the account, never to a row invited under the same number; raises
+    DomainError when not logged in, for an unknown category, or when the account is on the list.
+    """
     if not user.is_authenticated:
         raise DomainError(_("请先登录。"))
     if category not in {ParticipantCategory.RESIDENT, ParticipantCategory.STAKEHOLDER}:
@@ -211,10 +229,34 @@ def participant_signup(*, user, consultation: Consultation, name: str, category:
         consultation=consultation,
         category=category,
         name=name or user.display_name,
-        mobile=user.mobile or "",
+        mobile=_unlisted_mobile(consultation, user),
         user=user,
         is_voluntary=True,
     )
+
+
+@transaction.atomic
+def participant_claim(*, actor, participant: Participant) -> Participant:
+    """Bind a participant to the actor's account; reached only through the participant's own link.
+
+    The link (the participant's secret token, sent with their notice) is the proof of identity; a
+    mobile number on an account is not, until numbers are verified. Sets ``participant.user`` and
+    records the actor and reason in the history. Nothing changes when the place is already the
+    actor's. Raises DomainError when not logged in, once the session is over, when another account
+    holds the place, or when the account already holds another place on the list.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise DomainError(_("请先登录。"))
+    participant = Participant.objects.select_for_update().select_related("consultation").get(pk=participant.pk)
+    if participant.user_id == actor.pk:
+        return participant
+    _require(participant.consultation, OPEN_FOR_CLAIMS, _("协商已经结束或已取消，不能再关联账号。"))
+    if participant.user_id:
+        raise DomainError(_("这份通知已关联到其他账号。"))
+    if participant.consultation.participants.filter(user=actor).exists():
+        raise DomainError(_("您的账号已在本次协商的参与名单中。"))
+    participant.user = actor
+    return save_record(participant, actor=actor, reason=_("通过个人通知链接关联账号"), update_fields=["user"])
 
 
 # --- representativeness --------------------------------------------------------------------
@@ -334,7 +376,9 @@ def participant_url(participant: Participant) -> str:
 def _deliver_notice(consultation: Consultation, participants) -> None:
     """In-app notice now; SMS and WeChat after the commit, each recorded once per participant."""
     title = _("协商通知：%(title)s") % {"title": consultation.topic.title}
-    body = _("时间：%(when)s；地点：%(place)s。请查看背景材料并回复是否参加。") % {
+    body = _(
+        "时间：%(when)s；地点：%(place)s。请打开您的个人链接查看背景材料并回复是否参加；链接仅供本人使用，请勿转发。"
+    ) % {
         "when": timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M"),
         "place": consultation.place or consultation.platform.name,
     }
@@ -431,16 +475,53 @@ def session_open(*, actor, consultation: Consultation) -> Consultation:
     )
 
 
+def sign_in_opens_before() -> timedelta:
+    """How long before the start people may sign themselves in (default two hours)."""
+    return timedelta(minutes=int(getattr(settings, "SHANGLIANG_SIGN_IN_OPENS_MINUTES", 120)))
+
+
+def self_sign_in_refusal(consultation: Consultation, *, now=None) -> str:
+    """Why participants cannot sign themselves in now, or "" when they can.
+
+    Self sign-in (the code at the door, the button on the participant's page) opens a while before
+    the start and closes at the planned end; a session the convener has opened stays open until it
+    is closed, however late it runs.
+    """
+    if consultation.status == ConsultationStatus.IN_SESSION:
+        return ""
+    if consultation.status != ConsultationStatus.NOTIFIED:
+        return _("现在不能签到。")
+    now = now or timezone.now()
+    opens = consultation.starts_at - sign_in_opens_before()
+    if now < opens:
+        return _("签到尚未开始，%(opens)s起开放签到。") % {
+            "opens": timezone.localtime(opens).strftime("%Y年%m月%d日 %H:%M")
+        }
+    if now > consultation.ends_at:
+        return _("签到已结束，请联系工作人员。")
+    return ""
+
+
 @transaction.atomic
-def sign_in(*, participant: Participant, actor=None) -> Participant:
-    """Sign a participant in, by their own phone (actor None or themselves) or by staff."""
+def sign_in(*, participant: Participant, actor=None, now=None) -> Participant:
+    """Sign a participant in, by their own phone (actor None or themselves) or by staff.
+
+    Sets ``signed_in_at`` once (a repeat changes nothing) and records who signed. Raises
+    DomainError outside the notified or open session, and for self sign-in outside its window
+    (``self_sign_in_refusal``); staff at the desk sign people in on their own word.
+    """
     participant = Participant.objects.select_for_update().select_related("consultation").get(pk=participant.pk)
     if participant.consultation.status not in {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}:
         raise DomainError(_("现在不能签到。"))
+    by_staff = actor is not None and actor.pk != participant.user_id
+    if not by_staff:
+        refusal = self_sign_in_refusal(participant.consultation, now=now)
+        if refusal:
+            raise DomainError(refusal)
     if participant.signed_in_at:
         return participant
     participant.signed_in_at = timezone.now()
-    participant.signed_in_by_staff = actor is not None and actor.pk != participant.user_id
+    participant.signed_in_by_staff = by_staff
     participant._history_user = actor or participant.user
     participant._change_reason = _("签到")
     participant.save(update_fields=["signed_in_at", "signed_in_by_staff"])
@@ -496,15 +577,8 @@ def can_post_online(user, consultation: Consultation) -> bool:
 
 
 def _participant_of(consultation: Consultation, user) -> Participant | None:
-    """The user's row on the list: by account, or by the mobile they were invited with (then linked)."""
-    participant = consultation.participants.filter(user=user).first()
-    if participant is None and getattr(user, "mobile", None):
-        participant = consultation.participants.filter(mobile=user.mobile, user__isnull=True).first()
-        if participant is not None:
-            participant.user = user
-            participant._history_user = user
-            participant.save(update_fields=["user"])
-    return participant
+    """The user's row on the list, by account only: bound by staff or claimed through the row's own link."""
+    return consultation.participants.filter(user=user).first()
 
 
 @transaction.atomic
@@ -552,7 +626,7 @@ def _join_online_posts(consultation: Consultation) -> None:
                     consultation=consultation,
                     category=ParticipantCategory.RESIDENT,
                     name=post.author.display_name,
-                    mobile=post.author.mobile or "",
+                    mobile=_unlisted_mobile(consultation, post.author),
                     user=post.author,
                     is_voluntary=True,
                 ),

@@ -27,6 +27,7 @@ from shangliang.consultations.forms import (
 from shangliang.consultations.models import Dissent, OnlinePost, Participant
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
+from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.permissions import platforms_visible_to
@@ -67,6 +68,7 @@ def consultation_list(request):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def consultation_plan(request, topic_pk):
     topic = get_topic_for_view(request.user, topic_pk)
     active = topic.consultations.exclude(status=ConsultationStatus.CANCELLED).first()
@@ -155,6 +157,7 @@ def consultation_cancel(request, pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def research_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = with_members(ResearchForm(request.POST, request.FILES), selectors.members_for(consultation))
@@ -192,6 +195,7 @@ def participants(request, pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def participant_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = ParticipantForm(request.POST)
@@ -303,6 +307,7 @@ def staff_sign_in(request, pk, participant_pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def statement_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = StatementForm(request.POST, consultation=consultation)
@@ -387,6 +392,7 @@ def _resolution_context(request, consultation, **forms):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def resolution(request, pk):
     consultation = permissions.get_consultation_for_view(request.user, pk)
     if request.method == "GET":
@@ -433,6 +439,7 @@ def dissent_explain(request, pk, dissent_pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def vote_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = VoteForm(request.POST)

@@ -37,6 +37,21 @@ def job_progress(job: BackgroundJob, *, done: int, total: int | None = None) -> 
         job.total = total
 
 
+def _discard_upload(job: BackgroundJob) -> None:
+    """Delete the job's input file; an import workbook holds members' mobiles and has no use once read.
+
+    The row keeps its result; a file that cannot be removed is logged, never fails the job.
+    """
+    if not job.upload:
+        return
+    try:
+        job.upload.delete(save=False)
+    except OSError:
+        logger.exception("could not delete the upload of background job %s", job.pk)
+        return
+    BackgroundJob.objects.filter(pk=job.pk).update(upload="")
+
+
 def _run(job_id: int) -> None:
     job = BackgroundJob.objects.get(pk=job_id)
     BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
@@ -51,6 +66,8 @@ def _run(job_id: int) -> None:
             finished_at=timezone.now(),
         )
         return
+    finally:
+        _discard_upload(job)
     BackgroundJob.objects.filter(pk=job.pk).update(
         status=JobStatus.SUCCEEDED, result=result or {}, finished_at=timezone.now()
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core import limits
+
 
 class ArchivableModel(models.Model):
     """An official record: never deleted, archived instead."""
@@ -72,7 +74,7 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    body = models.TextField(_("内容"), max_length=limits.TEXT, blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
@@ -85,3 +87,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class FormToken(models.Model):
+    """A staff form's one-time token, claimed by the first POST that carries it (see ``core.form_tokens``).
+
+    The claim is written in the same transaction as what the form creates, so a second POST of the
+    same form (a double click, a retry) hits the unique token and is sent where the first one went.
+    """
+
+    token = models.UUIDField(_("令牌"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.CharField(_("提交后的页面"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单令牌")
+        verbose_name_plural = _("表单令牌")
+
+    def __str__(self):
+        return str(self.token)

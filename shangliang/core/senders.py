@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from shangliang.core.links import absolute_url
+
 logger = logging.getLogger("shangliang.senders")
 
 
@@ -21,6 +23,11 @@ class Message:
     title: str
     body: str
     url: str = ""
+
+    def __post_init__(self):
+        # A text message leaves the site: its link must be the public address, not a path.
+        if self.url.startswith("/"):
+            self.url = absolute_url(self.url)
 
 
 @dataclass

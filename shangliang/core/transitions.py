@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import TransitionNotAllowed
+from shangliang.core.records import change_reason
 
 
 def ensure_move(obj: models.Model, *, to: str, moves: dict, field: str = "status") -> None:
@@ -49,6 +50,6 @@ def transition(
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         update_fields.append("updated_at")
     obj._history_user = actor
-    obj._change_reason = reason or f"{current} → {to}"
+    obj._change_reason = change_reason(reason or f"{current} → {to}")
     obj.save(update_fields=update_fields)
     return obj

@@ -10,6 +10,7 @@ itself answers 403 to staff without a reader role.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from shangliang.core.params import parse_id
 from shangliang.orgs.models import Platform, Region
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names, roles_of
 from shangliang.orgs.states import RegionLevel
@@ -39,10 +40,10 @@ def can_view_platform_dashboard(user, platform: Platform) -> bool:
 
 
 def _pk(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = parse_id(value)
+    if pk is None:
+        raise Http404
+    return pk
 
 
 def get_region_for_dashboard(user, pk) -> Region:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -24,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from shangliang.consultations.documents import BODY, CAPTION, MARGIN, PLAIN, TEXT_WIDTH
+from shangliang.core import word
 from shangliang.dashboard import chart_images
 from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for
 from shangliang.evaluation.states import Satisfaction
@@ -365,13 +365,7 @@ DOCX_HEADING_FONT = "SimHei"
 
 
 def _run(paragraph, text: str, *, font: str = DOCX_BODY_FONT, size: float | None = None, bold: bool = False):
-    run = paragraph.add_run(text)
-    run.font.name = font
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
-    return run
+    return word.add_run(paragraph, text, font=font, size=size, bold=bold)
 
 
 def _docx_table(doc, table: ReportTable) -> None:
@@ -392,7 +386,7 @@ def report_docx(report: AnnualReport) -> bytes:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(25)
-    doc.core_properties.title = report.title
+    word.set_title(doc, report.title)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(title, report.title, font=DOCX_TITLE_FONT, size=20, bold=True)

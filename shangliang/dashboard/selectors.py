@@ -44,6 +44,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import Consultation, ConsultationForm, Participant, Suggestion
 from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.dates import is_year_in_range
+from shangliang.core.params import parse_id
 from shangliang.evaluation.models import Rating, TypicalCase
 from shangliang.evaluation.selectors import SatisfactionFigures, satisfaction_of
 from shangliang.evaluation.states import Satisfaction
@@ -455,7 +457,7 @@ def reply_figures(scope: Scope, today: date) -> ReplyFigures:
 
 
 def ratings_of(scope: Scope) -> QuerySet[Rating]:
-    return Rating.objects.filter(consultation__in=held_consultations(scope))
+    return Rating.objects.counted().filter(consultation__in=held_consultations(scope))
 
 
 def satisfaction(scope: Scope) -> SatisfactionFigures:
@@ -700,15 +702,17 @@ def _month_q(value: str) -> Q:
         first = datetime.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise UnknownFigure(value) from None
+    if not is_year_in_range(first.year):
+        raise UnknownFigure(value)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return Q(starts_at__gte=_local_midnight(first), starts_at__lt=_local_midnight(following))
 
 
 def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise UnknownFigure(value) from None
+    pk = parse_id(value)
+    if pk is None:
+        raise UnknownFigure(value)
+    return pk
 
 
 def records(scope: Scope, key: str, value: str = "", today: date | None = None) -> QuerySet:
@@ -820,4 +824,4 @@ def value_label(key: str, value: str) -> str:
 
 
 def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)

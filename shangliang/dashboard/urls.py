@@ -8,6 +8,6 @@ urlpatterns = [
     # ?region=<pk> or ?platform=<pk>, and ?year=YYYY or ?start=…&end=… (see views).
     path("", views.index, name="index"),
     # The records behind one figure: ?<scope>&value=<month, form, category …>.
-    path("records/<slug:key>/", views.records, name="records"),
-    path("report/<int:year>.<str:fmt>", views.annual_report, name="annual_report"),
+    path("records/<token:key>/", views.records, name="records"),
+    path("report/<year:year>.<token:fmt>", views.annual_report, name="annual_report"),
 ]

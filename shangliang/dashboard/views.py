@@ -19,6 +19,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from shangliang.core.dates import is_year_in_range, parse_date
+from shangliang.core.params import parse_year
 from shangliang.dashboard import links, permissions, report, selectors
 from shangliang.dashboard.selectors import Dashboard, Scope
 from shangliang.evaluation.states import Satisfaction
@@ -26,7 +28,6 @@ from shangliang.orgs.access import staff_required
 from shangliang.orgs.models import Platform
 
 PER_PAGE = 30
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 # A longer period would make the month chart unreadable and the queries long.
 LONGEST_PERIOD = datetime.timedelta(days=366 * 5)
 PDF = "application/pdf"
@@ -37,26 +38,23 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise BadRequest("year") from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    year = parse_year(value)
+    if year is None:
         raise BadRequest("year")
     return year
 
 
 def _day(value) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        raise BadRequest("date") from None
+    day = parse_date(value)
+    if day is None:
+        raise BadRequest("date")
+    return day
 
 
 def _period(params, year: int | None) -> tuple[datetime.date, datetime.date]:
     if year is None and (params.get("start") or params.get("end")):
         start, end = _day(params.get("start")), _day(params.get("end"))
-        if end < start or end - start > LONGEST_PERIOD or start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        if end < start or end - start > LONGEST_PERIOD:
             raise BadRequest("period")
         return start, end
     if year is None:
@@ -224,7 +222,7 @@ def _file_name(text: str) -> str:
 @staff_required
 @require_GET
 def annual_report(request, year, fmt):
-    if fmt not in ("docx", "pdf") or not FIRST_YEAR <= year <= LAST_YEAR:
+    if fmt not in ("docx", "pdf") or not is_year_in_range(year):
         raise Http404
     scope = scope_from_request(request, year=year)
     content = report.annual_report(scope)

@@ -1362,8 +1362,9 @@ class _Sessions:
                 continue
             # Most scan the code at the door; staff sign in those without a phone at hand.
             by_staff = participant.user_id is None and rng.random() < 0.4
-            services.sign_in(participant=participant, actor=plan.convener if by_staff else None)
-            self.backdate(start - timedelta(minutes=rng.randint(1, 25)))
+            arrived = start - timedelta(minutes=rng.randint(1, 25))
+            services.sign_in(participant=participant, actor=plan.convener if by_staff else None, now=arrived)
+            self.backdate(arrived)
             present.append(participant)
         plan.consultation = services.session_open(actor=plan.convener, consultation=consultation)
         self.backdate(start)

@@ -2,12 +2,12 @@
 through their pages."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from shangliang.core.admin import HistoryAdmin
 from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     def has_add_permission(self, request):
         return False
 

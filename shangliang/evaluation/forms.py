@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import DateInput, PhotosField
+from shangliang.core.form_tokens import FormTokenMixin
+from shangliang.core.forms import CleanTextMixin, DateInput, PhotosField
 from shangliang.core.phones import normalize_mobile, validate_mobile
 from shangliang.evaluation.states import STAFF_CHANNELS, RatingChannel, Satisfaction
 
@@ -21,7 +22,7 @@ def _level(label, missing):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(CleanTextMixin, forms.Form):
     """A resident's own rating on the public page."""
 
     process = _level(_("对协商过程"), _("请评价协商过程。"))
@@ -35,7 +36,7 @@ class RatingForm(forms.Form):
     )
 
 
-class StaffRatingForm(RatingForm):
+class StaffRatingForm(FormTokenMixin, RatingForm):
     """A rating gathered offline (visit, meeting, paper questionnaire) and typed in by staff."""
 
     channel = forms.ChoiceField(
@@ -63,7 +64,7 @@ class StaffRatingForm(RatingForm):
         return mobile
 
 
-class FollowUpCloseForm(forms.Form):
+class FollowUpCloseForm(CleanTextMixin, forms.Form):
     result = forms.CharField(
         label=_("回访重办情况"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -72,7 +73,7 @@ class FollowUpCloseForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(FormTokenMixin, CleanTextMixin, forms.Form):
     organisation = forms.CharField(label=_("评估机构"), max_length=100)
     process = _level(_("协商过程评价"), _("请评价协商过程。"))
     result = _level(_("落实结果评价"), _("请评价落实结果。"))
@@ -86,7 +87,7 @@ class AssessmentForm(forms.Form):
         return assessed_on
 
 
-class TypicalCaseForm(forms.Form):
+class TypicalCaseForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("案例标题"), max_length=100, error_messages={"required": _("请填写案例标题。")})
     story = forms.CharField(
         label=_("案例故事"),
@@ -97,5 +98,12 @@ class TypicalCaseForm(forms.Form):
     photos = PhotosField(label=_("照片"), max_count=3, help_text=_("最多3张；重新上传会替换原有照片"))
 
 
-class TypicalCaseWithdrawForm(forms.Form):
+class TypicalCaseWithdrawForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=80, error_messages={"required": _("请填写撤回原因。")})
+
+
+class DoubtfulRatingForm(CleanTextMixin, forms.Form):
+    """Mark a rating doubtful, with the reason, or count it again."""
+
+    is_doubtful = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("存疑原因"), max_length=200, required=False)

@@ -11,9 +11,20 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shangliang.consultations.models import Consultation
+from shangliang.core import limits
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.evaluation.states import FollowUpReminderKind, FollowUpStatus, RatingChannel, Satisfaction
+
+
+class RatingQuerySet(models.QuerySet):
+    def counted(self):
+        """The ratings every figure counts: all but those staff marked as doubtful.
+
+        Until mobile numbers are verified, anyone can open accounts and rate; staff who see a burst of
+        ratings from new accounts mark them doubtful, and they stop counting (they are kept).
+        """
+        return self.filter(is_doubtful=False)
 
 
 class Rating(models.Model):
@@ -24,7 +35,7 @@ class Rating(models.Model):
     )
     process = models.CharField(_("对协商过程"), max_length=12, choices=Satisfaction.choices)
     result = models.CharField(_("对落实结果"), max_length=12, choices=Satisfaction.choices)
-    comment = models.TextField(_("意见建议"), blank=True)
+    comment = models.TextField(_("意见建议"), max_length=limits.NOTE, blank=True)
     channel = models.CharField(_("评议方式"), max_length=15, choices=RatingChannel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
@@ -41,7 +52,11 @@ class Rating(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("评议时间"), auto_now_add=True)
+    is_doubtful = models.BooleanField(_("存疑"), default=False, help_text=_("存疑的评议保留但不计入满意度和回访重办"))
+    doubtful_reason = models.CharField(_("存疑原因"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("群众评议")
@@ -83,7 +98,7 @@ class FollowUp(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    result = models.TextField(_("回访重办情况"), blank=True)
+    result = models.TextField(_("回访重办情况"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -137,7 +152,7 @@ class Assessment(models.Model):
     organisation = models.CharField(_("评估机构"), max_length=100)
     process = models.CharField(_("协商过程评价"), max_length=12, choices=Satisfaction.choices)
     result = models.CharField(_("落实结果评价"), max_length=12, choices=Satisfaction.choices)
-    findings = models.TextField(_("评估意见"))
+    findings = models.TextField(_("评估意见"), max_length=limits.TEXT)
     assessed_on = models.DateField(_("评估日期"))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -161,7 +176,7 @@ class TypicalCase(ArchivableModel):
         Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="typical_case"
     )
     title = models.CharField(_("案例标题"), max_length=100)
-    story = models.TextField(_("案例故事"))
+    story = models.TextField(_("案例故事"), max_length=limits.DOCUMENT)
     is_published = models.BooleanField(_("已发布"), default=False, db_index=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(

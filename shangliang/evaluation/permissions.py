@@ -15,7 +15,8 @@ from shangliang.consultations.permissions import (
     consultations_visible_to,
     get_consultation_for_view,
 )
-from shangliang.evaluation.models import FollowUp
+from shangliang.evaluation.models import FollowUp, TypicalCasePhoto
+from shangliang.evaluation.selectors import typical_cases_public
 from shangliang.orgs.permissions import covers
 from shangliang.orgs.states import Role
 
@@ -50,3 +51,10 @@ def can_publish_case(user, consultation: Consultation) -> bool:
     if can_record_ratings(user, consultation):
         return True
     return covers(user, {Role.COMMITTEE_STAFF}, consultation.topic.convening_region)
+
+
+def can_download_case_photo(user, photo: TypicalCasePhoto) -> bool:
+    """Anyone while the case is on the public pages; otherwise those who may see the consultation."""
+    if not photo.is_archived and typical_cases_public().filter(pk=photo.case_id).exists():
+        return True
+    return consultations_visible_to(user).filter(typical_case__pk=photo.case_id).exists()

@@ -6,5 +6,5 @@ app_name = "evaluation_public"
 
 urlpatterns = [
     # Residents rate a published consultation from the QR code on the poster or the public board.
-    path("<int:pk>/", public_views.rate, name="rate"),
+    path("<id:pk>/", public_views.rate, name="rate"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import add_service_error
+from shangliang.core.ratelimits import rate_limited
 from shangliang.evaluation import selectors, services
 from shangliang.evaluation.forms import RatingForm
 from shangliang.evaluation.views import figures_of
@@ -23,6 +24,7 @@ from shangliang.outcomes.documents_views import public_consultation_or_404
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("rate")
 def rate(request, pk):
     consultation = public_consultation_or_404(pk)
     address = reverse("evaluation_public:rate", args=[consultation.pk])
@@ -45,7 +47,7 @@ def rate(request, pk):
         "consultation": consultation,
         "topic": consultation.topic,
         "publication": documents.publication_of(consultation),
-        "figures": figures_of(selectors.satisfaction_of(consultation.ratings.all())),
+        "figures": figures_of(selectors.satisfaction_of(consultation.ratings.counted())),
         "is_open": is_open,
         "mine": mine,
         "form": form,

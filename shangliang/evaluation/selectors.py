@@ -56,13 +56,14 @@ def ratings_for(consultation) -> QuerySet[Rating]:
 
 
 def rating_of(consultation, user) -> Rating | None:
-    """The user's own rating: given on their account, or typed in by staff with their mobile number."""
+    """The user's own rating, given on their account.
+
+    A rating staff typed in with a mobile number is not shown to an account with that number: the
+    number on an account is not verified. The one-rating-per-number constraint still counts it.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
-    mine = Q(user=user)
-    if user.mobile:
-        mine |= Q(mobile=user.mobile)
-    return consultation.ratings.filter(mine).order_by("created_at").first()
+    return consultation.ratings.filter(user=user).order_by("created_at").first()
 
 
 def _open_first(follow_ups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:

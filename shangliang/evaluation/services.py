@@ -74,6 +74,30 @@ def _save_rating(rating: Rating, actor) -> Rating:
 
 
 @transaction.atomic
+def rating_mark_doubtful(*, actor, rating: Rating, is_doubtful: bool, reason: str = "") -> Rating:
+    """Mark a rating doubtful (it stops counting in every figure) or count it again.
+
+    Records who and why in the rating's history. Marking needs a reason (DomainError otherwise).
+    Counting a rating again may open a follow-up, as a new rating would.
+    """
+    rating = Rating.objects.select_for_update().get(pk=rating.pk)
+    reason = reason.strip()
+    if is_doubtful and not reason:
+        raise DomainError(_("请说明存疑的原因，例如：同一时间大量新注册账号评议。"), field="reason")
+    rating.is_doubtful = is_doubtful
+    rating.doubtful_reason = reason if is_doubtful else ""
+    save_record(
+        rating,
+        actor=actor,
+        reason=_("标记为存疑") if is_doubtful else _("取消存疑"),
+        update_fields=["is_doubtful", "doubtful_reason"],
+    )
+    if not is_doubtful:
+        follow_up_check(consultation=rating.consultation)
+    return rating
+
+
+@transaction.atomic
 def rating_submit(*, user, consultation: Consultation, process: str, result: str, comment: str = "") -> Rating:
     """A resident rates on their phone (an account is needed, so each person counts once)."""
     if not getattr(user, "is_authenticated", False):
@@ -120,7 +144,7 @@ def follow_up_check(*, consultation: Consultation, today: date | None = None) ->
     """Open a follow-up when enough residents rated since the last one and too many are unsatisfied."""
     if consultation.follow_ups.filter(status=FollowUpStatus.OPEN).exists():
         return None
-    ratings = consultation.ratings.all()
+    ratings = consultation.ratings.counted()
     last = consultation.follow_ups.filter(status=FollowUpStatus.DONE).order_by("-done_at").first()
     if last is not None:
         ratings = ratings.filter(created_at__gt=last.done_at)

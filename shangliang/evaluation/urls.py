@@ -6,11 +6,12 @@ app_name = "evaluation"
 
 urlpatterns = [
     # One consultation: satisfaction figures, the ratings, staff entry, follow-ups, assessments, the typical case.
-    path("c/<int:pk>/", views.consultation_evaluation, name="consultation"),
-    path("c/<int:pk>/ratings/new/", views.rating_record, name="rating_record"),
-    path("c/<int:pk>/assess/", views.assessment_add, name="assessment_add"),
-    path("c/<int:pk>/case/", views.case_publish, name="case_publish"),
-    path("c/<int:pk>/case/withdraw/", views.case_withdraw, name="case_withdraw"),
-    path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow_up_close"),
+    path("c/<id:pk>/", views.consultation_evaluation, name="consultation"),
+    path("c/<id:pk>/ratings/new/", views.rating_record, name="rating_record"),
+    path("c/<id:pk>/ratings/<id:rating_pk>/doubtful/", views.rating_doubtful, name="rating_doubtful"),
+    path("c/<id:pk>/assess/", views.assessment_add, name="assessment_add"),
+    path("c/<id:pk>/case/", views.case_publish, name="case_publish"),
+    path("c/<id:pk>/case/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("follow-ups/<id:pk>/close/", views.follow_up_close, name="follow_up_close"),
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
 ]

@@ -23,16 +23,18 @@ from shangliang.consultations.models import Consultation
 from shangliang.consultations.permissions import get_consultation_for_view
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
+from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.evaluation import permissions, selectors, services
 from shangliang.evaluation.forms import (
     AssessmentForm,
+    DoubtfulRatingForm,
     FollowUpCloseForm,
     StaffRatingForm,
     TypicalCaseForm,
     TypicalCaseWithdrawForm,
 )
-from shangliang.evaluation.models import FollowUp
+from shangliang.evaluation.models import FollowUp, Rating
 from shangliang.evaluation.selectors import SatisfactionFigures
 from shangliang.evaluation.states import STAFF_CHANNELS, FollowUpStatus, Satisfaction
 from shangliang.orgs.access import staff_required
@@ -139,7 +141,7 @@ def _consultation_context(
         "c": consultation,
         "is_concluded": is_concluded,
         "is_open": services.is_rating_open(consultation),
-        "figures": figures_of(selectors.satisfaction_of(consultation.ratings.all())),
+        "figures": figures_of(selectors.satisfaction_of(consultation.ratings.counted())),
         "page": page,
         "follow_ups": follow_ups,
         "assessments": list(selectors.assessments_of(consultation)),
@@ -163,6 +165,7 @@ def _back(request, message: str, pk: int, anchor: str):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def rating_record(request, pk):
     consultation = get_consultation_for_view(request.user, pk)
     if not permissions.can_record_ratings(request.user, consultation):
@@ -185,13 +188,42 @@ def rating_record(request, pk):
         "form": form,
         "is_concluded": consultation.status == ConsultationStatus.CONCLUDED,
         "is_open": services.is_rating_open(consultation),
-        "total": selectors.satisfaction_of(consultation.ratings.all()).total,
+        "total": selectors.satisfaction_of(consultation.ratings.counted()).total,
     }
     return render(request, "evaluation/rating_record.html", context, status=400 if form.errors else 200)
 
 
 @staff_required
 @require_POST
+def rating_doubtful(request, pk, rating_pk):
+    """Staff who record ratings mark one doubtful (it stops counting) or count it again."""
+    consultation = get_consultation_for_view(request.user, pk)
+    if not permissions.can_record_ratings(request.user, consultation):
+        raise Http404
+    rating = Rating.objects.filter(consultation=consultation, pk=rating_pk).first()
+    if rating is None:
+        raise Http404
+    form = DoubtfulRatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("evaluation:consultation", args=[pk]) + "#ratings")
+    try:
+        services.rating_mark_doubtful(
+            actor=request.user,
+            rating=rating,
+            is_doubtful=form.cleaned_data["is_doubtful"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("evaluation:consultation", args=[pk]) + "#ratings")
+    done = _("已标记为存疑，不再计入满意度。") if form.cleaned_data["is_doubtful"] else _("已恢复计入。")
+    return _back(request, done, pk, "ratings")
+
+
+@staff_required
+@require_POST
+@submitted_once
 def assessment_add(request, pk):
     consultation = get_consultation_for_view(request.user, pk)
     if not permissions.can_assess(request.user, consultation):

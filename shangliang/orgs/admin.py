@@ -3,13 +3,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from shangliang.core.admin import HistoryAdmin
 from shangliang.core.errors import DomainError
+from shangliang.core.forms import CleanTextModelForm
 from shangliang.orgs import models, services
 
 
-class NoDeleteAdmin(SimpleHistoryAdmin):
+class NoDeleteAdmin(HistoryAdmin):
     """No delete button; archiving goes through the service so its rules hold here too."""
 
     archive_service = None
@@ -73,6 +74,7 @@ class UnitAdmin(NoDeleteAdmin):
 
 
 class PlatformCheckInline(admin.TabularInline):
+    form = CleanTextModelForm
     model = models.PlatformCheck
     extra = 0
     can_delete = False
@@ -89,6 +91,7 @@ class PlatformAdmin(NoDeleteAdmin):
 
 
 class CommitteeSeatInline(admin.TabularInline):
+    form = CleanTextModelForm
     model = models.CommitteeSeat
     extra = 0
     can_delete = False
@@ -103,6 +106,7 @@ class ConsultationCommitteeAdmin(NoDeleteAdmin):
 
 
 class MemberAssignmentInline(admin.TabularInline):
+    form = CleanTextModelForm
     model = models.MemberAssignment
     extra = 0
     can_delete = False

@@ -1,14 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import DateInput
+from shangliang.core.form_tokens import FormTokenMixin
+from shangliang.core.forms import CleanTextMixin, DateInput
 from shangliang.core.images import clean_photo
 from shangliang.core.phones import normalize_mobile
 from shangliang.orgs.models import Member, Platform, Region, Sector, Unit
 from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel
 
 
-class PlatformForm(forms.ModelForm):
+class PlatformForm(FormTokenMixin, CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Platform
         fields = ["name", "kind", "brand", "region", "address", "host_unit", "sector", "active_since", "description"]
@@ -22,7 +23,7 @@ class PlatformForm(forms.ModelForm):
         self.fields["sector"].queryset = Sector.objects.filter(is_archived=False)
 
 
-class PlatformCheckForm(forms.Form):
+class PlatformCheckForm(CleanTextMixin, forms.Form):
     is_met = forms.BooleanField(label=_("已达标"), required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
     photo = forms.FileField(label=_("照片"), required=False)
@@ -32,7 +33,7 @@ class PlatformCheckForm(forms.Form):
         return clean_photo(photo) if photo else None
 
 
-class RegionForm(forms.Form):
+class RegionForm(FormTokenMixin, CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     code = forms.RegexField(
         label=_("统计用区划代码"),
@@ -42,7 +43,7 @@ class RegionForm(forms.Form):
     )
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(FormTokenMixin, CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = [
@@ -73,7 +74,7 @@ class MemberForm(forms.ModelForm):
         return normalize_mobile(self.cleaned_data.get("mobile", ""))
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(CleanTextMixin, forms.Form):
     platform = forms.ModelChoiceField(label=_("联系站点"), queryset=Platform.objects.none())
     started_on = forms.DateField(label=_("开始日期"), widget=DateInput())
 
@@ -83,7 +84,7 @@ class AssignmentForm(forms.Form):
             self.fields["platform"].queryset = platforms
 
 
-class PlatformFilterForm(forms.Form):
+class PlatformFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *PlatformKind.choices])
     township = forms.TypedChoiceField(label=_("乡镇"), required=False, coerce=int, empty_value=None)
@@ -93,7 +94,7 @@ class PlatformFilterForm(forms.Form):
         self.fields["township"].choices = [("", _("全部乡镇")), *((t.pk, t.name) for t in townships)]
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部层级")), *MemberLevel.choices])
     sector = forms.ModelChoiceField(
@@ -106,7 +107,7 @@ class MemberFilterForm(forms.Form):
         self.fields["township"].choices = [("", _("全部乡镇")), *((t.pk, t.name) for t in townships)]
 
 
-class ImportForm(forms.Form):
+class ImportForm(FormTokenMixin, CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def clean_file(self):
@@ -125,3 +126,9 @@ class ImportForm(forms.Form):
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region):
         return f"{'　' * obj.depth}{obj.name}"
+
+
+class ArchiveForm(CleanTextMixin, forms.Form):
+    """Why a record is archived; it goes into the history, whose reason column holds 100 characters."""
+
+    reason = forms.CharField(label=_("归档原因"), max_length=100, required=False)

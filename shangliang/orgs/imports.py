@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from shangliang.core import jobs
+from shangliang.core.dates import date_range_message, is_year_in_range
 from shangliang.core.errors import DomainError, ImportRejected
 from shangliang.core.models import BackgroundJob
 from shangliang.core.phones import normalize_mobile, validate_mobile
@@ -42,6 +43,12 @@ PROGRESS_EVERY = 50
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 500
 CODE_RE = re.compile(r"\d{12}")
+# The template's first column marks its example row, which an import skips: a template uploaded
+# unchanged imported the made-up 张三 (security finding 15). Real rows leave this column empty.
+EXAMPLE_HEADER = "说明"
+EXAMPLE_MARK = "示例"
+EXAMPLE_CELL = "示例（导入时忽略此行）"
+EXAMPLE_NOTE = gettext_lazy("第2行是示例，导入时忽略。请从第3行起填写，本列留空。")
 
 
 # --- vocabularies --------------------------------------------------------------------------
@@ -131,13 +138,14 @@ def _as_text(value) -> str:
 
 
 def template_bytes(kind: ImportKind) -> bytes:
-    """An .xlsx with the header row, one example row, notes on the headers and drop-downs for fixed values."""
+    """An .xlsx with the header row, one marked example row, notes on the headers and drop-downs for fixed values."""
     book = Workbook()
     sheet = book.active
     sheet.title = kind.sheet_title
-    sheet.append([column.title for column in kind.columns])
-    sheet.append([column.example for column in kind.columns])
-    for index, column in enumerate(kind.columns, start=1):
+    columns = (Column(EXAMPLE_HEADER, EXAMPLE_CELL, note=EXAMPLE_NOTE, width=22), *kind.columns)
+    sheet.append([column.title for column in columns])
+    sheet.append([column.example for column in columns])
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
         # Text format keeps a 12-digit code or a phone number from turning into 1.10101E+11.
@@ -146,7 +154,7 @@ def template_bytes(kind: ImportKind) -> bytes:
         header.font = Font(bold=True, color="B8222C" if column.required else None)
         if column.note:
             header.comment = Comment(str(column.note), "商量")
-        sheet.cell(row=2, column=index).font = Font(color="808080")
+        sheet.cell(row=2, column=index).font = Font(color="808080", italic=True)
         if column.vocabulary:
             # A drop-down that still accepts the short forms typed by hand.
             options = DataValidation(
@@ -191,17 +199,20 @@ class Row:
     def date(self, header: str) -> date | None:
         value = self.cells.get(header)
         if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = self.text(header)
-        if not text:
+            value = value.date()
+        if not isinstance(value, date):
+            text = self.text(header)
+            if not text:
+                return None
+            try:
+                value = datetime.strptime(re.sub(r"[/.]", "-", text), "%Y-%m-%d").date()
+            except ValueError:
+                self.error(header, _("日期“%(value)s”无法识别，请写成 2024-03-01 的格式。") % {"value": text})
+                return None
+        if not is_year_in_range(value.year):
+            self.error(header, date_range_message())
             return None
-        try:
-            return datetime.strptime(re.sub(r"[/.]", "-", text), "%Y-%m-%d").date()
-        except ValueError:
-            self.error(header, _("日期“%(value)s”无法识别，请写成 2024-03-01 的格式。") % {"value": text})
-            return None
+        return value
 
     def one(self, header: str, lookup: Callable[[str], list], noun: str, hint: str = ""):
         """The single record named in the cell, or None with a problem noted."""
@@ -220,7 +231,8 @@ def _header(value) -> str:
     return re.sub(r"[\s*＊]", "", _as_text(value))
 
 
-def read_rows(upload, kind: ImportKind, problems: list) -> list[Row]:
+def read_rows(upload, kind: ImportKind, problems: list, examples: list) -> list[Row]:
+    """The data rows; the Excel numbers of rows marked as the example go to ``examples``, not to the rows."""
     columns = {column.header: column for column in kind.columns}
     rows = []
     try:
@@ -230,6 +242,7 @@ def read_rows(upload, kind: ImportKind, problems: list) -> list[Row]:
                 values = book.worksheets[0].iter_rows(values_only=True)
                 header = [_header(value) for value in next(values, ())]
                 position = {name: i for i, name in reversed(list(enumerate(header))) if name in columns}
+                marker = header.index(EXAMPLE_HEADER) if EXAMPLE_HEADER in header else None
                 missing = [c.header for c in kind.columns if c.required and c.header not in position]
                 if missing:
                     raise ImportRejected(
@@ -237,6 +250,9 @@ def read_rows(upload, kind: ImportKind, problems: list) -> list[Row]:
                         errors=[{"row": 1, "column": name, "message": _("缺少这一列。")} for name in missing],
                     )
                 for number, raw in enumerate(values, start=2):
+                    if marker is not None and marker < len(raw) and _as_text(raw[marker]).startswith(EXAMPLE_MARK):
+                        examples.append(number)
+                        continue
                     cells = {name: raw[i] for name, i in position.items() if i < len(raw)}
                     if any(_as_text(value) for value in cells.values()):
                         rows.append(Row(number, cells, columns, problems))
@@ -251,6 +267,8 @@ def read_rows(upload, kind: ImportKind, problems: list) -> list[Row]:
     except Exception as exc:  # openpyxl raises many kinds of error for a damaged or disguised file
         message = _("无法读取这个 Excel 文件，请用下载的模板填写后另存为 .xlsx 再上传。")
         raise ImportRejected(message, errors=[]) from exc
+    if not rows and examples:
+        raise ImportRejected(_("文件中没有可导入的数据（示例行已忽略）。"), errors=[])
     if not rows:
         raise ImportRejected(_("文件中没有数据行。"), errors=[])
     return rows
@@ -585,8 +603,8 @@ KINDS = {
 
 
 def run_import(job: BackgroundJob, kind: ImportKind) -> dict:
-    problems = []
-    rows = read_rows(job.upload, kind, problems)
+    problems, examples = [], []
+    rows = read_rows(job.upload, kind, problems, examples)
     progress = Progress(job, len(rows))
     plan = kind.check(job.created_by, rows, progress)
     if problems:
@@ -598,7 +616,7 @@ def run_import(job: BackgroundJob, kind: ImportKind) -> dict:
     with transaction.atomic():
         created = kind.write(job.created_by, plan, progress)
     progress.finish()
-    return {"created": created}
+    return {"created": created, "examples_skipped": examples} if examples else {"created": created}
 
 
 @jobs.register("import_regions")

@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from shangliang.core import jobs
+from shangliang.core.form_tokens import submitted_once
 from shangliang.orgs import imports, permissions
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.forms import ImportForm
@@ -57,6 +58,7 @@ def import_template(request, kind):
 
 @staff_required
 @require_POST
+@submitted_once
 def import_upload(request, kind):
     _check_import_right(request)
     import_kind = _kind_or_404(kind)

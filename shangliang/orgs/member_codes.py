@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from shangliang.core.links import absolute_url
+
 
 def member_public_url(request, member) -> str:
-    return request.build_absolute_uri(reverse("orgs:member_public", args=[member.code]))
+    return absolute_url(reverse("orgs:member_public", args=[member.code]), request)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shangliang.core import limits
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.states import (
@@ -136,7 +137,7 @@ class Platform(ArchivableModel):
         Sector, verbose_name=_("界别"), null=True, blank=True, on_delete=models.PROTECT, related_name="platforms"
     )
     active_since = models.DateField(_("启用日期"), null=True, blank=True)
-    description = models.TextField(_("简介"), blank=True)
+    description = models.TextField(_("简介"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -251,7 +252,7 @@ class Member(ArchivableModel):
         related_name="member",
     )
     code = models.CharField(_("履职码"), max_length=20, unique=True, default=new_member_code, editable=False)
-    bio = models.TextField(_("简介"), blank=True)
+    bio = models.TextField(_("简介"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:

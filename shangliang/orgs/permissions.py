@@ -13,7 +13,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from shangliang.orgs.models import Member, MemberAssignment, Platform, Region, ScopedRole, Unit
+from shangliang.orgs.models import Member, MemberAssignment, Platform, PlatformCheck, Region, ScopedRole, Unit
 from shangliang.orgs.states import STAFF_ROLES, Role
 
 PLATFORM_EDITORS = frozenset({Role.ADMINISTRATOR, Role.STATION_HEAD, Role.CONVENER})
@@ -235,3 +235,8 @@ def get_member_for_change(user, pk) -> Member:
     if not can_change_member(user, member):
         raise Http404
     return member
+
+
+def can_download_platform_check_photo(user, check: PlatformCheck) -> bool:
+    """The photo of a six-haves item: staff who see the platform (shown on staff pages only)."""
+    return bool(can_view_platform(user, check.platform))

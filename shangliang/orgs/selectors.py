@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from shangliang.core.params import parse_id
 from shangliang.orgs.models import CommitteeSeat, Member, MemberAssignment, Platform, Region
 from shangliang.orgs.permissions import (
     can_change_region,
@@ -238,9 +239,8 @@ def villages_for(platform: Platform | None):
 
 def grids_of(village_pk):
     """Active grids of one active village; an unknown or malformed key gives none rather than an error."""
-    try:
-        village_pk = int(village_pk)
-    except (TypeError, ValueError):
+    village_pk = parse_id(village_pk)
+    if village_pk is None:
         return Region.objects.none()
     return Region.objects.filter(
         parent_id=village_pk,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError
-from shangliang.core.records import save_record
+from shangliang.core.records import change_reason, save_record
 from shangliang.orgs.models import (
     CommitteeSeat,
     ConsultationCommittee,
@@ -36,7 +36,7 @@ def _archive(obj, *, actor, reason: str):
     obj.is_archived = True
     obj.archived_at = timezone.now()
     obj._history_user = actor
-    obj._change_reason = reason or _("归档")
+    obj._change_reason = change_reason(reason or _("归档"))
     obj.save(update_fields=["is_archived", "archived_at", "updated_at"])
     return obj
 

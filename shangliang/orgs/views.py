@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.errors import DomainError
+from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.core.qr import qr_response
 from shangliang.orgs import permissions, selectors, services
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.forms import (
+    ArchiveForm,
     AssignmentForm,
     MemberFilterForm,
     MemberForm,
@@ -41,6 +43,7 @@ def region_tree(request):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def region_create(request, parent_pk):
     parent = permissions.get_region_for_view(request.user, parent_pk)
     if not permissions.can_add_region_under(request.user, parent) or parent.level == RegionLevel.GRID:
@@ -128,6 +131,7 @@ def platform_detail(request, pk):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def platform_create(request):
     regions = permissions.regions_for_editing(request.user)
     if not regions.exists():
@@ -193,7 +197,11 @@ def platform_check_edit(request, pk, item):
 @require_POST
 def platform_archive(request, pk):
     platform = permissions.get_platform_for_change(request.user, pk)
-    services.platform_archive(actor=request.user, platform=platform, reason=request.POST.get("reason", ""))
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("orgs:platform_detail", pk=platform.pk)
+    services.platform_archive(actor=request.user, platform=platform, reason=form.cleaned_data["reason"])
     messages.success(request, _("平台已归档。"))
     return redirect("orgs:platform_list")
 
@@ -232,6 +240,7 @@ def member_detail(request, pk):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def member_create(request):
     if not permissions.can_add_member(request.user):
         raise PermissionDenied

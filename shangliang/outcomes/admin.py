@@ -1,12 +1,12 @@
 """Back office: outcomes are read-only here; they move only through their pages, where the rules apply."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from shangliang.core.admin import BoundedLookupsMixin, HistoryAdmin
 from shangliang.outcomes.models import Assignment, OutcomeReport, Publication, Reminder
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -37,7 +37,7 @@ class PublicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(BoundedLookupsMixin, admin.ModelAdmin):
     list_display = ["assignment", "kind", "deadline", "sent_at", "recipients"]
     list_filter = ["kind"]
 

@@ -6,3 +6,13 @@ class OutcomesConfig(AppConfig):
     name = "shangliang.outcomes"
     label = "outcomes"
     verbose_name = _("成果落实")
+
+    def ready(self):
+        from shangliang.core.media import register_protected_file
+        from shangliang.outcomes import permissions
+        from shangliang.outcomes.models import Assignment, OutcomeReport, ProgressUpdate
+
+        # Uploaded files are served only to users their app allows (core.media_views).
+        register_protected_file(OutcomeReport, "reply_attachment", permissions.can_download_reply_attachment)
+        register_protected_file(Assignment, "evidence", permissions.can_download_evidence)
+        register_protected_file(ProgressUpdate, "attachment", permissions.can_download_progress_attachment)

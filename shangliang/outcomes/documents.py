@@ -51,6 +51,7 @@ from reportlab.platypus import (
 
 from shangliang.consultations.documents import BODY, CAPTION, FONT, MARGIN, PLAIN, RED, RIGHT, TEXT_WIDTH
 from shangliang.consultations.models import Consultation
+from shangliang.core import word
 from shangliang.core.qr import qr_bytes
 from shangliang.orgs.permissions import roles_of
 from shangliang.outcomes import selectors
@@ -625,17 +626,7 @@ def _docx_document() -> Document:
 
 
 def _run(paragraph, text: str, *, font: str | None = None, size: float | None = None, bold=False, color=None):
-    run = paragraph.add_run(text)
-    if font:
-        run.font.name = font
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
-    if size:
-        run.font.size = Pt(size)
-    if bold:
-        run.bold = True
-    if color is not None:
-        run.font.color.rgb = color
-    return run
+    return word.add_run(paragraph, text, font=font, size=size, bold=bold, color=color)
 
 
 def _centred(doc, text: str, **run_options):
@@ -721,7 +712,7 @@ def report_docx(report: OutcomeReport) -> bytes:
     _bottom_rule(head)
     _centred(doc, letter.title, font=DOCX_TITLE_FONT, size=22, bold=True)
     if letter.salutation:
-        doc.add_paragraph(letter.salutation)
+        word.add_paragraph(doc, letter.salutation)
     if letter.fields:
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
@@ -736,7 +727,7 @@ def report_docx(report: OutcomeReport) -> bytes:
         for line in lines:
             _body_paragraph(doc, line)
     for line in letter.closing:
-        doc.add_paragraph(line)
+        word.add_paragraph(doc, line)
     doc.add_paragraph()
     _right(doc, letter.signature)
     _right(doc, letter.date)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shangliang.consultations.models import Consultation
+from shangliang.core.dates import date_range_message, is_year_in_range
+from shangliang.core.links import absolute_url
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.permissions import platforms_visible_to, units_visible_to
 from shangliang.outcomes import documents, feedback, permissions, selectors
@@ -73,7 +75,7 @@ def public_consultation_or_404(pk) -> Consultation:
 
 
 def poster_response(request, consultation: Consultation, *, attachment: bool) -> HttpResponse:
-    url = request.build_absolute_uri(feedback.public_url(consultation))
+    url = absolute_url(feedback.public_url(consultation), request)
     content = documents.results_poster_pdf(consultation, url)
     name = f"{consultation.topic.title}-{_('协商结果公开')}"
     return download(content, PDF, name, "pdf", attachment=attachment)
@@ -124,9 +126,14 @@ def sheet_filters(params) -> tuple[SheetFilters, list[str]]:
         try:
             if not DATE_RE.match(raw):
                 raise ValueError(raw)
-            setattr(filters, key, datetime.date.fromisoformat(raw))
+            day = datetime.date.fromisoformat(raw)
         except ValueError:
             errors.append(_("%(label)s应为“年-月-日”格式，例如 2026-03-01。") % {"label": label})
+            continue
+        if is_year_in_range(day.year):
+            setattr(filters, key, day)
+        else:
+            errors.append(f"{label}：{date_range_message()}")
     if filters.start and filters.end and filters.end < filters.start:
         errors.append(_("结束日期应不早于开始日期。"))
     return filters, errors

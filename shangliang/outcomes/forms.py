@@ -4,12 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import DateInput
+from shangliang.core.form_tokens import FormTokenMixin
+from shangliang.core.forms import CleanTextMixin, DateInput
 from shangliang.core.phones import normalize_mobile, validate_mobile
+from shangliang.core.uploads import AttachmentField
 from shangliang.orgs.models import Member, Platform, Unit
 from shangliang.outcomes.states import AssignmentStatus, PublicChannel, ReportKind
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _date_input():
@@ -17,13 +17,7 @@ def _date_input():
     return DateInput(format="%Y-%m-%d")
 
 
-def _small_file(upload):
-    if upload and upload.size > MAX_UPLOAD:
-        raise forms.ValidationError(_("附件不能超过10MB。"))
-    return upload
-
-
-class VersionedForm(forms.Form):
+class VersionedForm(CleanTextMixin, forms.Form):
     """A form on an assignment carries the version it was opened with, so a later save cannot overwrite."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -44,7 +38,7 @@ class VersionedForm(forms.Form):
 # --- one consultation ----------------------------------------------------------------------
 
 
-class AssignForm(forms.Form):
+class AssignForm(FormTokenMixin, CleanTextMixin, forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
     co_units = forms.ModelMultipleChoiceField(
         label=_("配合单位"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -72,7 +66,7 @@ class AssignForm(forms.Form):
         return mobile
 
 
-class ReportForm(forms.Form):
+class ReportForm(FormTokenMixin, CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("报送形式"), choices=ReportKind.choices)
     recipient = forms.CharField(label=_("报送对象"), max_length=100, help_text=_("如：镇党委、镇政府"))
     recipient_unit = forms.ModelChoiceField(label=_("报送单位"), queryset=Unit.objects.none(), required=False)
@@ -95,21 +89,18 @@ class ReportForm(forms.Form):
         self.fields["members"].queryset = members
 
 
-class ReportEditForm(forms.Form):
+class ReportEditForm(CleanTextMixin, forms.Form):
     recipient = forms.CharField(label=_("报送对象"), max_length=100)
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("书面答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
-    attachment = forms.FileField(label=_("答复附件"), required=False, help_text=_("答复函扫描件等，不超过10MB"))
-
-    def clean_attachment(self):
-        return _small_file(self.cleaned_data.get("attachment"))
+    attachment = AttachmentField(label=_("答复附件"), help_text=_("答复函扫描件等，不超过10MB"))
 
 
-class PublishForm(forms.Form):
+class PublishForm(CleanTextMixin, forms.Form):
     summary = forms.CharField(
         label=_("公开内容"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -134,25 +125,19 @@ class ReturnForm(VersionedForm):
     reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ProgressForm(VersionedForm):
+class ProgressForm(FormTokenMixin, VersionedForm):
     progress = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
     problems = forms.CharField(label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_steps = forms.CharField(label=_("解决思路"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reported_on = forms.DateField(label=_("填报日期"), required=False, widget=_date_input(), help_text=_("默认今天"))
-    attachment = forms.FileField(label=_("附件"), required=False)
-
-    def clean_attachment(self):
-        return _small_file(self.cleaned_data.get("attachment"))
+    attachment = AttachmentField(label=_("附件"))
 
 
 class CompleteForm(VersionedForm):
     result = forms.CharField(
         label=_("落实效果"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("做了什么、解决了什么")
     )
-    evidence = forms.FileField(label=_("佐证材料"), required=False, help_text=_("照片、文件等；已填报进展的可不上传"))
-
-    def clean_evidence(self):
-        return _small_file(self.cleaned_data.get("evidence"))
+    evidence = AttachmentField(label=_("佐证材料"), help_text=_("照片、文件等；已填报进展的可不上传"))
 
 
 class DeferForm(VersionedForm):
@@ -165,12 +150,12 @@ class ResumeForm(VersionedForm):
     pass
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(FormTokenMixin, CleanTextMixin, forms.Form):
     requested_deadline = forms.DateField(label=_("申请延期至"), widget=_date_input())
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("审批"),
         choices=[("approve", _("同意延期")), ("refuse", _("不同意"))],
@@ -200,7 +185,7 @@ BOARD_STATES = [
 ]
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(CleanTextMixin, forms.Form):
     state = forms.ChoiceField(label=_("状态"), choices=BOARD_STATES, required=False)
     platform = forms.ModelChoiceField(
         label=_("平台"), queryset=Platform.objects.none(), required=False, empty_label=_("全部平台")

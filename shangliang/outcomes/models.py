@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shangliang.consultations.models import Consultation, Suggestion
+from shangliang.core import limits
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Unit
@@ -28,7 +29,7 @@ class OutcomeReport(ArchivableModel):
     )
     kind = models.CharField(_("报送形式"), max_length=30, choices=ReportKind.choices)
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"))
+    body = models.TextField(_("正文"), max_length=limits.DOCUMENT)
     recipient = models.CharField(_("报送对象"), max_length=100, help_text=_("如：镇党委、镇政府"))
     recipient_unit = models.ForeignKey(
         Unit, verbose_name=_("报送单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -43,7 +44,7 @@ class OutcomeReport(ArchivableModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reply_due_on = models.DateField(_("答复期限"), null=True, blank=True)
-    reply_text = models.TextField(_("书面答复"), blank=True)
+    reply_text = models.TextField(_("书面答复"), max_length=limits.DOCUMENT, blank=True)
     reply_attachment = models.FileField(_("答复附件"), upload_to="outcomes/replies/%Y/%m/", blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     reply_recorded_by = models.ForeignKey(
@@ -101,10 +102,10 @@ class Assignment(ArchivableModel):
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     deferred_at = models.DateTimeField(_("暂缓时间"), null=True, blank=True)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
-    return_reason = models.TextField(_("退回理由"), blank=True)
-    result = models.TextField(_("落实效果"), blank=True, help_text=_("做了什么、解决了什么"))
+    return_reason = models.TextField(_("退回理由"), max_length=limits.NOTE, blank=True)
+    result = models.TextField(_("落实效果"), max_length=limits.TEXT, blank=True, help_text=_("做了什么、解决了什么"))
     evidence = models.FileField(_("佐证材料"), upload_to="outcomes/evidence/%Y/%m/", blank=True)
-    deferral_reason = models.TextField(_("暂缓原因"), blank=True, help_text=_("将告知相关群众"))
+    deferral_reason = models.TextField(_("暂缓原因"), max_length=limits.NOTE, blank=True, help_text=_("将告知相关群众"))
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(m2m_fields=[co_units])
 
@@ -139,9 +140,9 @@ class ProgressUpdate(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="updates")
     unit = models.ForeignKey(Unit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+")
     reported_on = models.DateField(_("填报日期"))
-    progress = models.TextField(_("进展情况"))
-    problems = models.TextField(_("存在问题"), blank=True)
-    next_steps = models.TextField(_("解决思路"), blank=True)
+    progress = models.TextField(_("进展情况"), max_length=limits.TEXT)
+    problems = models.TextField(_("存在问题"), max_length=limits.TEXT, blank=True)
+    next_steps = models.TextField(_("解决思路"), max_length=limits.TEXT, blank=True)
     attachment = models.FileField(_("附件"), upload_to="outcomes/progress/%Y/%m/", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -162,7 +163,7 @@ class ExtensionRequest(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extensions")
     current_deadline = models.DateField(_("原办理时限"))
     requested_deadline = models.DateField(_("申请延期至"))
-    reason = models.TextField(_("延期理由"))
+    reason = models.TextField(_("延期理由"), max_length=limits.NOTE)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
@@ -173,7 +174,7 @@ class ExtensionRequest(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     refused_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
+    decision_note = models.TextField(_("审批意见"), max_length=limits.NOTE, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -231,7 +232,9 @@ class Publication(models.Model):
     consultation = models.OneToOneField(
         Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="publication"
     )
-    summary = models.TextField(_("公开内容"), help_text=_("面向群众的结果说明，不含姓名和电话"))
+    summary = models.TextField(
+        _("公开内容"), max_length=limits.DOCUMENT, help_text=_("面向群众的结果说明，不含姓名和电话")
+    )
     channels = models.JSONField(_("公开方式"), default=default_channels)
     published_at = models.DateTimeField(_("公开时间"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -12,7 +12,7 @@ from shangliang.consultations.models import Consultation
 from shangliang.consultations.permissions import can_run_consultation, consultations_visible_to
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names
 from shangliang.orgs.states import Role
-from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport
+from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate
 from shangliang.topics.permissions import READERS
 
 # The party committee and government draw up the responsibility list (工作责任清单).
@@ -148,3 +148,19 @@ def get_extension_for_decision(user, pk) -> ExtensionRequest:
         raise Http404
     extension.assignment = assignment
     return extension
+
+
+# --- files (served by core.media_views) ------------------------------------------------------
+
+
+def can_download_reply_attachment(user, report: OutcomeReport) -> bool:
+    """The written reply's attachment: whoever may open the report."""
+    return consultations_visible_to(user).filter(pk=report.consultation_id).exists()
+
+
+def can_download_evidence(user, assignment: Assignment) -> bool:
+    return assignments_visible_to(user).filter(pk=assignment.pk).exists()
+
+
+def can_download_progress_attachment(user, update: ProgressUpdate) -> bool:
+    return assignments_visible_to(user).filter(pk=update.assignment_id).exists()

@@ -26,6 +26,7 @@ from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.consultations.selectors import members_for
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError, EditConflict
+from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.models import Platform, Region, Unit
@@ -258,6 +259,7 @@ def consultation_outcomes(request, pk):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def assign(request, pk, suggestion_pk):
     consultation = permissions.get_consultation_for_outcomes(request.user, pk)
     if not permissions.can_assign(request.user, consultation):
@@ -322,6 +324,7 @@ def _report_units(consultation: Consultation):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def report_new(request, pk):
     consultation = permissions.get_consultation_for_outcomes(request.user, pk)
     if not permissions.can_report(request.user, consultation):
@@ -620,6 +623,7 @@ def assignment_return(request, pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def progress_add(request, pk):
     return _assignment_action(
         request,
@@ -686,6 +690,7 @@ def assignment_resume(request, pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def extension_request(request, pk):
     return _assignment_action(
         request,

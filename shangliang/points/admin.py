@@ -3,15 +3,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from shangliang.core.admin import HistoryAdmin
 from shangliang.points import services
 from shangliang.points.forms import PointRuleForm
 from shangliang.points.models import PointRule
 
 
 @admin.register(PointRule)
-class PointRuleAdmin(SimpleHistoryAdmin):
+class PointRuleAdmin(HistoryAdmin):
     form = PointRuleForm
     list_display = ["kind", "points", "yearly_cap", "is_active", "is_archived", "updated_at"]
     list_filter = ["kind", "is_active", "is_archived"]

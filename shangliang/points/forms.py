@@ -5,13 +5,13 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.dates import FIRST_YEAR
+from shangliang.core.forms import CleanTextMixin
 from shangliang.orgs.models import Region
 from shangliang.points.models import PointRule
 
-FIRST_YEAR = 2000
 
-
-class YearForm(forms.Form):
+class YearForm(CleanTextMixin, forms.Form):
     year = forms.IntegerField(
         label=_("年度"),
         required=False,
@@ -52,7 +52,7 @@ class RankingFilterForm(YearForm):
         return self.cleaned_data.get("region")
 
 
-class PointRuleForm(forms.ModelForm):
+class PointRuleForm(CleanTextMixin, forms.ModelForm):
     """The admin's form of a rule; a second rule in force for one activity is refused next to the field."""
 
     class Meta:

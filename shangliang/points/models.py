@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shangliang.core import limits
 from shangliang.core.models import ArchivableModel
 from shangliang.points.states import PointKind
 
@@ -26,7 +27,7 @@ class PointRule(ArchivableModel):
         help_text=_("每名委员每年在此事项上最多可得的分数；留空表示不设上限"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), max_length=limits.NOTE, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -5,7 +5,7 @@ from shangliang.points import views
 app_name = "points"
 
 urlpatterns = [
-    path("members/<int:pk>/", views.member_ledger, name="member_ledger"),
+    path("members/<id:pk>/", views.member_ledger, name="member_ledger"),
     path("ranking/", views.ranking, name="ranking"),
     path("ranking.xlsx", views.ranking_xlsx, name="ranking_xlsx"),
 ]

@@ -1,13 +1,13 @@
 """Back office: targets, schemes and inspections; every save goes through the services, nothing is deleted."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from shangliang.core.admin import HistoryAdmin
 from shangliang.scoring import services
 from shangliang.scoring.models import AnnualTarget, Inspection, ScoringScheme
 
 
-class NoDeleteAdmin(SimpleHistoryAdmin):
+class NoDeleteAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 

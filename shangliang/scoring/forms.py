@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import DateInput
+from shangliang.core.form_tokens import FormTokenMixin
+from shangliang.core.forms import CleanTextMixin, DateInput
+from shangliang.core.uploads import AttachmentField
 from shangliang.orgs.models import ContactLink, Platform, Region
 from shangliang.scoring.states import InspectionKind
 
@@ -44,7 +46,7 @@ def _rate_field(label):
     )
 
 
-class TownshipTargetsForm(forms.Form):
+class TownshipTargetsForm(CleanTextMixin, forms.Form):
     """The year's target of every township, one row each (fields ``t<pk>_min``, ``_on_time``, ``_satisfaction``)."""
 
     def __init__(self, *args, townships: list[Region], targets: dict, default_min: int, **kwargs):
@@ -83,7 +85,7 @@ class TownshipTargetsForm(forms.Form):
             )
 
 
-class PlatformTargetForm(forms.Form):
+class PlatformTargetForm(CleanTextMixin, forms.Form):
     platform = forms.ModelChoiceField(
         label=_("协商平台"),
         queryset=Platform.objects.none(),
@@ -106,7 +108,7 @@ def _weight(label):
     )
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(CleanTextMixin, forms.Form):
     weight_consultations = _weight(_("开展协商权重"))
     weight_on_time = _weight(_("建议按期落实权重"))
     weight_replies = _weight(_("十日内书面答复权重"))
@@ -130,7 +132,7 @@ class SchemeForm(forms.Form):
         return data
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(FormTokenMixin, CleanTextMixin, forms.Form):
     link = forms.ModelChoiceField(
         label=_("专委会与联系站点"),
         queryset=ContactLink.objects.none(),
@@ -156,7 +158,7 @@ class InspectionForm(forms.Form):
         help_text=_("看了什么、听取了哪些意见、协商开展和成果落实情况"),
     )
     problems = forms.CharField(label=_("存在问题"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    attachment = forms.FileField(label=_("附件"), required=False)
+    attachment = AttachmentField(label=_("附件"))
 
     def __init__(self, *args, links, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,13 +16,15 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shangliang.core import limits
+from shangliang.core.dates import FIRST_YEAR, LAST_YEAR
 from shangliang.core.models import ArchivableModel
 from shangliang.orgs.models import Platform, Region, Unit
 from shangliang.orgs.states import RegionLevel, UnitKind
 from shangliang.scoring.states import InspectionKind
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
-YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
+YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
 def default_township_minimum() -> int:
@@ -170,8 +172,8 @@ class Inspection(ArchivableModel):
     )
     kind = models.CharField(_("督导类型"), max_length=20, choices=InspectionKind.choices)
     visited_on = models.DateField(_("督导日期"))
-    findings = models.TextField(_("调研督导情况"))
-    problems = models.TextField(_("存在问题"), blank=True)
+    findings = models.TextField(_("调研督导情况"), max_length=limits.TEXT)
+    problems = models.TextField(_("存在问题"), max_length=limits.TEXT, blank=True)
     attachment = models.FileField(_("附件"), upload_to=inspection_attachment_path, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"

@@ -122,3 +122,7 @@ def inspections_visible_to(user) -> QuerySet[Inspection]:
     q = path_q(region_paths(user, READERS | STATION_READERS), "platform__region__path")
     q |= Q(committee_id__in=own_committee_ids(user))
     return qs.filter(q)
+
+
+def can_download_inspection_attachment(user, inspection: Inspection) -> bool:
+    return inspections_visible_to(user).filter(pk=inspection.pk).exists()

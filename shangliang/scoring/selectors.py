@@ -99,7 +99,7 @@ ON_TIME_REPLY = Q(status=ReportStatus.REPLIED, replied_on__lte=F("reply_due_on")
 
 
 def ratings_in(year: int) -> QuerySet[Rating]:
-    return Rating.objects.filter(created_at__year=year, consultation__is_archived=False).order_by()
+    return Rating.objects.counted().filter(created_at__year=year, consultation__is_archived=False).order_by()
 
 
 SATISFIED_RATING = Q(result__in=SATISFIED_LEVELS)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shangliang.core.errors import DomainError
+from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
+from shangliang.core.params import year_param
 from shangliang.orgs.access import staff_required
 from shangliang.outcomes.documents_views import download
 from shangliang.scoring import documents, permissions, selectors, services
@@ -26,12 +28,7 @@ from shangliang.scoring.states import Component, MonthState
 
 def year_of(request) -> int:
     """The year asked for (?year=), else the current one."""
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except (TypeError, ValueError):
-        return this_year
-    return year if 2000 <= year <= 2100 else this_year
+    return year_param(request) or timezone.localdate().year
 
 
 def _years(year: int) -> list[int]:
@@ -217,6 +214,7 @@ def inspection_list(request):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def inspection_add(request):
     user = request.user
     today = timezone.localdate()

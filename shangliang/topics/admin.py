@@ -1,13 +1,13 @@
 """Back-office configuration of the topic stage: categories and the keyword hints."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from shangliang.core.admin import HistoryAdmin
 from shangliang.topics.models import Category, ExclusionRule, Submission, Topic
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryAdmin):
     list_display = ["name", "is_livelihood", "sort_order", "is_archived"]
     list_editable = ["is_livelihood", "sort_order"]
 
@@ -16,14 +16,14 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExclusionRule)
-class ExclusionRuleAdmin(SimpleHistoryAdmin):
+class ExclusionRuleAdmin(HistoryAdmin):
     list_display = ["keyword", "reason", "is_active"]
     list_filter = ["reason", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["keyword"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(HistoryAdmin):
     """Submissions and topics move only through their pages, where the state rules apply."""
 
     def has_add_permission(self, request):

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TopicsConfig(AppConfig):
     name = "shangliang.topics"
     verbose_name = _("议题")
+
+    def ready(self):
+        from shangliang.core.media import register_protected_file
+        from shangliang.topics.models import SubmissionPhoto, VerificationPhoto
+        from shangliang.topics.permissions import can_download_submission_photo, can_download_verification_photo
+
+        # Uploaded files are served only to users their app allows (core.media_views).
+        register_protected_file(SubmissionPhoto, "image", can_download_submission_photo)
+        register_protected_file(VerificationPhoto, "image", can_download_verification_photo)

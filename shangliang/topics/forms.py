@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import DateInput, PhotosField
+from shangliang.core.form_tokens import FormTokenMixin
+from shangliang.core.forms import CleanTextMixin, DateInput, PhotosField
 from shangliang.core.phones import normalize_mobile, validate_mobile
 from shangliang.orgs.models import Platform, Region, Unit
 from shangliang.orgs.states import RegionLevel, UnitKind
@@ -24,7 +25,7 @@ def _categories():
     return Category.objects.filter(is_archived=False)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *Source.choices])
@@ -47,7 +48,7 @@ class QueueFilterForm(forms.Form):
         ).select_related("parent")
 
 
-class StaffSubmissionForm(forms.Form):
+class StaffSubmissionForm(FormTokenMixin, CleanTextMixin, forms.Form):
     """Grid reports, offline collections, hotline problems and party/government assignments."""
 
     source = forms.ChoiceField(label=_("来源"), choices=[(s.value, s.label) for s in STAFF_RECORDED_SOURCES])
@@ -90,7 +91,7 @@ class StaffSubmissionForm(forms.Form):
         return cleaned
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(FormTokenMixin, CleanTextMixin, forms.Form):
     """A member recommends a topic (委员荐题)."""
 
     title = forms.CharField(label=_("建议的议题"), max_length=60)
@@ -108,7 +109,7 @@ class RecommendForm(forms.Form):
         self.fields["platform"].queryset = platforms
 
 
-class ScreenForm(forms.Form):
+class ScreenForm(CleanTextMixin, forms.Form):
     eligible = forms.TypedChoiceField(
         label=_("筛查结论"),
         choices=[("1", _("符合协商范围，予以受理")), ("0", _("不纳入协商范围"))],
@@ -135,15 +136,15 @@ class ScreenForm(forms.Form):
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(FormTokenMixin, CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("答复群众"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanTextMixin, forms.Form):
     note = forms.CharField(label=_("重新筛查的原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(CleanTextMixin, forms.ModelForm):
     regions = RegionsField(
         label=_("涉及区划"), queryset=Region.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -164,14 +165,14 @@ class TopicForm(forms.ModelForm):
         self.fields["background"].required = True
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(FormTokenMixin, CleanTextMixin, forms.Form):
     checked_by = forms.CharField(label=_("核实人员"), max_length=100)
     checked_on = forms.DateField(label=_("核实日期"), widget=DateInput())
     findings = forms.CharField(label=_("核实情况"), widget=forms.Textarea(attrs={"rows": 4}))
     photos = PhotosField(label=_("现场照片"))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("审定结果"),
         choices=[("approve", _("同意，列为协商议题")), ("return", _("退回补充")), ("reject", _("不予审定"))],

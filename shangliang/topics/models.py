@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shangliang.core import limits
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Platform, Region, Unit
@@ -70,10 +71,10 @@ class Topic(ArchivableModel):
     """A matter drafted for consultation (议题); approved topics are public."""
 
     title = models.CharField(_("议题名称"), max_length=100)
-    background = models.TextField(_("背景情况"), blank=True)
+    background = models.TextField(_("背景情况"), max_length=limits.TEXT, blank=True)
     category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="topics")
     is_livelihood = models.BooleanField(_("民生议题"), default=False)
-    small_cut_reason = models.TextField(_("切口小、关联广的理由"), blank=True)
+    small_cut_reason = models.TextField(_("切口小、关联广的理由"), max_length=limits.NOTE, blank=True)
     regions = models.ManyToManyField(Region, verbose_name=_("涉及区划"), related_name="topics")
     convening_region = models.ForeignKey(
         Region, verbose_name=_("召集层级所在区划"), on_delete=models.PROTECT, related_name="convened_topics"
@@ -99,7 +100,7 @@ class Topic(ArchivableModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decision_note = models.TextField(_("审定意见"), blank=True)
+    decision_note = models.TextField(_("审定意见"), max_length=limits.NOTE, blank=True)
     history = HistoricalRecords(m2m_fields=[regions])
 
     class Meta:
@@ -137,7 +138,7 @@ class Submission(ArchivableModel):
     location_detail = models.CharField(_("具体位置"), max_length=100, blank=True)
     category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="submissions")
     title = models.CharField(_("反映的问题"), max_length=60)
-    content = models.TextField(_("详细情况"), blank=True)
+    content = models.TextField(_("详细情况"), max_length=limits.TEXT, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=True)
     submitter_name = models.CharField(_("姓名"), max_length=50, blank=True)
     submitter_mobile = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
@@ -178,7 +179,7 @@ class Submission(ArchivableModel):
         _("状态"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
     )
     exclusion_reason = models.CharField(_("排除情形"), max_length=20, choices=ExclusionReason.choices, blank=True)
-    screening_note = models.TextField(_("筛查说明"), blank=True)
+    screening_note = models.TextField(_("筛查说明"), max_length=limits.NOTE, blank=True)
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("筛查人"),
@@ -248,7 +249,7 @@ class Reply(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("答复内容"))
+    text = models.TextField(_("答复内容"), max_length=limits.TEXT)
     created_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -267,7 +268,7 @@ class Verification(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="verifications")
     checked_by = models.CharField(_("核实人员"), max_length=100)
     checked_on = models.DateField(_("核实日期"))
-    findings = models.TextField(_("核实情况"))
+    findings = models.TextField(_("核实情况"), max_length=limits.TEXT)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

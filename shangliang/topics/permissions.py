@@ -6,7 +6,7 @@ from django.http import Http404
 from shangliang.orgs.models import Member
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names, roles_of
 from shangliang.orgs.states import PlatformKind, Role
-from shangliang.topics.models import Submission, Topic
+from shangliang.topics.models import Submission, SubmissionPhoto, Topic, VerificationPhoto
 
 # The station screens, verifies and drafts: the township station head, the village convener, and
 # the CPPCC office staff, who run sector rooms and member studios and help any station in their scope.
@@ -129,3 +129,15 @@ def get_topic_for_approval(user, pk) -> Topic:
     if not can_approve_topic(user, topic):
         raise Http404
     return topic
+
+
+# --- photos (served by core.media_views) -----------------------------------------------------
+
+
+def can_download_submission_photo(user, photo: SubmissionPhoto) -> bool:
+    """Staff who see the submission; the public tracking page shows no photos."""
+    return submissions_visible_to(user).filter(pk=photo.submission_id).exists()
+
+
+def can_download_verification_photo(user, photo: VerificationPhoto) -> bool:
+    return topics_visible_to(user).filter(verifications=photo.verification_id).exists()

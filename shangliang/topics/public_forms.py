@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.forms import PhotosField
+from shangliang.core import limits
+from shangliang.core.forms import CleanTextMixin, PhotosField
+from shangliang.core.params import parse_id
 from shangliang.core.phones import normalize_mobile, validate_mobile
 from shangliang.orgs.models import Platform, Region
 from shangliang.orgs.selectors import grids_of, villages_for
@@ -37,7 +39,7 @@ class VillageChoiceField(forms.ChoiceField):
         return self.villages[value] if value else None
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         label=_("反映的问题"),
         max_length=60,
@@ -47,6 +49,7 @@ class SubmissionForm(forms.Form):
     content = forms.CharField(
         label=_("详细情况"),
         required=False,
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("请不要在这里填写身份证号等个人信息。"),
     )
@@ -126,7 +129,7 @@ class SubmissionForm(forms.Form):
         return self.cleaned_data.get("identity") != NAMED
 
 
-class TrackForm(forms.Form):
+class TrackForm(CleanTextMixin, forms.Form):
     code = forms.CharField(
         label=_("查询码"),
         max_length=20,
@@ -142,7 +145,7 @@ class TrackForm(forms.Form):
     )
 
 
-class PoolFilterForm(forms.Form):
+class PoolFilterForm(CleanTextMixin, forms.Form):
     township = forms.ModelChoiceField(
         label=_("乡镇"), queryset=Region.objects.none(), required=False, empty_label=_("全部")
     )
@@ -155,9 +158,9 @@ class PoolFilterForm(forms.Form):
             level=RegionLevel.TOWNSHIP, is_archived=False
         ).order_by("path")
         villages = villages_for(None)
-        township = self.data.get("township") if self.is_bound else None
-        if township and str(township).isdigit():
-            villages = villages.filter(parent_id=int(township))
+        township = parse_id(self.data.get("township")) if self.is_bound else None
+        if township:
+            villages = villages.filter(parent_id=township)
         self.fields["village"] = VillageChoiceField(
             label=_("村（社区）"), villages=villages, required=False, empty_label=_("全部")
         )

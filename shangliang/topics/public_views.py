@@ -18,7 +18,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import add_service_error
+from shangliang.core.links import absolute_url
 from shangliang.core.qr import qr_response
+from shangliang.core.ratelimits import rate_limited
 from shangliang.orgs.models import Platform
 from shangliang.orgs.selectors import grids_of
 from shangliang.topics import selectors, services
@@ -42,13 +44,14 @@ def _page(request, queryset):
 
 
 def _submit_url(request, platform: Platform) -> str:
-    return request.build_absolute_uri(reverse("topics:submit_platform", args=[platform.pk]))
+    return absolute_url(reverse("topics:submit_platform", args=[platform.pk]), request)
 
 
 # --- reporting a matter --------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("submit")
 def submit(request, platform_pk=None):
     platform = _platform_or_404(platform_pk)
     if request.method != "POST":
@@ -109,6 +112,7 @@ def platform_poster(request, platform_pk):
 
 
 @require_GET
+@rate_limited("track", methods=("GET",))
 def track(request):
     form = TrackForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -120,6 +124,7 @@ def track(request):
 
 
 @require_GET
+@rate_limited("track", methods=("GET",))
 def track_detail(request, code):
     submission = selectors.submission_get_by_code(code)
     if submission is None:
@@ -132,7 +137,7 @@ def track_detail(request, code):
     context = {
         "submission": submission,
         "is_new": request.GET.get("new") == "1",
-        "track_url": request.build_absolute_uri(reverse("topics:track")),
+        "track_url": absolute_url(reverse("topics:track"), request),
         "timeline": selectors.tracking_timeline(submission),
         "replies": list(submission.replies.all()),
         "exclusion_explanation": selectors.exclusion_explanation(submission),
@@ -201,6 +206,7 @@ def _after_action(request, topic, notice: str, *, is_error: bool = False):
 
 
 @require_POST
+@rate_limited("support")
 def pool_support(request, pk):
     if not request.user.is_authenticated:
         return _login_first(request, pk)
@@ -213,6 +219,7 @@ def pool_support(request, pk):
 
 
 @require_POST
+@rate_limited("support")
 def pool_follow(request, pk):
     if not request.user.is_authenticated:
         return _login_first(request, pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.errors import DomainError, TransitionNotAllowed
+from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.models import Platform
@@ -87,6 +88,7 @@ def _staff_submission_form(request, data=None, files=None):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def submission_new(request):
     if not (permissions.can_record_submission(request.user) or permissions.can_assign_topic(request.user)):
         raise PermissionDenied
@@ -121,6 +123,7 @@ def submission_new(request):
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def recommend(request):
     member = permissions.member_of(request.user)
     if member is None:
@@ -238,6 +241,7 @@ def submission_merge(request, pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def submission_reply(request, pk):
     submission = permissions.get_submission_for_screening(request.user, pk)
     form = ReplyForm(request.POST)
@@ -313,6 +317,7 @@ def topic_edit(request, pk):
 
 @staff_required
 @require_POST
+@submitted_once
 def verification_add(request, pk):
     topic = permissions.get_topic_for_edit(request.user, pk)
     form = VerificationForm(request.POST, request.FILES)

@@ -165,3 +165,15 @@ def test_anonymous_users_are_sent_to_login(client, district, convener, name, ext
     response = client.get(_url(name, notified(district, convener=convener), *extra))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_minutes_docx_drops_control_characters_that_word_cannot_hold(client, district, convener):
+    consultation = _held(district, convener)
+    services.minutes_update(actor=convener, consultation=consultation, text="会议\x08决定\x01在主街\x1f划线")
+    services.suggestion_add(actor=convener, consultation=consultation, text="划定\x0c停放点\ufffe")
+    client.force_login(convener)
+    response = client.get(_url("minutes_docx", consultation))
+    assert response.status_code == 200 and response["Content-Type"] == DOCX
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    assert "会议决定在主街划线" in paragraphs
+    assert "1. 划定停放点" in paragraphs

@@ -1,6 +1,7 @@
 """The public side of a consultation: its page, signing up, online opinions, a participant's page, sign-in."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -31,8 +32,24 @@ def participant_url(participant) -> str:
     return reverse("consultations:participant_page", args=[participant.token])
 
 
+def claim_url(participant_or_token) -> str:
+    return reverse("consultations:claim", args=[getattr(participant_or_token, "token", participant_or_token)])
+
+
 def invited(consultation, mobile="13900000000") -> Participant:
     return consultation.participants.get(mobile=mobile)
+
+
+def due_now(district, **kwargs):
+    """Notified, and starting now: inside the window for signing in at the door."""
+    consultation = planned(district, days_ahead=0, **kwargs)
+    with_people(consultation)
+    earlier = consultation.starts_at - datetime.timedelta(days=5)
+    return services.notice_send(actor=consultation.convener, consultation=consultation, now=earlier)
+
+
+def without_csrf(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"', "", html)
 
 
 def post(consultation, user, text="建议划线停车", **fields) -> OnlinePost:
@@ -120,11 +137,32 @@ def test_signup_with_an_unknown_category_is_refused_with_a_message(client, distr
     assert not consultation.participants.filter(is_voluntary=True).exists()
 
 
-def test_someone_invited_by_mobile_is_recognised_after_logging_in(client, district):
-    consultation = notified(district)
-    client.force_login(make_user(mobile="13900000000"))
+def test_an_account_registered_with_an_invited_mobile_learns_nothing_and_takes_over_nothing(client, district):
+    consultation = notified(district, mode=Mode.ONLINE)
+    victim = invited(consultation)
+    client.force_login(make_user(full_name="冒充者", mobile=victim.mobile))
     page = client.get(page_url(consultation)).content.decode()
-    assert "您已在参与名单中" in page and participant_url(invited(consultation)) in page
+    assert victim.name not in page and victim.token not in page and "您已在参与名单中" not in page
+    response = client.post(
+        reverse("consultations:post", args=[consultation.pk]), {"text": "我代表她反对", "stance": "oppose"}
+    )
+    assert response.status_code == 302
+    created = OnlinePost.objects.get()
+    victim.refresh_from_db()
+    assert created.participant is None and victim.user is None and victim.history.count() == 1
+    page = client.get(page_url(consultation)).content.decode()
+    assert "我代表她反对" in page and victim.name not in page and "您已在参与名单中" not in page
+
+
+def test_signing_up_with_an_invited_mobile_does_not_tell_that_the_number_is_on_the_list(client, district):
+    consultation = notified(district)
+    victim = invited(consultation)
+    client.force_login(make_user(full_name="冒充者", mobile=victim.mobile))
+    response = client.post(reverse("consultations:signup", args=[consultation.pk]), follow=True)
+    text = response.content.decode()
+    assert "报名成功" in text and "已在参与名单中" not in text and victim.name not in text
+    victim.refresh_from_db()
+    assert victim.user is None and consultation.participants.filter(name="冒充者", mobile="").exists()
 
 
 # --- online opinions -----------------------------------------------------------------------
@@ -283,9 +321,45 @@ def test_an_unknown_participant_token_is_not_found(client, district):
     notified(district)
     assert client.get(reverse("consultations:participant_page", args=["nobody"])).status_code == 404
     assert client.post(reverse("consultations:rsvp", args=["nobody"]), {"answer": "yes"}).status_code == 404
+    client.force_login(make_user())
+    assert client.post(claim_url("nobody")).status_code == 404
 
 
-def test_participant_page_offers_sign_in_on_the_day_only(client, district):
+def test_the_invited_person_claims_their_place_through_their_own_link(client, district):
+    consultation = notified(district, mode=Mode.ONLINE)
+    participant = invited(consultation)
+    account = make_user(full_name="钱大姐")
+    client.force_login(account)
+    page = client.get(participant_url(participant)).content.decode()
+    assert "关联到我的账号" in page and claim_url(participant) in page
+    response = client.post(claim_url(participant), follow=True)
+    participant.refresh_from_db()
+    assert participant.user == account and response.redirect_chain[-1][0] == participant_url(participant)
+    text = response.content.decode()
+    assert "已关联到您的账号" in text and claim_url(participant) not in text
+    public = client.get(page_url(consultation)).content.decode()
+    assert "您已在参与名单中" in public and participant_url(participant) in public
+    client.post(reverse("consultations:post", args=[consultation.pk]), {"text": "同意划线", "stance": "support"})
+    assert OnlinePost.objects.get().participant == participant
+
+
+def test_claiming_needs_a_login_and_leaves_a_place_claimed_by_another_account_alone(client, district):
+    consultation = notified(district)
+    participant = invited(consultation)
+    anonymous = client.post(claim_url(participant))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("accounts:login"))
+    assert "关联到我的账号" not in client.get(participant_url(participant)).content.decode()
+    owner = make_user()
+    services.participant_claim(actor=owner, participant=participant)
+    client.force_login(make_user())
+    assert "关联到我的账号" not in client.get(participant_url(participant)).content.decode()
+    refused = client.post(claim_url(participant), follow=True)
+    assert "已关联到其他账号" in refused.content.decode()
+    participant.refresh_from_db()
+    assert participant.user == owner
+
+
+def test_participant_page_offers_sign_in_only_in_the_sign_in_window(client, district):
     consultation = notified(district)
     participant = invited(consultation)
     assert sign_in_url(consultation) not in client.get(participant_url(participant)).content.decode()
@@ -327,36 +401,77 @@ def test_sign_in_by_mobile_at_the_door_works_and_is_idempotent(client, district)
     assert 'name="mobile"' in page
     response = client.post(sign_in_url(consultation), {"mobile": "139 0000 0001"})
     participant = invited(consultation, "13900000001")
-    assert response.status_code == 200 and "签到成功" in response.content.decode()
+    assert response.status_code == 200 and "已收到签到信息" in response.content.decode()
     assert participant.signed_in_at and "139****0001" in response.content.decode()
     assert "居民1" not in response.content.decode()
     first = participant.signed_in_at
 
     again = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
     participant.refresh_from_db()
-    assert "签到成功" in again.content.decode() and participant.signed_in_at == first
+    assert without_csrf(again.content.decode()) == without_csrf(response.content.decode())
+    assert participant.signed_in_at == first
     assert consultation.participants.filter(signed_in_at__isnull=False).count() == 1
 
 
-def test_an_unknown_mobile_gets_the_message_and_signs_nobody_in(client, district):
-    consultation = in_session(district)
-    response = client.post(sign_in_url(consultation), {"mobile": "13712345678"})
-    assert response.status_code == 200
-    assert "名单中没有这个手机号，请找工作人员签到" in response.content.decode()
-    assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
+def test_door_sign_in_answers_the_same_whether_the_number_is_on_the_list_or_not(client, district):
+    consultation = due_now(district)
+    listed = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
+    unknown = client.post(sign_in_url(consultation), {"mobile": "13712345678"})
+    assert listed.status_code == unknown.status_code == 200
+    listed_page, unknown_page = without_csrf(listed.content.decode()), without_csrf(unknown.content.decode())
+    assert "已收到签到信息" in listed_page and "名单中没有" not in unknown_page
+    assert listed_page.replace("139****0001", "N") == unknown_page.replace("137****5678", "N")
+    signed = consultation.participants.filter(signed_in_at__isnull=False)
+    assert list(signed) == [invited(consultation, "13900000001")]
     invalid = client.post(sign_in_url(consultation), {"mobile": "123"})
     assert "请输入11位手机号码" in invalid.content.decode()
 
 
+def test_door_sign_in_is_refused_a_week_before_the_session_with_the_opening_time(client, district):
+    consultation = notified(district, days_ahead=7)
+    page = client.get(sign_in_url(consultation)).content.decode()
+    opens = timezone.localtime(consultation.starts_at - datetime.timedelta(hours=2)).strftime("%Y年%m月%d日 %H:%M")
+    assert "签到尚未开始" in page and opens in page and 'name="mobile"' not in page
+    response = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
+    assert response.status_code == 200 and "签到尚未开始" in response.content.decode()
+    participant = invited(consultation, "13900000001")
+    client.post(sign_in_url(consultation), {"participant": participant.token})
+    assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
+    assert sign_in_url(consultation) not in client.get(participant_url(participant)).content.decode()
+
+
+def test_door_sign_in_is_rate_limited_per_address_with_a_message(client, district, settings):
+    settings.SHANGLIANG_RATE_LIMITS = {**settings.SHANGLIANG_RATE_LIMITS, "signin": "3/d"}
+    consultation = due_now(district)
+    for i in range(3):
+        assert client.post(sign_in_url(consultation), {"mobile": f"1371234567{i}"}).status_code == 200
+    limited = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
+    assert limited.status_code == 429 and "签到次数太多" in limited.content.decode()
+    assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
+    elsewhere = client.post(sign_in_url(consultation), {"mobile": "13900000001"}, REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.status_code == 200 and invited(consultation, "13900000001").signed_in_at
+
+
 def test_a_logged_in_participant_confirms_with_one_button(client, district):
     consultation = in_session(district)
-    client.force_login(make_user(mobile="13900000002"))
+    account = make_user()
+    services.participant_claim(actor=account, participant=invited(consultation, "13900000002"))
+    client.force_login(account)
     page = client.get(sign_in_url(consultation)).content.decode()
     assert "确认签到" in page and 'name="mobile"' not in page
     response = client.post(sign_in_url(consultation))
     assert "签到成功" in response.content.decode()
     assert invited(consultation, "13900000002").signed_in_at
     assert "您已签到" in client.get(sign_in_url(consultation)).content.decode()
+
+
+def test_a_logged_in_account_with_an_invited_mobile_still_types_the_number_at_the_door(client, district):
+    consultation = due_now(district)
+    client.force_login(make_user(mobile="13900000002"))
+    page = client.get(sign_in_url(consultation)).content.decode()
+    assert 'name="mobile"' in page and "您在本次协商的参与名单中" not in page
+    client.post(sign_in_url(consultation))
+    assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
 
 
 def test_a_wrong_sign_in_token_is_not_found(client, district):

@@ -114,6 +114,22 @@ def test_notice_reaches_each_participant_once_per_channel(district, django_captu
     }
 
 
+def test_each_notice_carries_the_participants_own_link(district, django_capture_on_commit_callbacks):
+    ConsoleSender.outbox.clear()
+    consultation = planned(district)
+    resident = make_user("resident")
+    services.participant_add(actor=None, consultation=consultation, category="resident", name="汤居民", user=resident)
+    with_people(consultation, residents=2, others=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_send(actor=consultation.convener, consultation=consultation)
+    links = {p.mobile or str(p.user_id): f"/c/p/{p.token}/" for p in consultation.participants.all()}
+    # Messages leaving the site carry the public address in front of the path.
+    assert {m.to: m.url[-len(links.get(m.to, "")) :] for m in ConsoleSender.outbox} == links
+    assert "个人链接" in ConsoleSender.outbox[0].body
+    assert Notification.objects.get(user=resident).url == links[str(resident.pk)]
+    assert len(set(links.values())) == 3 and all(len(link) > len("/c/p//") + 15 for link in links.values())
+
+
 def test_no_session_without_research_whatever_calls_the_service(district):
     consultation = notified(district)
     with pytest.raises(DomainError) as excinfo:
@@ -281,7 +297,8 @@ def test_residents_sign_up_voluntarily_once(district):
         services.participant_signup(user=resident, consultation=consultation, name="汤居民")
 
 
-def test_a_person_invited_by_mobile_who_registers_later_posts_as_that_participant(district):
+def test_an_account_with_an_invited_mobile_is_never_linked_to_that_participant(district):
+    # An account's mobile number is not verified, so it proves nothing about who holds it.
     consultation = planned(district, mode=Mode.HYBRID)
     invited = services.participant_add(
         actor=None, consultation=consultation, category="resident", name="钱大姐", mobile="13811112222"
@@ -290,12 +307,79 @@ def test_a_person_invited_by_mobile_who_registers_later_posts_as_that_participan
     services.notice_send(actor=consultation.convener, consultation=consultation)
     researched(consultation)
     consultation = services.session_open(actor=consultation.convener, consultation=consultation)
-    user = make_user("qian", mobile="13811112222")
-    post = services.online_post(user=user, consultation=consultation, text="支持划线")
+    impostor = make_user("impostor", mobile="13811112222")
+    post = services.online_post(user=impostor, consultation=consultation, text="支持划线")
     invited.refresh_from_db()
-    assert post.participant == invited and invited.user == user
+    assert post.participant is None and invited.user is None
     services.session_close(actor=consultation.convener, consultation=consultation)
-    assert consultation.participants.filter(mobile="13811112222").count() == 1
+    invited.refresh_from_db()
+    joined = Statement.objects.get(text="支持划线").participant
+    assert invited.user is None and joined != invited and joined.user == impostor and joined.mobile == ""
+    assert consultation.participants.get(mobile="13811112222") == invited
+
+
+def test_signing_up_with_a_number_already_on_the_list_neither_fails_nor_links(district):
+    consultation = notified(district)
+    impostor = make_user("impostor", mobile="13900000000")
+    own = services.participant_signup(user=impostor, consultation=consultation, name="冒充者")
+    invited = consultation.participants.get(mobile="13900000000")
+    assert own != invited and own.user == impostor and own.mobile == "" and invited.user is None
+
+
+def test_a_participant_claims_their_place_through_their_link_and_the_history_says_so(district):
+    consultation = notified(district, mode=Mode.HYBRID)
+    invited = consultation.participants.get(mobile="13900000000")
+    account = make_user("qian")
+    claimed = services.participant_claim(actor=account, participant=invited)
+    assert claimed.user == account
+    latest = invited.history.first()
+    assert latest.user_id == account.pk and latest.history_user == account
+    assert latest.history_change_reason == "通过个人通知链接关联账号"
+    services.participant_claim(actor=account, participant=invited)
+    assert invited.history.count() == 2
+    assert services.online_post(user=account, consultation=consultation, text="同意").participant == invited
+
+
+def test_a_claimed_place_stays_with_its_account_and_an_account_holds_one_place(district):
+    consultation = in_session(district)
+    first, second = consultation.participants.filter(category=ParticipantCategory.RESIDENT)[:2]
+    owner, other = make_user("owner"), make_user("other")
+    services.participant_claim(actor=owner, participant=first)
+    with pytest.raises(DomainError, match="已关联到其他账号"):
+        services.participant_claim(actor=other, participant=first)
+    with pytest.raises(DomainError, match="已在本次协商的参与名单中"):
+        services.participant_claim(actor=owner, participant=second)
+    services.session_close(actor=consultation.convener, consultation=consultation)
+    with pytest.raises(DomainError, match="协商已经结束"):
+        services.participant_claim(actor=other, participant=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.user == owner and second.user is None
+
+
+def test_self_sign_in_opens_two_hours_before_the_start_and_closes_at_the_planned_end(district):
+    consultation = notified(district)
+    participant, other = consultation.participants.all()[:2]
+    start, end = consultation.starts_at, consultation.ends_at
+    for early in (start - datetime.timedelta(days=7), start - datetime.timedelta(hours=2, minutes=1)):
+        with pytest.raises(DomainError, match="签到尚未开始"):
+            services.sign_in(participant=participant, now=early)
+    with pytest.raises(DomainError, match="签到已结束"):
+        services.sign_in(participant=participant, now=end + datetime.timedelta(minutes=1))
+    participant.refresh_from_db()
+    assert participant.signed_in_at is None
+    assert services.sign_in(participant=participant, now=start - datetime.timedelta(hours=2)).signed_in_at
+    # Staff at the desk sign people in on their own word; the window guards the public door only.
+    assert services.sign_in(participant=other, actor=consultation.convener).signed_in_by_staff
+
+
+def test_the_sign_in_window_follows_the_setting(district, settings):
+    settings.SHANGLIANG_SIGN_IN_OPENS_MINUTES = 30
+    consultation = notified(district)
+    participant = consultation.participants.first()
+    with pytest.raises(DomainError, match="签到尚未开始"):
+        services.sign_in(participant=participant, now=consultation.starts_at - datetime.timedelta(minutes=31))
+    assert services.sign_in(participant=participant, now=consultation.starts_at - datetime.timedelta(minutes=30))
 
 
 def test_rsvp_is_refused_once_the_session_has_started(district):

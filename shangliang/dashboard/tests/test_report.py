@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from shangliang.dashboard import chart_images
 from shangliang.dashboard.tests.conftest import YEAR
+from shangliang.evaluation.models import TypicalCase
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant
 
@@ -125,3 +126,12 @@ def test_sections_are_numbered_in_chinese_past_ten():
     from shangliang.dashboard.report import chinese_number
 
     assert [chinese_number(n) for n in (1, 10, 11, 14, 20, 23)] == ["一", "十", "十一", "十四", "二十", "二十三"]
+
+
+def test_word_report_drops_control_characters_that_word_cannot_hold(client, world):
+    TypicalCase.objects.filter(title=CASE).update(title="助学\x0b路上", story="放学\x02时段\x01拥堵")
+    client.force_login(world.convener)
+    response = client.get(_url("docx"), {"region": world.district["district"].pk})
+    assert response.status_code == 200
+    text, _rows = _docx_text(docx.Document(io.BytesIO(response.content)))
+    assert "助学路上" in text and "放学时段拥堵" in text

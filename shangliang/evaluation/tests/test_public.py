@@ -76,13 +76,20 @@ def test_a_second_rating_by_the_same_resident_is_refused_with_the_reason(client,
     assert Rating.objects.count() == 1 and Rating.objects.get().result == S
 
 
-def test_a_rating_typed_in_by_staff_with_the_residents_mobile_counts_as_theirs(client, published, convener, resident):
+def test_a_rating_typed_in_by_staff_is_not_shown_to_an_account_with_that_mobile(client, published, convener, resident):
+    # An account's mobile number is not verified: it still counts the person once, but shows them nothing.
     services.rating_record(
-        actor=convener, consultation=published, channel=RatingChannel.VISIT, process=B, result=S, mobile=resident.mobile
+        actor=convener,
+        consultation=published,
+        channel=RatingChannel.VISIT,
+        process=B,
+        result=S,
+        comment="路灯还是不亮",
+        mobile=resident.mobile,
     )
     client.force_login(resident)
     page = text(client.get(rate_url(published)))
-    assert "您已评议" in page and "提交评议" not in page
+    assert "您已评议" not in page and "路灯还是不亮" not in page
     response = client.post(rate_url(published), {"process": U, "result": U})
     assert response.status_code == 400 and "您已经评过了" in text(response)
     assert Rating.objects.count() == 1

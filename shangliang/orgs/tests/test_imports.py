@@ -66,8 +66,9 @@ def test_each_kind_has_a_template_with_a_chinese_header_row_and_an_example(clien
     sheet = load_workbook(BytesIO(response.content)).active
     assert sheet.title == title
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == headers
-    assert rows[1][0]
+    assert list(rows[0]) == ["说明", *headers]
+    assert rows[1][0] == "示例（导入时忽略此行）" and all(rows[1][1:2])
+    assert sheet["A1"].comment.text.startswith("第2行是示例")
 
 
 def test_good_regions_file_imports_with_parents_from_the_same_file_and_history_names_the_importer(
@@ -227,14 +228,54 @@ def test_file_with_the_wrong_columns_is_refused_on_its_header_row(client, admin)
     assert {(e["row"], e["column"]) for e in job.result["errors"]} == {(1, "名称"), (1, "层级")}
 
 
-def test_the_template_uploaded_unchanged_is_read_and_its_example_row_reported(client, admin):
-    template = logged_in(client, admin).get(reverse("orgs:import_template", args=["regions"])).content
+@pytest.fixture
+def example_places(district):
+    """The region and station the members template's example row names, so that row alone would import."""
+    home = factories.make_region("幸福社区", RegionLevel.VILLAGE, parent=district["a"])
+    factories.make_platform(home, name="幸福社区协商议事室")
 
-    upload(client, "regions", SimpleUploadedFile("模板.xlsx", template))
+
+@pytest.mark.parametrize("kind", ["regions", "platforms", "members"])
+def test_the_template_uploaded_unchanged_imports_nothing_and_says_its_example_row_was_skipped(
+    client, admin, example_places, kind
+):
+    before = (Region.objects.count(), Platform.objects.count(), Member.objects.count())
+    template = logged_in(client, admin).get(reverse("orgs:import_template", args=[kind])).content
+
+    response = upload(client, kind, SimpleUploadedFile("模板.xlsx", template))
 
     job = last_job()
     assert job.status == JobStatus.FAILED
-    assert job.result["errors"] == [{"row": 2, "column": "上级", "message": "找不到上级区划“和平街道”。"}]
+    assert job.result["message"] == "文件中没有可导入的数据（示例行已忽略）。"
+    assert "文件中没有可导入的数据（示例行已忽略）" in client.get(response["Location"]).content.decode()
+    assert (Region.objects.count(), Platform.objects.count(), Member.objects.count()) == before
+    assert not Member.objects.filter(name="张三").exists()
+
+
+def test_a_template_with_one_real_row_below_the_example_imports_exactly_that_row(client, admin, example_places):
+    template = logged_in(client, admin).get(reverse("orgs:import_template", args=["members"])).content
+    book = load_workbook(BytesIO(template))
+    book.active.append(["", "李四", "女", "省", "经济界", "", "", "", "幸福社区", "幸福社区协商议事室"])
+    filled = BytesIO()
+    book.save(filled)
+
+    upload(client, "members", SimpleUploadedFile("委员.xlsx", filled.getvalue()))
+
+    job = last_job()
+    assert job.status == JobStatus.SUCCEEDED, job.result
+    assert job.result == {"created": 1, "examples_skipped": [2]}
+    assert list(Member.objects.values_list("name", flat=True)) == ["李四"]
+    assert "示例行（第2行）未导入" in client.get(reverse("orgs:import_job", args=[job.pk])).content.decode()
+
+
+def test_only_a_row_marked_as_the_example_is_skipped_not_a_row_with_the_example_values(client, admin, example_places):
+    headers = ["说明", *MEMBER_HEADERS]
+    row = ["张三", "男", "区（县）政协委员", "经济界", "乡村振兴", "幸福食品公司 总经理", "13800000000", "幸福社区"]
+
+    upload(logged_in(client, admin), "members", xlsx(headers, [["", *row, "幸福社区协商议事室"]]))
+
+    assert last_job().status == JobStatus.SUCCEEDED, last_job().result
+    assert Member.objects.filter(name="张三").count() == 1
 
 
 def test_a_zip_that_is_not_a_workbook_fails_with_a_plain_message(client, admin):

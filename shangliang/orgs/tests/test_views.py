@@ -300,3 +300,12 @@ def test_refusals_explain_themselves_in_chinese(client, district, rooms):
     assert response.status_code == 403 and "无权访问" in response.content.decode()
     response = client.get(reverse("orgs:member_public", args=["missing"]))
     assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+@pytest.mark.parametrize("reason", ["合并\x00", "很长" * 100])
+def test_platform_archive_refuses_a_reason_with_control_characters_or_too_long(client, station_head, rooms, reason):
+    client.force_login(station_head)
+    response = client.post(reverse("orgs:platform_archive", args=[rooms["a2"].pk]), {"reason": reason}, follow=True)
+    assert response.status_code == 200
+    rooms["a2"].refresh_from_db()
+    assert not rooms["a2"].is_archived

@@ -506,3 +506,11 @@ def test_the_three_lists_open_for_the_units_the_consultation_assigned_items_to(c
     client.force_login(world["liaison"])
     url = reverse("outcomes_files:three_lists_xlsx", args=[world["consultation"].pk])
     assert client.get(url).status_code == 200
+
+
+def test_report_docx_drops_control_characters_that_word_cannot_hold(client, world, convener):
+    report = _report(world, convener, title="关于\x0b停车\x08的报告", body="一、基本情况\n群众\x1f反映\t停车难")
+    client.force_login(convener)
+    paragraphs = _paragraphs(_docx(client.get(reverse("outcomes_files:report_docx", args=[report.pk]))))
+    assert "关于停车的报告" in paragraphs
+    assert "群众反映\t停车难" in paragraphs

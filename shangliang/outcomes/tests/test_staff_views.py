@@ -269,7 +269,7 @@ def test_liaison_accepts_reports_progress_and_completes(client, people, item):
     assert response.status_code == 400 and "请上传佐证材料" in text(response)
     response = client.post(url("progress_add", item.pk), {"progress": "", "version": item.version})
     assert response.status_code == 400 and REQUIRED in text(response)
-    attachment = SimpleUploadedFile("site.jpg", b"jpeg", content_type="image/jpeg")
+    attachment = SimpleUploadedFile("site.pdf", b"%PDF-1.4 site plan", content_type="application/pdf")
     data = {"progress": "已完成选址", "problems": "资金缺口", "next_steps": "申请专项资金", "version": item.version}
     client.post(url("progress_add", item.pk), {**data, "attachment": attachment})
     update = ProgressUpdate.objects.get()

@@ -3,11 +3,14 @@
 import io
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 import zxingcpp
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
@@ -294,7 +297,9 @@ def test_poster_page_shows_the_platform_the_qr_the_address_and_three_steps(clien
     assert reverse("topics:platform_qr", args=[room.pk, "svg"]) in page
     assert "http://testserver" + reverse("topics:submit_platform", args=[room.pk]) in page
     assert all(step in page for step in ("扫码", "填写", "记下查询码"))
-    assert "@media print" in page
+    # The print layout is in a stylesheet of its own (the Content-Security-Policy refuses inline <style>).
+    assert static("css/poster.css") in page
+    assert "@media print" in Path(finders.find("css/poster.css")).read_text()
 
 
 # --- tracking ------------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+"""Start-up checks: a production install that would answer every page with an error refuses to start.
+
+``static_files_collected`` runs with ``manage.py check`` (and migrate, runserver) like any Django
+check, and the WSGI module runs it again before serving, because gunicorn runs no checks.
+"""
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core import checks
+
+DEPLOY_TAG = "shangliang_startup"
+
+
+@checks.register(DEPLOY_TAG)
+def static_files_collected(app_configs=None, **kwargs):
+    """With debug off, the hashed static files must have been collected (collectstatic)."""
+    if settings.DEBUG or not hasattr(staticfiles_storage, "load_manifest"):
+        return []
+    if staticfiles_storage.exists(staticfiles_storage.manifest_name):
+        return []
+    return [
+        checks.Error(
+            "Static files have not been collected: with debug off every page would fail.",
+            hint="Run `manage.py collectstatic --noinput` (docs/deploy.md, section 5), then start again.",
+            id="shangliang.E001",
+        )
+    ]
+
+
+def startup_errors() -> list[checks.CheckMessage]:
+    return [message for message in checks.run_checks(tags=[DEPLOY_TAG]) if message.is_serious()]
