@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.accounts.forms import AdminLoginForm
 from shangliang.accounts.models import User
 from shangliang.accounts.services import password_reset_by_admin
 from shangliang.core.admin import BoundedLookupsMixin, HistoryAdmin
@@ -37,6 +38,8 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
     def masked_mobile(self, obj):
         return obj.masked_mobile
 
+
+admin.site.login_form = AdminLoginForm
 
 # django-axes' own lists of login failures, with the same guard on hostile filter values as ours.
 for model, model_admin in [

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +8,26 @@ from shangliang.accounts import lockout
 from shangliang.core.forms import CleanTextMixin
 from shangliang.core.phones import normalize_mobile, validate_mobile
 
+THROTTLED = _("登录失败次数过多，请15分钟后再试；忘记密码请联系管理员重置。")
 
-class LoginForm(CleanTextMixin, AuthenticationForm):
+
+class ThrottledLoginMixin:
+    """Refuse a login while the address or the account is past its limit of failures, and count
+    each wrong password (accounts/lockout.py); the site's login and the admin's share it."""
+
+    def clean(self):
+        typed = self.cleaned_data.get("username") or ""
+        if self.request is not None and lockout.is_throttled(self.request, typed):
+            raise forms.ValidationError(THROTTLED, code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if self.request is not None and getattr(error, "code", None) == "invalid_login":
+                lockout.record_failure(self.request, typed)
+            raise
+
+
+class LoginForm(CleanTextMixin, ThrottledLoginMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("用户名或手机号"),
         max_length=150,
@@ -18,19 +37,11 @@ class LoginForm(CleanTextMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名/手机号或密码不正确。"),
         "inactive": _("该账号已停用。"),
-        "throttled": _("登录失败次数过多，请15分钟后再试；忘记密码请联系管理员重置。"),
     }
 
-    def clean(self):
-        typed = self.cleaned_data.get("username") or ""
-        if self.request is not None and lockout.is_throttled(self.request, typed):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError as error:
-            if self.request is not None and getattr(error, "code", None) == "invalid_login":
-                lockout.record_failure(self.request, typed)
-            raise
+
+class AdminLoginForm(CleanTextMixin, ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login, under the same limits as the site's."""
 
 
 class ResidentRegistrationForm(CleanTextMixin, forms.Form):

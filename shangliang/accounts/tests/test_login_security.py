@@ -221,3 +221,13 @@ def test_only_an_administrator_may_reset_a_password():
     other = make_user("other")
     with pytest.raises(PermissionDenied):
         password_reset_by_admin(actor=other, user=make_user("victim"))
+
+
+def test_the_admin_login_is_under_the_same_limits(client, settings):
+    settings.SHANGLIANG_RATE_LIMITS = {**settings.SHANGLIANG_RATE_LIMITS, "login": "3/15m"}
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    for index in range(4):
+        client.post(reverse("admin:login"), {"username": f"nobody{index}", "password": "wrong"}, REMOTE_ADDR="10.5.5.5")
+    response = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD}, REMOTE_ADDR="10.5.5.5")
+    assert "登录失败次数过多" in response.content.decode()
+    assert not logged_in(client)
