@@ -258,6 +258,7 @@ SHANGLIANG_REMINDER_INTERVAL_MINUTES = int(os.environ.get("SHANGLIANG_REMINDER_I
 SHANGLIANG_PERIODIC_JOBS = [
     ("shangliang.outcomes.reminders.reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     ("shangliang.evaluation.reminders.follow_up_reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    ("shangliang.core.jobs.stale_uploads_discard", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
 ]
 if os.environ.get("SHANGLIANG_REDIS_URL"):
     CELERY_BROKER_URL = os.environ["SHANGLIANG_REDIS_URL"]
@@ -278,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-follow-up-reminders": {
         "task": "shangliang.evaluation.tasks.send_follow_up_reminders",
+        "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    },
+    "discard-stale-uploads": {
+        "task": "shangliang.core.tasks.discard_stale_uploads",
         "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     },
 }

@@ -14,12 +14,14 @@ import uuid
 import pytest
 from django import forms
 from django.contrib import admin
+from django.http import QueryDict
 from django.urls import reverse
 
 import shangliang
 from shangliang.consultations.models import Research
 from shangliang.consultations.tests.builders import planned
 from shangliang.core.forms import CONTROL_CHARACTERS_MESSAGE, CleanTextMixin
+from shangliang.orgs.models import Region
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
 from shangliang.topics.models import Category, Submission
@@ -141,16 +143,9 @@ def test_a_staff_form_refuses_a_control_character_next_to_the_field(client, dist
 
 
 def test_a_30_digit_key_posted_to_a_multiple_choice_is_an_invalid_choice_not_a_500():
-    from django import forms
-
-    from shangliang.core.forms import CleanTextMixin
-    from shangliang.orgs.models import Region
-
     class Pick(CleanTextMixin, forms.Form):
         regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all())
         region = forms.ModelChoiceField(queryset=Region.objects.all())
-
-    from django.http import QueryDict
 
     data = QueryDict(mutable=True)
     data.setlist("regions", ["9" * 30])

@@ -7,10 +7,12 @@ lives in the job row, written outside the job's own transaction so a page can po
 
 import logging
 import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shangliang.core.models import BackgroundJob, JobStatus
 
@@ -50,6 +52,29 @@ def _discard_upload(job: BackgroundJob) -> None:
         logger.exception("could not delete the upload of background job %s", job.pk)
         return
     BackgroundJob.objects.filter(pk=job.pk).update(upload="")
+
+
+# A job still holding its file after this long died with its process (a restart mid-import).
+STALE_AFTER = timedelta(hours=6)
+
+
+def stale_uploads_discard(now=None) -> int:
+    """Delete the input files of jobs that never finished, marking them failed; returns how many.
+
+    A job's thread ends with its web process, so a restart in the middle of an import would leave the
+    workbook (members' mobiles) on disk for good. The scheduler runs this with the reminders.
+    """
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    count = 0
+    for job in BackgroundJob.objects.filter(created_at__lt=cutoff).exclude(upload=""):
+        _discard_upload(job)
+        BackgroundJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+            status=JobStatus.FAILED,
+            result={"message": str(_("导入中断（服务重启），请重新上传文件。")), "errors": []},
+            finished_at=timezone.now(),
+        )
+        count += 1
+    return count
 
 
 def _run(job_id: int) -> None:

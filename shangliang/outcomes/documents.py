@@ -15,7 +15,6 @@ reach Excel as a formula.
 import csv
 import datetime
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -331,7 +330,8 @@ def _evidence(assignment: Assignment | None) -> str:
     if assignment is None:
         return ""
     if assignment.evidence:
-        return os.path.basename(assignment.evidence.name)
+        # Stored names are random (core.storage); the sheet says that a file is on record.
+        return _("已上传")
     return _("无")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -216,8 +217,6 @@ def test_the_reset_action_in_the_admin_shows_the_temporary_password_once(client)
 
 
 def test_only_an_administrator_may_reset_a_password():
-    from django.core.exceptions import PermissionDenied
-
     other = make_user("other")
     with pytest.raises(PermissionDenied):
         password_reset_by_admin(actor=other, user=make_user("victim"))

@@ -1,5 +1,6 @@
 """The uploaded import workbook (members' mobiles) leaves the disk when its job ends; the job keeps its result."""
 
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -7,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
+from shangliang.core.jobs import stale_uploads_discard
 from shangliang.core.models import BackgroundJob, JobStatus
 from shangliang.orgs.models import Member
 from shangliang.orgs.states import Role
@@ -62,3 +65,18 @@ def test_the_workbook_is_deleted_after_a_refused_import_and_the_job_keeps_its_pr
     assert {(e["row"], e["column"]) for e in job.result["errors"]} == {(2, "手机号")}
     assert not job.upload
     assert files_under_jobs() == []
+
+
+def test_a_workbook_left_by_a_job_that_died_with_its_process_is_swept(admin):
+    interrupted = BackgroundJob.objects.create(
+        kind="import_members", created_by=admin, upload=members_file([]), status=JobStatus.RUNNING
+    )
+    fresh = BackgroundJob.objects.create(kind="import_members", created_by=admin, upload=members_file([]))
+    BackgroundJob.objects.filter(pk=interrupted.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    assert len(files_under_jobs()) == 2
+    assert stale_uploads_discard() == 1
+    assert len(files_under_jobs()) == 1
+    interrupted.refresh_from_db()
+    assert interrupted.status == JobStatus.FAILED and not interrupted.upload
+    fresh.refresh_from_db()
+    assert fresh.upload and fresh.status == JobStatus.QUEUED

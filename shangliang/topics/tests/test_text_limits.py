@@ -3,10 +3,13 @@
 import uuid
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+from shangliang.core import limits
+from shangliang.core.forms import CleanTextMixin
 from shangliang.topics.models import Category, Submission
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +43,6 @@ def test_every_text_column_of_the_project_has_a_length_limit():
 
 
 def test_a_form_field_without_a_limit_of_its_own_stops_at_the_document_limit():
-    from django import forms
-
-    from shangliang.core import limits
-    from shangliang.core.forms import CleanTextMixin
-
     class Note(CleanTextMixin, forms.Form):
         text = forms.CharField(widget=forms.Textarea)
 
