@@ -11,6 +11,11 @@ SHANGLIANG_SECURE_COOKIES 0 to send the session and CSRF cookies over plain http
 SHANGLIANG_HSTS_SECONDS  how long browsers keep to https (default one year unless debugging; 0 = no HSTS)
 SHANGLIANG_SENDFILE      who sends uploaded files once allowed: nginx (default; X-Accel-Redirect) or app
 SHANGLIANG_SENDFILE_URL  nginx's internal location for them (default /protected-media)
+SHANGLIANG_PUBLIC_BASE_URL  the address residents reach (https://…), for QR codes and message links
+SHANGLIANG_TRUSTED_PROXIES  how many proxies stand in front (1 behind nginx): whose X-Forwarded-For to trust
+SHANGLIANG_HTTPS         0 for an http-only intranet (on unless debugging: proxy https header, redirect)
+SHANGLIANG_RATE_LIMITS   per-address limits, e.g. "submit=20/10m,register=10/10m" (see docs/security.md)
+SHANGLIANG_SIGN_IN_OPENS_MINUTES  how long before a session the door sign-in opens (default 120)
 """
 
 import os
