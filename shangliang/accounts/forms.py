@@ -16,14 +16,16 @@ class ThrottledLoginMixin:
     each wrong password (accounts/lockout.py); the site's login and the admin's share it."""
 
     def clean(self):
-        typed = self.cleaned_data.get("username") or ""
-        if self.request is not None and lockout.is_throttled(self.request, typed):
+        if self.request is None:
+            return super().clean()
+        key = lockout.login_key(self.cleaned_data.get("username") or "")
+        if lockout.is_throttled(self.request, key):
             raise forms.ValidationError(THROTTLED, code="throttled")
         try:
             return super().clean()
         except forms.ValidationError as error:
-            if self.request is not None and getattr(error, "code", None) == "invalid_login":
-                lockout.record_failure(self.request, typed)
+            if getattr(error, "code", None) == "invalid_login":
+                lockout.record_failure(self.request, key)
             raise
 
 

@@ -52,15 +52,13 @@ def axes_username(request, credentials) -> str:
     return login_key(typed or "")
 
 
-def is_throttled(request, typed: str) -> bool:
-    """True when the address or the account is past its limit of failures (nothing counted)."""
-    key = login_key(typed)
+def is_throttled(request, key: str) -> bool:
+    """True when the address or the account (``login_key``) is past its limit of failures (nothing counted)."""
     return ratelimits.hit(request, "login", increment=False) or ratelimits.hit(
         request, "login_account", increment=False, key=lambda group, req: key
     )
 
 
-def record_failure(request, typed: str) -> None:
-    key = login_key(typed)
+def record_failure(request, key: str) -> None:
     ratelimits.hit(request, "login")
     ratelimits.hit(request, "login_account", key=lambda group, req: key)

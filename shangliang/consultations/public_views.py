@@ -79,13 +79,6 @@ def _for_sign_in_or_404(pk, token) -> Consultation:
     return consultation
 
 
-def _own_participation(user, consultation: Consultation) -> Participant | None:
-    """The user's place on the list, by account only (added by staff, or claimed through its link)."""
-    if not user.is_authenticated:
-        return None
-    return consultation.participants.filter(user=user).first()
-
-
 def _participation_counts(consultation: Consultation) -> dict:
     return consultation.participants.aggregate(
         total=Count("pk"),
@@ -165,7 +158,7 @@ def _page_context(request, consultation: Consultation, *, post_form=None) -> dic
         "agenda": list(consultation.agenda.all()),
         "counts": _participation_counts(consultation),
         "show_attendance": consultation.status in ATTENDANCE_SHOWN,
-        "own": _own_participation(request.user, consultation),
+        "own": selectors.participant_of_account(consultation, request.user),
         "signup_open": consultation.status in services.OPEN_FOR_PARTICIPANTS,
         "signup_form": SignupForm(),
     }
@@ -305,7 +298,7 @@ def rsvp(request, token):
 @require_http_methods(["GET", "POST"])
 def sign_in(request, pk, token):
     consultation = _for_sign_in_or_404(pk, token)
-    own = _own_participation(request.user, consultation)
+    own = selectors.participant_of_account(consultation, request.user)
     form = SignInForm(consultation=consultation)
     if request.method == "POST" and hit(request, SIGN_IN_LIMIT):
         refusal = _("这个网络的签到次数太多，请稍后再试，或请现场工作人员帮您签到。")

@@ -158,6 +158,14 @@ def participants_of(consultation: Consultation) -> QuerySet[Participant]:
     )
 
 
+def participant_of_account(consultation: Consultation, user) -> Participant | None:
+    """The account's place on the list, by account only: bound by staff or claimed through the place's
+    own link. A mobile number on an account is not verified, so it never finds a place."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return consultation.participants.filter(user=user).first()
+
+
 def public_consultations() -> QuerySet[Consultation]:
     """Consultations residents may see and join: notified or in session, and those held."""
     return (

@@ -576,11 +576,6 @@ def can_post_online(user, consultation: Consultation) -> bool:
     return invited or bool(getattr(user, "mobile", None))
 
 
-def _participant_of(consultation: Consultation, user) -> Participant | None:
-    """The user's row on the list, by account only: bound by staff or claimed through the row's own link."""
-    return consultation.participants.filter(user=user).first()
-
-
 @transaction.atomic
 def online_post(
     *, user, consultation: Consultation, text: str, stance: str = Stance.NEUTRAL, reply_to=None
@@ -591,7 +586,7 @@ def online_post(
         raise DomainError(_("请填写意见。"), field="text")
     if reply_to is not None and reply_to.consultation_id != consultation.pk:
         raise DomainError(_("回复的意见不属于本次协商。"))
-    participant = _participant_of(consultation, user)
+    participant = selectors.participant_of_account(consultation, user)
     return save_record(
         OnlinePost(
             consultation=consultation,
@@ -619,7 +614,7 @@ def post_hide(*, actor, post: OnlinePost, reason: str) -> OnlinePost:
 def _join_online_posts(consultation: Consultation) -> None:
     """Visible online opinions join the session record as statements."""
     for post in consultation.posts.filter(is_hidden=False).select_related("author", "participant"):
-        participant = post.participant or _participant_of(consultation, post.author)
+        participant = post.participant or selectors.participant_of_account(consultation, post.author)
         if participant is None:
             participant = save_record(
                 Participant(

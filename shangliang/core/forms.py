@@ -11,6 +11,7 @@ from shangliang.core import limits
 from shangliang.core.dates import FIRST_YEAR, LAST_YEAR, validate_date_in_range
 from shangliang.core.errors import DomainError
 from shangliang.core.images import clean_photo
+from shangliang.core.params import MAX_ID_DIGITS
 
 # Control characters (C0, DEL, C1), the two non-characters and lone surrogates: invisible, never typed
 # in Chinese text, and the C0 ones cannot be written into a Word or Excel file. A multi-line field
@@ -77,15 +78,11 @@ class CleanTextMixin:
                 continue
             key = self.add_prefix(name)
             values = self.data.getlist(key)
-            if any(len(value) > MAX_KEY_DIGITS or "\x00" in value for value in values if isinstance(value, str)):
+            if any(len(value) > MAX_ID_DIGITS or "\x00" in value for value in values if isinstance(value, str)):
                 data = data if data is not None else self.data.copy()
                 data.setlist(key, ["invalid"])
         if data is not None:
             self.data = data
-
-
-# Primary keys are 64-bit integers: 18 digits always fit, 20 may not.
-MAX_KEY_DIGITS = 18
 
 
 def with_clean_text(form_class: type) -> type:
@@ -130,6 +127,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format=None):
         super().__init__({"min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31", **(attrs or {})}, format)
+
+
+def errors_text(form: forms.Form) -> str:
+    """All of a form's errors in one line, for a small form posted from a list (shown as a message)."""
+    return " ".join(error for errors in form.errors.values() for error in errors)
 
 
 def add_service_error(form: forms.Form, error: Exception) -> None:

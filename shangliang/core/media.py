@@ -20,17 +20,28 @@ class ProtectedFile:
     model: type[models.Model]
     field_name: str
     can_view: CanView
+    folder: str  # where the field stores its files, below MEDIA_ROOT ("research/")
 
 
 _registry: dict[tuple[str, str], ProtectedFile] = {}
 
 
-def register_protected_file(model: type[models.Model], field_name: str, can_view: CanView) -> None:
-    """Serve ``model.field_name`` files to the users for whom ``can_view(user, record)`` is true."""
+def register_protected_file(
+    model: type[models.Model], field_name: str, can_view: CanView, *, folder: str | None = None
+) -> None:
+    """Serve ``model.field_name`` files to the users for whom ``can_view(user, record)`` is true.
+
+    ``folder`` is where the field stores its files; it is read from a text ``upload_to`` and must be
+    given with a callable one. A request is looked up only among the fields of its folder.
+    """
     field = model._meta.get_field(field_name)
     if not isinstance(field, models.FileField):
         raise TypeError(f"{model.__name__}.{field_name} is not a file field")
-    _registry[(model._meta.label, field_name)] = ProtectedFile(model, field_name, can_view)
+    if folder is None:
+        if callable(field.upload_to):
+            raise TypeError(f"{model.__name__}.{field_name} names its files in code: give its folder")
+        folder = field.upload_to.split("%", 1)[0]
+    _registry[(model._meta.label, field_name)] = ProtectedFile(model, field_name, can_view, folder)
 
 
 def nobody(user, record) -> bool:
@@ -42,6 +53,8 @@ def file_owner(name: str) -> tuple[ProtectedFile, models.Model] | None:
     if not name:
         return None
     for entry in _registry.values():
+        if not name.startswith(entry.folder):
+            continue
         record = entry.model._base_manager.filter(**{entry.field_name: name}).first()
         if record is not None:
             return entry, record

@@ -14,4 +14,4 @@ class EvaluationConfig(AppConfig):
 
         # Uploaded files are served only to users their app allows (core.media_views); the photos of
         # a published typical case are public, like its page.
-        register_protected_file(TypicalCasePhoto, "image", can_download_case_photo)
+        register_protected_file(TypicalCasePhoto, "image", can_download_case_photo, folder="cases/")

@@ -24,7 +24,7 @@ from shangliang.consultations.permissions import get_consultation_for_view
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error
+from shangliang.core.forms import add_service_error, errors_text
 from shangliang.evaluation import permissions, selectors, services
 from shangliang.evaluation.forms import (
     AssessmentForm,
@@ -205,7 +205,7 @@ def rating_doubtful(request, pk, rating_pk):
         raise Http404
     form = DoubtfulRatingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
         return redirect(reverse("evaluation:consultation", args=[pk]) + "#ratings")
     try:
         services.rating_mark_doubtful(

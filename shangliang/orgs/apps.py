@@ -15,4 +15,4 @@ class OrgsConfig(AppConfig):
         from shangliang.orgs.permissions import can_download_platform_check_photo
 
         # Uploaded files are served only to users their app allows (core.media_views).
-        register_protected_file(PlatformCheck, "photo", can_download_platform_check_photo)
+        register_protected_file(PlatformCheck, "photo", can_download_platform_check_photo, folder="platforms/")

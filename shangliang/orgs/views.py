@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error
+from shangliang.core.forms import add_service_error, errors_text
 from shangliang.core.qr import qr_response
 from shangliang.orgs import permissions, selectors, services
 from shangliang.orgs.access import staff_required
@@ -199,7 +199,7 @@ def platform_archive(request, pk):
     platform = permissions.get_platform_for_change(request.user, pk)
     form = ArchiveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
         return redirect("orgs:platform_detail", pk=platform.pk)
     services.platform_archive(actor=request.user, platform=platform, reason=form.cleaned_data["reason"])
     messages.success(request, _("平台已归档。"))

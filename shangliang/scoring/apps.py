@@ -13,4 +13,6 @@ class ScoringConfig(AppConfig):
         from shangliang.scoring.permissions import can_download_inspection_attachment
 
         # Uploaded files are served only to users their app allows (core.media_views).
-        register_protected_file(Inspection, "attachment", can_download_inspection_attachment)
+        register_protected_file(
+            Inspection, "attachment", can_download_inspection_attachment, folder="scoring/inspections/"
+        )

@@ -12,5 +12,5 @@ class TopicsConfig(AppConfig):
         from shangliang.topics.permissions import can_download_submission_photo, can_download_verification_photo
 
         # Uploaded files are served only to users their app allows (core.media_views).
-        register_protected_file(SubmissionPhoto, "image", can_download_submission_photo)
-        register_protected_file(VerificationPhoto, "image", can_download_verification_photo)
+        register_protected_file(SubmissionPhoto, "image", can_download_submission_photo, folder="submissions/")
+        register_protected_file(VerificationPhoto, "image", can_download_verification_photo, folder="verifications/")
