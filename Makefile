@@ -47,9 +47,11 @@ node_modules/.installed: package.json
 
 assets: node_modules/.installed
 
-# CJK fonts: the annual report draws its charts with them, and screenshots show Chinese with them.
+# CJK fonts: the annual report draws its charts with Noto CJK, and screenshots show Chinese with it;
+# every PDF embeds AR PL UMing (TrueType outlines, which ReportLab can embed; core/documents/pdf.py).
 fonts:
 	@fc-list 2>/dev/null | grep -qi "cjk" || scripts/apt-install fonts-noto-cjk
+	@test -f /usr/share/fonts/truetype/arphic/uming.ttc || scripts/apt-install fonts-arphic-uming
 
 # Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second
 # database run, Redis for the Celery worker tests, and the CJK fonts.

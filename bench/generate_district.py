@@ -46,7 +46,6 @@ from shangliang.consultations.models import (  # noqa: E402
     AssemblyVote,
     Consultation,
     Dissent,
-    NoticeDelivery,
     NoticeRead,
     OnlinePost,
     Participant,
@@ -55,7 +54,7 @@ from shangliang.consultations.models import (  # noqa: E402
     Suggestion,
 )
 from shangliang.demo.district import DISTRICT_CODE  # noqa: E402
-from shangliang.evaluation.models import Assessment, FollowUp, Rating  # noqa: E402
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation  # noqa: E402
 from shangliang.orgs.models import (  # noqa: E402
     CommitteeSeat,
     ConsultationCommittee,
@@ -101,7 +100,6 @@ COPIED = (
     AgendaItem,
     Participant,
     Research,
-    NoticeDelivery,
     NoticeRead,
     Statement,
     OnlinePost,
@@ -116,7 +114,7 @@ COPIED = (
     Publication,
     Rating,
     FollowUp,
-    Assessment,
+    ThirdPartyEvaluation,
 )
 # Unique values that a copy cannot share: drawn again from the field's default, or left empty.
 FRESH_DEFAULTS = {

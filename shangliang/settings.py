@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
-    "rules",
     "axes",
     "shangliang.core",
     "shangliang.accounts",
@@ -390,23 +389,38 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "shangliang.core.error_views.csrf_failure"
 # --- end security headers ---
 
-# Consultations: advance notice at least this many days before; residents and stakeholders should
-# be at least this share of participants (利益涉及谁就和谁商量).
+# --- the rules of the loop: every SHANGLIANG_* rule setting is declared here, once, with its default ---
+# Code reads them as settings.SHANGLIANG_…; nowhere else repeats a default.
+
+# Advance notice (事先知情通报) goes out at least this many days before a session.
 SHANGLIANG_NOTICE_DAYS = int(os.environ.get("SHANGLIANG_NOTICE_DAYS", "3"))
+# Residents and stakeholders should be at least this share of participants (利益涉及谁就和谁商量).
 SHANGLIANG_MIN_AFFECTED_SHARE = float(os.environ.get("SHANGLIANG_MIN_AFFECTED_SHARE", "0.5"))
-# Participants may sign themselves in (door code, own page) from this many minutes before the start
-# until the planned end, or while the convener has the session open.
+# Self sign-in (door code, own page) opens this many minutes before the start, until the planned end.
 SHANGLIANG_SIGN_IN_OPENS_MINUTES = int(os.environ.get("SHANGLIANG_SIGN_IN_OPENS_MINUTES", "120"))
 # Channel → sender class; the console sender logs messages until a real gateway is configured.
+# Which channels each kind of message takes is core.notify.CHANNEL_POLICY.
 SHANGLIANG_SENDERS = {
     "sms": os.environ.get("SHANGLIANG_SMS_SENDER", "shangliang.core.senders.ConsoleSender"),
     "wechat": os.environ.get("SHANGLIANG_WECHAT_SENDER", "shangliang.core.senders.ConsoleSender"),
 }
-# Outcomes, in days: reminder before a deadline; escalation after it to the unit's head and to the
-# district board; written reply to an entrusted matter; returning a wrong assignment; publication.
+# Units are reminded this many days before an assignment's deadline.
 SHANGLIANG_REMIND_BEFORE_DAYS = int(os.environ.get("SHANGLIANG_REMIND_BEFORE_DAYS", "3"))
+# An overdue assignment is escalated to the unit's head after this many days.
 SHANGLIANG_ESCALATE_HEAD_DAYS = int(os.environ.get("SHANGLIANG_ESCALATE_HEAD_DAYS", "3"))
+# … and to the district supervision board after this many days.
 SHANGLIANG_ESCALATE_BOARD_DAYS = int(os.environ.get("SHANGLIANG_ESCALATE_BOARD_DAYS", "7"))
+# A government body replies in writing to an entrusted matter within this many days.
 SHANGLIANG_REPLY_DAYS = int(os.environ.get("SHANGLIANG_REPLY_DAYS", "10"))
+# A unit may return a wrongly assigned item within this many days of receiving it.
 SHANGLIANG_RETURN_DAYS = int(os.environ.get("SHANGLIANG_RETURN_DAYS", "5"))
+# Results are published within this many days of the last item being finished.
 SHANGLIANG_PUBLISH_DAYS = int(os.environ.get("SHANGLIANG_PUBLISH_DAYS", "7"))
+# Residents' ratings: a follow-up (回访重办) starts when the unsatisfied share exceeds this …
+SHANGLIANG_UNSATISFIED_THRESHOLD = float(os.environ.get("SHANGLIANG_UNSATISFIED_THRESHOLD", "0.3"))
+# … once at least this many ratings are counted.
+SHANGLIANG_MIN_RATINGS = int(os.environ.get("SHANGLIANG_MIN_RATINGS", "5"))
+# A follow-up is to be finished within this many days.
+SHANGLIANG_FOLLOW_UP_DAYS = int(os.environ.get("SHANGLIANG_FOLLOW_UP_DAYS", "30"))
+# A township passes the assessment's consultation count with at least this many held in the year.
+SHANGLIANG_TOWNSHIP_MIN_CONSULTATIONS = int(os.environ.get("SHANGLIANG_TOWNSHIP_MIN_CONSULTATIONS", "2"))

@@ -3,7 +3,7 @@
 One vertical tab pasted into the minutes made the minutes, the report and the annual report fail to
 download as Word files. Every form of the project now refuses such characters with a message next
 to the field (``core.forms.CleanTextMixin``); the Word writers drop what is stored already
-(``core.word``; see the ``*_drops_control_characters_*`` tests of the documents).
+(``core.documents.word``; see the ``*_drops_control_characters_*`` tests of the documents).
 """
 
 import datetime

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from shangliang.consultations import forms as consultation_forms
-from shangliang.consultations.defaults import ensure_forms
-from shangliang.consultations.models import ConsultationForm, Research
+from shangliang.consultations.defaults import ensure_session_formats
+from shangliang.consultations.models import Research, SessionFormat
 from shangliang.consultations.tests.builders import planned
 from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.models import FormToken
@@ -35,6 +35,7 @@ from shangliang.topics.models import Category, ExclusionRule
 STAFF_ADD_FORMS = [
     (consultation_forms.PlanForm, "consultations:plan", [1]),
     (consultation_forms.ParticipantForm, "consultations:participant_add", [1]),
+    (consultation_forms.PickForm, "consultations:participant_pick", [1]),
     (consultation_forms.ResearchForm, "consultations:research_add", [1]),
     (consultation_forms.StatementForm, "consultations:statement_add", [1]),
     (consultation_forms.SuggestionForm, "consultations:resolution", [1]),
@@ -49,7 +50,7 @@ STAFF_ADD_FORMS = [
     (org_forms.MemberForm, "orgs:member_create", []),
     (org_forms.ImportForm, "orgs:import_upload", ["members"]),
     (evaluation_forms.StaffRatingForm, "evaluation:rating_record", [1]),
-    (evaluation_forms.AssessmentForm, "evaluation:assessment_add", [1]),
+    (evaluation_forms.ThirdPartyEvaluationForm, "evaluation:third_party_evaluation_add", [1]),
     (scoring_forms.InspectionForm, "scoring:inspection_add", []),
     (outcome_forms.AssignForm, "outcomes:assign", [1, 1]),
     (outcome_forms.ReportForm, "outcomes:report_new", [1]),
@@ -137,7 +138,7 @@ def test_twenty_concurrent_posts_of_one_research_form_save_one_record():
     # Outside a rolled-back transaction the rows migrations add may have been flushed by an earlier
     # transactional test (the browser tests); put them back as those tests do.
     ensure_defaults(Category, ExclusionRule)
-    ensure_forms(ConsultationForm)
+    ensure_session_formats(SessionFormat)
     district = small_district()
     convener = grant(make_user("token-racer"), Role.CONVENER, region=district["a1"])
     consultation = planned(district, convener=convener)

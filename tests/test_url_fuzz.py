@@ -29,8 +29,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from shangliang.consultations.defaults import ensure_forms
-from shangliang.consultations.models import ConsultationForm
+from shangliang.consultations.defaults import ensure_session_formats
+from shangliang.consultations.models import SessionFormat
 from shangliang.core.converters import CONVERTERS
 from shangliang.dashboard.tests.conftest import YEAR, build_world
 from shangliang.evaluation import services as evaluation_services
@@ -252,7 +252,7 @@ def _samples(world) -> dict:
         "outcomes_public:village_board": [{"pk": str(world.district["a1"].pk)}],
         "evaluation:consultation": [consultation],
         "evaluation:rating_record": [consultation],
-        "evaluation:assessment_add": [consultation],
+        "evaluation:third_party_evaluation_add": [consultation],
         "evaluation:case_publish": [consultation],
         "evaluation:case_withdraw": [consultation],
         "evaluation:follow_up_close": [{"pk": str(follow_up.pk if follow_up else 1)}],
@@ -271,7 +271,7 @@ def data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         # Present after the migrations; added here too so the module also runs with --no-migrations.
         ensure_defaults(Category, ExclusionRule)
-        ensure_forms(ConsultationForm)
+        ensure_session_formats(SessionFormat)
         world = build_world(small_district())
         yield Data(world=world, samples=_samples(world))
         transaction.set_rollback(True)

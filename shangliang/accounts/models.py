@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from shangliang.core.audit import history_records
 from shangliang.core.phones import mask_mobile, validate_mobile
 
 
@@ -19,7 +19,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("下次登录须修改密码"), default=False, help_text=_("管理员重置密码后自动勾选，用户修改密码后取消。")
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = history_records(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
 

@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from shangliang.consultations.models import Consultation, ConsultationForm
+from shangliang.consultations.models import Consultation, SessionFormat
 from shangliang.core.admin import HistoryAdmin
 
 
-@admin.register(ConsultationForm)
-class ConsultationFormAdmin(HistoryAdmin):
+@admin.register(SessionFormat)
+class SessionFormatAdmin(HistoryAdmin):
     list_display = ["name", "required_categories", "sort_order", "is_archived"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
@@ -20,8 +20,8 @@ class ConsultationFormAdmin(HistoryAdmin):
 class ConsultationAdmin(HistoryAdmin):
     """Read-only: consultations move only through their pages, where the rules apply."""
 
-    list_display = ["topic", "form", "mode", "starts_at", "status", "convener"]
-    list_filter = ["status", "mode", "form"]
+    list_display = ["topic", "session_format", "mode", "starts_at", "status", "convener"]
+    list_filter = ["status", "mode", "session_format"]
     search_fields = ["topic__title"]
 
     def has_add_permission(self, request):

@@ -1,6 +1,6 @@
-"""Forms of session a new installation starts with (editable in the admin)."""
+"""Session formats a new installation starts with (editable in the admin)."""
 
-FORMS = [
+SESSION_FORMATS = [
     "居（村）民议事会",
     "党员议事会",
     "居（村）民理事会",
@@ -22,6 +22,6 @@ FORMS = [
 ]
 
 
-def ensure_forms(form_model) -> None:
-    for order, name in enumerate(FORMS):
-        form_model.objects.get_or_create(name=name, defaults={"sort_order": order})
+def ensure_session_formats(format_model) -> None:
+    for order, name in enumerate(SESSION_FORMATS):
+        format_model.objects.get_or_create(name=name, defaults={"sort_order": order})

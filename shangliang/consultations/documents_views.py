@@ -1,27 +1,18 @@
 """Downloads for staff who may see a consultation: the notice, the minutes, and the sign-in QR code for the door."""
 
-import re
-
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shangliang.consultations import documents
 from shangliang.consultations.permissions import get_consultation_for_view
+from shangliang.core.documents.responses import DOCX, PDF, download
 from shangliang.core.qr import qr_response
 from shangliang.orgs.access import staff_required
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _download(content: bytes, content_type: str, consultation, kind: str, ext: str) -> HttpResponse:
-    # Characters Windows refuses in file names would make the browser rename or cut the download.
-    title = re.sub(r'[\\/:*?"<>|\s]+', "_", consultation.topic.title)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}-{kind}.{ext}")
-    return response
+    return download(content, content_type, f"{consultation.topic.title}-{kind}", ext)
 
 
 @staff_required

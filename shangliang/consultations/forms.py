@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.consultations.models import AgendaItem, ConsultationForm, Participant
+from shangliang.consultations.models import AgendaItem, Participant, SessionFormat
 from shangliang.consultations.states import AssemblyBody, ExplanationOutcome, Mode, ParticipantCategory, Stance
 from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.forms import CleanTextMixin, DateInput
@@ -20,11 +20,14 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 AGENDA_LINE = re.compile(r"^(?P<title>.+?)\s*(?P<minutes>\d{1,3})?\s*(分钟)?$")
+AGENDA_TITLE_LENGTH = AgendaItem._meta.get_field("title").max_length
 
 
 class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
     platform = forms.ModelChoiceField(label=_("协商平台"), queryset=Platform.objects.none())
-    form = forms.ModelChoiceField(label=_("协商形式"), queryset=ConsultationForm.objects.filter(is_archived=False))
+    session_format = forms.ModelChoiceField(
+        label=_("协商形式"), queryset=SessionFormat.objects.filter(is_archived=False)
+    )
     mode = forms.ChoiceField(label=_("方式"), choices=Mode.choices)
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput())
@@ -51,7 +54,7 @@ class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
             title = match.group("title").strip() if match else line
             if not 1 <= minutes <= 480:
                 raise forms.ValidationError(_("每项议程时长应在1到480分钟之间。"))
-            items.append((title[:100], minutes))
+            items.append((title[:AGENDA_TITLE_LENGTH], minutes))
         return items
 
     def clean(self):
@@ -72,6 +75,20 @@ class ParticipantForm(FormTokenMixin, CleanTextMixin, forms.Form):
         if mobile:
             validate_mobile(mobile)
         return mobile
+
+
+class PickForm(FormTokenMixin, CleanTextMixin, forms.Form):
+    """The candidates ticked on the participants page; the service decides whether each may be invited."""
+
+    candidate = forms.MultipleChoiceField(
+        label=_("系统建议邀请"),
+        required=False,
+        error_messages={"invalid_choice": _("所选人员已不在建议名单中，请刷新页面后重新选择。")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = [(c.key, c.name or c.organisation) for c in candidates]
 
 
 class ResearchForm(FormTokenMixin, CleanTextMixin, forms.Form):

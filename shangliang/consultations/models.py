@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shangliang.consultations.states import (
     AssemblyBody,
@@ -18,6 +17,8 @@ from shangliang.consultations.states import (
     Stance,
 )
 from shangliang.core import limits
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Platform, Unit
@@ -32,7 +33,7 @@ def default_required_categories():
     return [ParticipantCategory.RESIDENT.value]
 
 
-class ConsultationForm(ArchivableModel):
+class SessionFormat(ArchivableModel):
     """A form of session (议事会, 恳谈会, 听证会, 坝坝会 …), configurable in the admin."""
 
     name = models.CharField(_("名称"), max_length=30, unique=True)
@@ -40,7 +41,7 @@ class ConsultationForm(ArchivableModel):
         _("必须邀请的类别"), default=default_required_categories, blank=True, help_text=_("参与人员类别代码列表")
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("协商形式")
@@ -56,7 +57,9 @@ class Consultation(ArchivableModel):
     platform = models.ForeignKey(
         Platform, verbose_name=_("协商平台"), on_delete=models.PROTECT, related_name="consultations"
     )
-    form = models.ForeignKey(ConsultationForm, verbose_name=_("协商形式"), on_delete=models.PROTECT, related_name="+")
+    session_format = models.ForeignKey(
+        SessionFormat, verbose_name=_("协商形式"), on_delete=models.PROTECT, related_name="+"
+    )
     mode = models.CharField(_("方式"), max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
@@ -80,16 +83,14 @@ class Consultation(ArchivableModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     sign_in_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("协商")
         verbose_name_plural = _("协商")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ConsultationStatus.values), name="consultations_status_valid"
-            ),
+            *valid_choices("consultations", status=ConsultationStatus),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="consultations_ends_after_start"
             ),
@@ -114,7 +115,7 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     title = models.CharField(_("议程"), max_length=100)
     minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=15)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("议程")
@@ -149,7 +150,7 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("参与人员")
@@ -169,9 +170,7 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["consultation", "mobile"], condition=~Q(mobile=""), name="consultations_participant_mobile_once"
             ),
-            models.CheckConstraint(
-                condition=Q(category__in=ParticipantCategory.values), name="consultations_participant_category_valid"
-            ),
+            *valid_choices("consultations_participant", category=ParticipantCategory),
         ]
 
     def __str__(self):
@@ -196,7 +195,7 @@ class Research(models.Model):
     attachment = models.FileField(_("附件"), upload_to="research/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("调研记录")
@@ -205,26 +204,6 @@ class Research(models.Model):
 
     def __str__(self):
         return f"{self.consultation} · {self.researched_on}"
-
-
-class NoticeDelivery(models.Model):
-    """One notice to one participant through one channel; read when they open their page."""
-
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="deliveries")
-    channel = models.CharField(_("渠道"), max_length=10)
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-    is_delivered = models.BooleanField(_("已送达"), default=True)
-    detail = models.CharField(_("说明"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("通知送达")
-        verbose_name_plural = _("通知送达")
-        constraints = [
-            models.UniqueConstraint(fields=["participant", "channel"], name="consultations_delivery_once_per_channel")
-        ]
-
-    def __str__(self):
-        return f"{self.participant} · {self.channel}"
 
 
 class NoticeRead(models.Model):
@@ -255,7 +234,7 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("发言记录")
@@ -281,7 +260,7 @@ class OnlinePost(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("网上意见")
@@ -314,7 +293,7 @@ class Suggestion(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("协商建议")
@@ -346,7 +325,7 @@ class Dissent(models.Model):
     explained_at = models.DateTimeField(_("解释时间"), null=True, blank=True)
     explanation_method = models.CharField(_("解释方式"), max_length=50, blank=True, help_text=_("如：入户、电话、座谈"))
     explanation = models.TextField(_("解释说明"), max_length=limits.NOTE, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("不同意见")
@@ -370,7 +349,7 @@ class AssemblyVote(models.Model):
     abstentions = models.PositiveIntegerField(_("弃权"))
     decision = models.TextField(_("表决结果"), max_length=limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("会议表决")

@@ -27,6 +27,14 @@ def can_plan_consultation(user, topic: Topic) -> bool:
     return _is_root(user) or covers(user, ORGANISERS, topic.convening_region)
 
 
+def topics_plannable_by(user) -> QuerySet[Topic]:
+    """The topics ``can_plan_consultation`` allows, as one query: approved, convened in the user's scope."""
+    qs = Topic.objects.filter(status=TopicStatus.APPROVED)
+    if _is_root(user):
+        return qs
+    return qs.filter(path_q(region_paths(user, ORGANISERS), "convening_region__path"))
+
+
 def consultations_visible_to(user) -> QuerySet[Consultation]:
     qs = Consultation.objects.all()
     if _is_root(user):
@@ -47,7 +55,9 @@ def get_consultation_for_view(user, pk) -> Consultation:
     try:
         return (
             consultations_visible_to(user)
-            .select_related("topic__convening_region", "topic__category", "platform__region", "form", "convener")
+            .select_related(
+                "topic__convening_region", "topic__category", "platform__region", "session_format", "convener"
+            )
             .get(pk=pk)
         )
     except (Consultation.DoesNotExist, ValueError, TypeError):

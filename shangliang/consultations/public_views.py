@@ -59,7 +59,9 @@ def _public_or_404(pk) -> Consultation:
 
 def _participant_or_404(token) -> Participant:
     participant = (
-        Participant.objects.select_related("consultation__topic", "consultation__platform", "consultation__form")
+        Participant.objects.select_related(
+            "consultation__topic", "consultation__platform", "consultation__session_format"
+        )
         .filter(token=token)
         .first()
     )

@@ -1,16 +1,23 @@
 """Reads of the consultation stage: candidates for participation, lists, the page of one consultation."""
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from shangliang.consultations.models import Consultation, Participant
-from shangliang.consultations.permissions import consultations_visible_to
+from shangliang.consultations.permissions import consultations_visible_to, topics_plannable_by
 from shangliang.consultations.states import ConsultationStatus, ParticipantCategory
-from shangliang.orgs.models import CommitteeSeat, Member, Unit
+from shangliang.core.models import Delivery
+from shangliang.orgs.models import CommitteeSeat, Member, Region, Unit
 from shangliang.orgs.states import PlatformKind, UnitKind
-from shangliang.topics.models import Submission, TopicSupport
+from shangliang.topics.models import Submission, Topic, TopicSupport
 from shangliang.topics.selectors import search_terms
+
+# Members proposed as participants: the best matches by sector and specialty, not the whole roll.
+MEMBERS_PROPOSED = 12
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
         .distinct()
     )
     ranked = sorted(members, key=lambda m: (-_member_score(m, words, topic.category.name), m.name))
-    for member in ranked[:12]:
+    for member in ranked[:MEMBERS_PROPOSED]:
         score = _member_score(member, words, topic.category.name)
         reason = f"{member.sector.name} · {member.specialty}" if member.specialty else member.sector.name
         out.append(Candidate(f"member:{member.pk}", ParticipantCategory.MEMBER, member.name, reason, "下沉委员", score))
@@ -146,16 +153,44 @@ def resolve_candidate(consultation: Consultation, key: str, candidates: list[Can
 
 
 def consultation_list_for(user, *, status: str = "") -> QuerySet[Consultation]:
-    qs = consultations_visible_to(user).select_related("topic__convening_region", "platform", "form", "convener")
+    qs = consultations_visible_to(user).select_related(
+        "topic__convening_region", "platform", "session_format", "convener"
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.annotate(participant_count=Count("participants", distinct=True)).order_by("-starts_at", "-pk")
 
 
-def participants_of(consultation: Consultation) -> QuerySet[Participant]:
-    return consultation.participants.select_related("user", "member", "unit").prefetch_related(
-        "deliveries", "notice_read"
+def topics_awaiting_plan(user) -> QuerySet[Topic]:
+    """Topics the user may plan that have no consultation under way (a cancelled one does not count),
+    the most recently approved first."""
+    under_way = [status for status in ConsultationStatus.values if status != ConsultationStatus.CANCELLED]
+    return (
+        topics_plannable_by(user)
+        .exclude(consultations__status__in=under_way)
+        .select_related("convening_region")
+        .order_by("-approved_at", "-pk")
     )
+
+
+def participants_of(consultation: Consultation) -> QuerySet[Participant]:
+    return consultation.participants.select_related("user", "member", "unit").prefetch_related("notice_read")
+
+
+def notice_reason(participant: Participant) -> str:
+    """The ``core.notify`` reason of one participant's notice: each carries the participant's own link."""
+    return f"consultation.notice:{participant.consultation_id}:{participant.pk}"
+
+
+def participants_with_notices(consultation: Consultation) -> list[Participant]:
+    """The participants, each with ``notice_deliveries``: the channels their notice went out on."""
+    participants = list(participants_of(consultation))
+    sent = defaultdict(list)
+    for delivery in Delivery.objects.filter(reason__in=[notice_reason(p) for p in participants]).order_by("pk"):
+        sent[delivery.reason].append(delivery)
+    for participant in participants:
+        participant.notice_deliveries = sent[notice_reason(participant)]
+    return participants
 
 
 def participant_of_account(consultation: Consultation, user) -> Participant | None:
@@ -171,7 +206,7 @@ def public_consultations() -> QuerySet[Consultation]:
     return (
         Consultation.objects.exclude(status__in=[ConsultationStatus.PLANNED, ConsultationStatus.CANCELLED])
         .filter(is_archived=False)
-        .select_related("topic", "platform", "form")
+        .select_related("topic", "platform", "session_format")
         .order_by("-starts_at")
     )
 
@@ -191,3 +226,42 @@ def members_for(consultation: Consultation) -> QuerySet[Member]:
         .distinct()
         .order_by("name", "pk")
     )
+
+
+# --- held --------------------------------------------------------------------------------------
+# The one definition of a consultation held (举行/已开展). The dashboard, the annual report, the
+# stations' assessment and members' points all count through it, so one township never shows two
+# numbers for the same year.
+
+# The moment a consultation counts as held, and so the day, month and year it is counted in.
+HELD_AT = "in_session_at"
+
+
+def held_q(prefix: str = "") -> Q:
+    """Held: the session has opened (its opening is stamped) and the consultation is neither cancelled
+    nor archived. ``prefix`` reaches the consultation from another model (``"consultation__"``).
+
+    Today a session once opened cannot be cancelled; the condition keeps the definition true should
+    that move ever be allowed.
+    """
+    return Q(**{f"{prefix}{HELD_AT}__isnull": False, f"{prefix}is_archived": False}) & ~Q(
+        **{f"{prefix}status": ConsultationStatus.CANCELLED}
+    )
+
+
+def held_between(since: datetime.datetime, until: datetime.datetime) -> QuerySet[Consultation]:
+    """Consultations held whose session opened from ``since`` up to, not including, ``until``."""
+    return Consultation.objects.filter(held_q(), **{f"{HELD_AT}__gte": since, f"{HELD_AT}__lt": until})
+
+
+def _new_year(year: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, 1, 1))
+
+
+def held_in(year: int, *, region: Region | None = None) -> QuerySet[Consultation]:
+    """Consultations held in ``year``: their session opened in it, in local time. With ``region``, only
+    those on a platform in the region or below it."""
+    held = held_between(_new_year(year), _new_year(year + 1))
+    if region is not None:
+        held = held.filter(platform__region__path__startswith=region.path)
+    return held

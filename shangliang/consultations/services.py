@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,13 +21,12 @@ from shangliang.consultations.models import (
     AgendaItem,
     AssemblyVote,
     Consultation,
-    ConsultationForm,
     Dissent,
-    NoticeDelivery,
     NoticeRead,
     OnlinePost,
     Participant,
     Research,
+    SessionFormat,
     Statement,
     Suggestion,
 )
@@ -39,10 +39,11 @@ from shangliang.consultations.states import (
     Rsvp,
     Stance,
 )
+from shangliang.core.documents.formats import chinese_date_time
 from shangliang.core.errors import DomainError
 from shangliang.core.models import Notification
-from shangliang.core.records import save_record
-from shangliang.core.senders import Message, sender_for
+from shangliang.core.notify import Kind, Recipient, notify
+from shangliang.core.records import save_record, stamp_history
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Platform
 from shangliang.topics.models import Topic
@@ -72,7 +73,7 @@ def consultation_plan(
     actor,
     topic: Topic,
     platform: Platform,
-    form: ConsultationForm,
+    session_format: SessionFormat,
     mode: str,
     starts_at,
     ends_at,
@@ -91,7 +92,7 @@ def consultation_plan(
         Consultation(
             topic=topic,
             platform=platform,
-            form=form,
+            session_format=session_format,
             mode=mode,
             starts_at=starts_at,
             ends_at=ends_at,
@@ -99,23 +100,31 @@ def consultation_plan(
             convener=actor,
         ),
         actor=actor,
-        reason=_("安排协商"),
+        reason="consultation.planned",
     )
     agenda_set(actor=actor, consultation=consultation, agenda=agenda)
     return consultation
 
 
 @transaction.atomic
-def consultation_update(*, actor, consultation: Consultation, **fields) -> Consultation:
-    """Change time, place, form or mode while the consultation is being planned."""
+def consultation_update(*, actor, consultation: Consultation, agenda=None, **fields) -> Consultation:
+    """Change time, place, form or mode while the consultation is being planned, and the agenda with them.
+
+    The consultation and, when ``agenda`` is given, its agenda are saved together with history rows
+    by ``actor``: a refused agenda item leaves the consultation as it was. Raises DomainError once
+    the notice is out or for an end before the start, ValidationError for a field out of range.
+    """
     consultation = _locked(consultation)
     _require(consultation, {ConsultationStatus.PLANNED}, _("通知发出后不能再修改时间地点，如需调整请取消后重新安排。"))
-    for name in ("platform", "form", "mode", "starts_at", "ends_at", "place"):
+    for name in ("platform", "session_format", "mode", "starts_at", "ends_at", "place"):
         if name in fields:
             setattr(consultation, name, fields[name])
     if consultation.ends_at <= consultation.starts_at:
         raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
-    return save_record(consultation, actor=actor, reason=_("修改协商安排"))
+    save_record(consultation, actor=actor, reason="consultation.updated")
+    if agenda is not None:
+        agenda_set(actor=actor, consultation=consultation, agenda=agenda)
+    return consultation
 
 
 @transaction.atomic
@@ -145,7 +154,8 @@ def consultation_cancel(*, actor, consultation: Consultation, reason: str) -> Co
         to=ConsultationStatus.CANCELLED,
         moves=CONSULTATION_MOVES,
         actor=actor,
-        reason=_("取消协商"),
+        reason="consultation.cancelled",
+        note=reason.strip(),
         changes={"cancel_reason": reason.strip()},
     )
 
@@ -192,12 +202,41 @@ def participant_add(
         raise DomainError(_("此人已在参与名单中。"))
     try:
         with transaction.atomic():
-            save_record(participant, actor=actor, reason=_("自愿报名") if is_voluntary else _("邀请参与"))
+            save_record(
+                participant, actor=actor, reason="participant.volunteered" if is_voluntary else "participant.invited"
+            )
     except IntegrityError:
         raise DomainError(_("此人已在参与名单中。")) from None
     if consultation.status == ConsultationStatus.NOTIFIED:
         _deliver_notice(consultation, [participant])
     return participant
+
+
+@transaction.atomic
+def participants_invite(*, actor, consultation: Consultation, picks) -> list[Participant]:
+    """Invite the candidates picked on the participants page (keys of ``selectors.candidates_for``).
+
+    Adds one participant per pick, as ``participant_add`` does (history row by ``actor``, the notice
+    if it is already out), all or none: raises DomainError naming the person, and writes nothing,
+    when a pick is no longer a candidate or cannot be added.
+    """
+    consultation = _locked(consultation)
+    _require(consultation, OPEN_FOR_PARTICIPANTS, _("协商已经开始，不能再增加参与人员。"))
+    candidates = selectors.candidates_for(consultation)
+    invited = []
+    for key in dict.fromkeys(picks):
+        fields = selectors.resolve_candidate(consultation, key, candidates)
+        if fields is None:
+            raise DomainError(_("所选人员已不在建议名单中，请刷新页面后重新选择。"), field="candidate")
+        try:
+            invited.append(participant_add(actor=actor, consultation=consultation, **fields))
+        except (DomainError, ValidationError) as error:
+            reason = error.message if isinstance(error, DomainError) else "".join(error.messages)
+            name = fields["name"] or fields["organisation"]
+            raise DomainError(
+                _("%(name)s：%(reason)s本次没有邀请任何人。") % {"name": name, "reason": reason}, field="candidate"
+            ) from None
+    return invited
 
 
 def _unlisted_mobile(consultation: Consultation, user) -> str:
@@ -256,7 +295,7 @@ def participant_claim(*, actor, participant: Participant) -> Participant:
     if participant.consultation.participants.filter(user=actor).exists():
         raise DomainError(_("您的账号已在本次协商的参与名单中。"))
     participant.user = actor
-    return save_record(participant, actor=actor, reason=_("通过个人通知链接关联账号"), update_fields=["user"])
+    return save_record(participant, actor=actor, reason="participant.claimed", update_fields=["user"])
 
 
 # --- representativeness --------------------------------------------------------------------
@@ -275,7 +314,7 @@ class Representativeness:
     def share(self) -> float:
         return round(self.affected / self.total, 3) if self.total else 0.0
 
-    def as_record(self) -> dict:
+    def as_record(self, now=None) -> dict:
         return {
             "total": self.total,
             "affected": self.affected,
@@ -284,7 +323,7 @@ class Representativeness:
             "by_category": self.by_category,
             "missing": self.missing,
             "warnings": self.warnings,
-            "checked_at": timezone.now().isoformat(),
+            "checked_at": (now or timezone.now()).isoformat(),
         }
 
 
@@ -294,7 +333,7 @@ def representativeness_check(consultation: Consultation) -> Representativeness:
     labels = dict(ParticipantCategory.choices)
     total = sum(counts.values())
     affected = sum(counts[c] for c in AFFECTED_CATEGORIES)
-    min_share = float(getattr(settings, "SHANGLIANG_MIN_AFFECTED_SHARE", 0.5))
+    min_share = settings.SHANGLIANG_MIN_AFFECTED_SHARE
     result = Representativeness(
         total=total, affected=affected, by_category={k: counts[k] for k in counts}, min_share=min_share
     )
@@ -305,7 +344,7 @@ def representativeness_check(consultation: Consultation) -> Representativeness:
             _("群众和利益相关方只占%(share)d%%，低于%(min)d%%：利益涉及谁就和谁商量。")
             % {"share": round(affected * 100 / total), "min": round(min_share * 100)}
         )
-    for category in consultation.form.required_categories or []:
+    for category in consultation.session_format.required_categories or []:
         if not counts.get(category):
             result.missing.append(category)
             result.warnings.append(_("缺少必须邀请的类别：%(label)s。") % {"label": labels.get(category, category)})
@@ -335,7 +374,7 @@ def research_add(
         _("协商已经开始，调研应在会前完成。"),
     )
     members = list(members)
-    check_members(consultation, members, "members")
+    require_eligible_members(consultation, members, "members")
     research = Research(
         consultation=consultation,
         researchers=researchers,
@@ -347,13 +386,13 @@ def research_add(
     )
     if attachment:
         research.attachment = attachment
-    research = save_record(research, actor=actor, reason=_("商前调研"))
+    research = save_record(research, actor=actor, reason="research.added")
     if members:
         research.members.set(members)
     return research
 
 
-def check_members(consultation: Consultation, members: list, field: str) -> None:
+def require_eligible_members(consultation: Consultation, members: list, field: str) -> None:
     """Only members taking part in the consultation or attached to its platform may be named."""
     allowed = set(
         selectors.members_for(consultation).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True)
@@ -366,7 +405,7 @@ def check_members(consultation: Consultation, members: list, field: str) -> None
 
 
 def notice_days() -> int:
-    return int(getattr(settings, "SHANGLIANG_NOTICE_DAYS", 3))
+    return settings.SHANGLIANG_NOTICE_DAYS
 
 
 def participant_url(participant: Participant) -> str:
@@ -374,7 +413,7 @@ def participant_url(participant: Participant) -> str:
 
 
 def _deliver_notice(consultation: Consultation, participants) -> None:
-    """In-app notice now; SMS and WeChat after the commit, each recorded once per participant."""
+    """Each participant's notice with their own link: inbox now, text and WeChat after the commit, once each."""
     title = _("协商通知：%(title)s") % {"title": consultation.topic.title}
     body = _(
         "时间：%(when)s；地点：%(place)s。请打开您的个人链接查看背景材料并回复是否参加；链接仅供本人使用，请勿转发。"
@@ -383,27 +422,13 @@ def _deliver_notice(consultation: Consultation, participants) -> None:
         "place": consultation.place or consultation.platform.name,
     }
     for participant in participants:
-        url = participant_url(participant)
-        if participant.user_id:
-            Notification.objects.create(user_id=participant.user_id, title=title, body=body, url=url)
-            NoticeDelivery.objects.get_or_create(participant=participant, channel="app")
-        if participant.mobile:
-            transaction.on_commit(lambda p=participant, u=url: _send("sms", p, title, body, u))
-        if participant.user_id:
-            transaction.on_commit(lambda p=participant, u=url: _send("wechat", p, title, body, u))
-
-
-def _send(channel: str, participant: Participant, title: str, body: str, url: str) -> None:
-    """Send once: the delivery row is the guard, so a retried job does not send twice."""
-    with transaction.atomic():
-        delivery, created = NoticeDelivery.objects.get_or_create(participant=participant, channel=channel)
-        if not created:
-            return
-        to = participant.mobile if channel == "sms" else str(participant.user_id)
-        result = sender_for(channel).send(Message(channel=channel, to=to, title=title, body=body, url=url))
-        delivery.is_delivered = result.delivered
-        delivery.detail = result.detail[:200]
-        delivery.save(update_fields=["is_delivered", "detail"])
+        notify(
+            kind=Kind.NOTICE,
+            reason=selectors.notice_reason(participant),
+            recipients=[Recipient(participant.user_id, participant.mobile, url=participant_url(participant))],
+            title=title,
+            body=body,
+        )
 
 
 @transaction.atomic
@@ -430,20 +455,21 @@ def notice_send(*, actor, consultation: Consultation, acknowledge_warnings: bool
         to=ConsultationStatus.NOTIFIED,
         moves=CONSULTATION_MOVES,
         actor=actor,
-        reason=_("发出事先知情通报"),
-        changes={"representativeness": check.as_record()},
+        reason="consultation.notified",
+        changes={"representativeness": check.as_record(now)},
+        now=now,
     )
     _deliver_notice(consultation, list(consultation.participants.all()))
     return consultation
 
 
-def notice_mark_read(participant: Participant) -> None:
-    """The participant opened their notice: record it, and clear the notice from their inbox."""
+def notice_mark_read(participant: Participant, *, now=None) -> None:
+    """The participant opened their notice (at ``now``, default the clock): record it, and clear it from their inbox."""
     NoticeRead.objects.get_or_create(participant=participant)
     if participant.user_id:
         Notification.objects.filter(
             user_id=participant.user_id, url=participant_url(participant), read_at__isnull=True
-        ).update(read_at=timezone.now())
+        ).update(read_at=now or timezone.now())
 
 
 @transaction.atomic
@@ -454,8 +480,7 @@ def participant_rsvp(*, participant: Participant, answer: str) -> Participant:
     _require(participant.consultation, OPEN_FOR_PARTICIPANTS, _("协商已经开始或已取消，不能再回复。"))
     participant.rsvp = answer
     participant.rsvp_at = timezone.now()
-    participant._history_user = participant.user
-    participant._change_reason = _("回复是否参加")
+    stamp_history(participant, actor=participant.user, reason="participant.answered")
     participant.save(update_fields=["rsvp", "rsvp_at"])
     return participant
 
@@ -471,13 +496,17 @@ def session_open(*, actor, consultation: Consultation) -> Consultation:
     if not consultation.research.exists():
         raise DomainError(_("不调研不协商：请先填写至少一份商前调研记录。"))
     return transition(
-        consultation, to=ConsultationStatus.IN_SESSION, moves=CONSULTATION_MOVES, actor=actor, reason=_("开始协商")
+        consultation,
+        to=ConsultationStatus.IN_SESSION,
+        moves=CONSULTATION_MOVES,
+        actor=actor,
+        reason="consultation.opened",
     )
 
 
 def sign_in_opens_before() -> timedelta:
     """How long before the start people may sign themselves in (default two hours)."""
-    return timedelta(minutes=int(getattr(settings, "SHANGLIANG_SIGN_IN_OPENS_MINUTES", 120)))
+    return timedelta(minutes=settings.SHANGLIANG_SIGN_IN_OPENS_MINUTES)
 
 
 def self_sign_in_refusal(consultation: Consultation, *, now=None) -> str:
@@ -494,9 +523,7 @@ def self_sign_in_refusal(consultation: Consultation, *, now=None) -> str:
     now = now or timezone.now()
     opens = consultation.starts_at - sign_in_opens_before()
     if now < opens:
-        return _("签到尚未开始，%(opens)s起开放签到。") % {
-            "opens": timezone.localtime(opens).strftime("%Y年%m月%d日 %H:%M")
-        }
+        return _("签到尚未开始，%(opens)s起开放签到。") % {"opens": chinese_date_time(opens)}
     if now > consultation.ends_at:
         return _("签到已结束，请联系工作人员。")
     return ""
@@ -520,10 +547,9 @@ def sign_in(*, participant: Participant, actor=None, now=None) -> Participant:
             raise DomainError(refusal)
     if participant.signed_in_at:
         return participant
-    participant.signed_in_at = timezone.now()
+    participant.signed_in_at = now or timezone.now()
     participant.signed_in_by_staff = by_staff
-    participant._history_user = actor or participant.user
-    participant._change_reason = _("签到")
+    stamp_history(participant, actor=actor or participant.user, reason="participant.signed_in")
     participant.save(update_fields=["signed_in_at", "signed_in_by_staff"])
     return participant
 
@@ -560,17 +586,17 @@ def statement_add(
             recorded_by=actor,
         ),
         actor=actor,
-        reason=_("记录发言"),
+        reason="statement.added",
     )
 
 
-def can_post_online(user, consultation: Consultation) -> bool:
-    """Invited people and residents with a verified mobile number, while the online window is open."""
+def can_post_online(user, consultation: Consultation, *, now=None) -> bool:
+    """Invited people and residents with a verified mobile number, while the online window is open (at ``now``)."""
     if not consultation.is_online or not getattr(user, "is_authenticated", False):
         return False
     if consultation.status not in {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}:
         return False
-    if timezone.now() > consultation.ends_at:
+    if (now or timezone.now()) > consultation.ends_at:
         return False
     invited = consultation.participants.filter(user=user).exists()
     return invited or bool(getattr(user, "mobile", None))
@@ -578,9 +604,10 @@ def can_post_online(user, consultation: Consultation) -> bool:
 
 @transaction.atomic
 def online_post(
-    *, user, consultation: Consultation, text: str, stance: str = Stance.NEUTRAL, reply_to=None
+    *, user, consultation: Consultation, text: str, stance: str = Stance.NEUTRAL, reply_to=None, now=None
 ) -> OnlinePost:
-    if not can_post_online(user, consultation):
+    """Post an opinion in the online window, open at ``now`` (default the clock)."""
+    if not can_post_online(user, consultation, now=now):
         raise DomainError(_("只有受邀人员和实名验证的群众可以在协商期间发表意见。"))
     if not text.strip():
         raise DomainError(_("请填写意见。"), field="text")
@@ -597,7 +624,7 @@ def online_post(
             reply_to=reply_to,
         ),
         actor=user,
-        reason=_("网上发表意见"),
+        reason="post.added",
     )
 
 
@@ -608,7 +635,7 @@ def post_hide(*, actor, post: OnlinePost, reason: str) -> OnlinePost:
         raise DomainError(_("请写明隐藏原因。"), field="reason")
     post = OnlinePost.objects.select_for_update().get(pk=post.pk)
     post.is_hidden, post.hidden_reason, post.hidden_by = True, reason.strip(), actor
-    return save_record(post, actor=actor, reason=_("隐藏网上意见"))
+    return save_record(post, actor=actor, reason="post.hidden", note=reason.strip())
 
 
 def _join_online_posts(consultation: Consultation) -> None:
@@ -626,7 +653,7 @@ def _join_online_posts(consultation: Consultation) -> None:
                     is_voluntary=True,
                 ),
                 actor=None,
-                reason=_("网上参与"),
+                reason="participant.joined_online",
             )
         Statement.objects.create(
             consultation=consultation,
@@ -649,7 +676,7 @@ def session_close(*, actor, consultation: Consultation) -> Consultation:
         to=ConsultationStatus.HELD,
         moves=CONSULTATION_MOVES,
         actor=actor,
-        reason=_("结束协商"),
+        reason="consultation.closed",
         changes={"minutes": minutes_draft(consultation)},
     )
 
@@ -663,9 +690,10 @@ def minutes_draft(consultation: Consultation) -> str:
     lines = [
         _("%(title)s 协商会议纪要") % {"title": consultation.topic.title},
         "",
-        _("时间：%(when)s") % {"when": timezone.localtime(consultation.starts_at).strftime("%Y年%m月%d日 %H:%M")},
+        _("时间：%(when)s") % {"when": chinese_date_time(consultation.starts_at)},
         _("地点：%(place)s") % {"place": consultation.place or consultation.platform.name},
-        _("形式：%(form)s（%(mode)s）") % {"form": consultation.form.name, "mode": consultation.get_mode_display()},
+        _("形式：%(form)s（%(mode)s）")
+        % {"form": consultation.session_format.name, "mode": consultation.get_mode_display()},
         _("召集人：%(name)s") % {"name": consultation.convener.display_name},
         _("应到%(invited)d人，实到%(present)d人：%(names)s")
         % {"invited": len(participants), "present": len(attended), "names": "、".join(p.name for p in attended)},
@@ -697,7 +725,7 @@ def minutes_update(*, actor, consultation: Consultation, text: str) -> Consultat
     consultation.minutes = text
     consultation.minutes_confirmed_at = None
     consultation.minutes_confirmed_by = None
-    return save_record(consultation, actor=actor, reason=_("修改纪要"))
+    return save_record(consultation, actor=actor, reason="consultation.minutes_updated")
 
 
 @transaction.atomic
@@ -710,7 +738,7 @@ def minutes_confirm(*, actor, consultation: Consultation) -> Consultation:
         raise DomainError(_("纪要为空。"))
     consultation.minutes_confirmed_at = timezone.now()
     consultation.minutes_confirmed_by = actor
-    return save_record(consultation, actor=actor, reason=_("确认纪要"))
+    return save_record(consultation, actor=actor, reason="consultation.minutes_confirmed")
 
 
 # --- the resolution ------------------------------------------------------------------------
@@ -722,14 +750,14 @@ def suggestion_add(*, actor, consultation: Consultation, text: str, proposed_by=
     if not text.strip():
         raise DomainError(_("请填写建议内容。"), field="text")
     if proposed_by is not None:
-        check_members(consultation, [proposed_by], "proposed_by")
+        require_eligible_members(consultation, [proposed_by], "proposed_by")
     order = consultation.suggestions.count() + 1
     return save_record(
         Suggestion(
             consultation=consultation, order=order, text=text.strip(), proposed_by=proposed_by, created_by=actor
         ),
         actor=actor,
-        reason=_("整理协商建议"),
+        reason="suggestion.added",
     )
 
 
@@ -741,7 +769,7 @@ def dissent_add(*, actor, consultation: Consultation, holder: str, view: str, pa
     return save_record(
         Dissent(consultation=consultation, participant=participant, holder=holder.strip(), view=view.strip()),
         actor=actor,
-        reason=_("记录不同意见"),
+        reason="dissent.added",
     )
 
 
@@ -755,7 +783,7 @@ def dissent_explain(*, actor, dissent: Dissent, method: str, explanation: str, o
     dissent = Dissent.objects.select_for_update().get(pk=dissent.pk)
     dissent.explained_by, dissent.explained_at = actor, timezone.now()
     dissent.explanation_method, dissent.explanation, dissent.outcome = method.strip(), explanation.strip(), outcome
-    return save_record(dissent, actor=actor, reason=_("解释说明"))
+    return save_record(dissent, actor=actor, reason="dissent.explained")
 
 
 @transaction.atomic
@@ -790,7 +818,7 @@ def assembly_vote_add(
             recorded_by=actor,
         ),
         actor=actor,
-        reason=_("会议表决"),
+        reason="assembly_vote.added",
     )
 
 
@@ -810,5 +838,5 @@ def resolution_agree(*, actor, consultation: Consultation) -> Consultation:
         to=ConsultationStatus.CONCLUDED,
         moves=CONSULTATION_MOVES,
         actor=actor,
-        reason=_("形成协商意见"),
+        reason="consultation.concluded",
     )

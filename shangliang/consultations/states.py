@@ -69,3 +69,31 @@ class ExplanationOutcome(models.TextChoices):
 class AssemblyBody(models.TextChoices):
     VILLAGERS = "villagers", _("村（居）民会议")
     REPRESENTATIVES = "representatives", _("村（居）民代表会议")
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "consultation.planned": _("安排协商"),
+    "consultation.updated": _("修改协商安排"),
+    "consultation.cancelled": _("取消协商"),
+    "participant.volunteered": _("自愿报名"),
+    "participant.invited": _("邀请参与"),
+    "participant.claimed": _("通过个人通知链接关联账号"),
+    "research.added": _("商前调研"),
+    "consultation.notified": _("发出事先知情通报"),
+    "participant.answered": _("回复是否参加"),
+    "consultation.opened": _("开始协商"),
+    "participant.signed_in": _("签到"),
+    "statement.added": _("记录发言"),
+    "post.added": _("网上发表意见"),
+    "post.hidden": _("隐藏网上意见"),
+    "participant.joined_online": _("网上参与"),
+    "consultation.closed": _("结束协商"),
+    "consultation.minutes_updated": _("修改纪要"),
+    "consultation.minutes_confirmed": _("确认纪要"),
+    "suggestion.added": _("整理协商建议"),
+    "dissent.added": _("记录不同意见"),
+    "dissent.explained": _("解释说明"),
+    "assembly_vote.added": _("会议表决"),
+    "consultation.concluded": _("形成协商意见"),
+}

@@ -1,10 +1,10 @@
 """Staff pages of a consultation: plan, participants, research, notice, session, minutes, resolution."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +17,7 @@ from shangliang.consultations.forms import (
     MinutesForm,
     NoticeForm,
     ParticipantForm,
+    PickForm,
     PlanForm,
     ResearchForm,
     StatementForm,
@@ -28,14 +29,13 @@ from shangliang.consultations.models import Dissent, OnlinePost, Participant
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error
+from shangliang.core.views import form_page, run_form
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.permissions import platforms_visible_to
-from shangliang.topics.models import Topic
 from shangliang.topics.permissions import get_topic_for_view
-from shangliang.topics.states import TopicStatus
 
-ACTIVE_STATUSES = [s for s in ConsultationStatus.values if s != ConsultationStatus.CANCELLED]
+# Topics waiting for a consultation listed above the consultations; the rest are reached from the topics.
+READY_SHOWN = 20
 
 
 def _done(request, message: str, pk: int, to: str = "consultations:detail"):
@@ -48,20 +48,33 @@ def _refused(request, error: DomainError, pk: int, to: str = "consultations:deta
     return redirect(to, pk=pk)
 
 
+def _page(pk: int, to: str = "consultations:detail") -> str:
+    return reverse(to, args=[pk])
+
+
+def _stage_post(request, consultation, form, service, success, stage: str, key: str = "form"):
+    """A form posted from a stage's page (``STAGE_PAGES``) runs ``service(actor, consultation, **data)``;
+    done, back to that page with ``success``; invalid or refused, that page again (400) with the form."""
+    template, context = STAGE_PAGES[stage]
+    return form_page(
+        request,
+        form,
+        lambda data: service(actor=request.user, consultation=consultation, **data),
+        success=success,
+        then=_page(consultation.pk, f"consultations:{stage}"),
+        template=template,
+        context=lambda: context(request, consultation, **{key: form}),
+        status=400,
+    )
+
+
 @staff_required
 def consultation_list(request):
     status = request.GET.get("status", "")
     if status not in ConsultationStatus.values:
         status = ""
     page = Paginator(selectors.consultation_list_for(request.user, status=status), 30).get_page(request.GET.get("page"))
-    ready = [
-        topic
-        for topic in Topic.objects.filter(status=TopicStatus.APPROVED)
-        .exclude(consultations__status__in=ACTIVE_STATUSES)
-        .select_related("convening_region")
-        .order_by("-approved_at")[:200]
-        if permissions.can_plan_consultation(request.user, topic)
-    ][:20]
+    ready = selectors.topics_awaiting_plan(request.user)[:READY_SHOWN]
     context = {"page": page, "status": status, "statuses": ConsultationStatus.choices, "ready": ready}
     return render(request, "consultations/list.html", context)
 
@@ -79,14 +92,15 @@ def consultation_plan(request, topic_pk):
     platforms = platforms_visible_to(request.user)
     initial = {"platform": topic.platform_id, "agenda": _("通报调研情况 10\n各方发言 60\n形成协商意见 20")}
     form = PlanForm(request.POST or None, platforms=platforms, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.consultation_plan(actor=request.user, topic=topic, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, _("协商已安排，请确定参与人员并开展商前调研。"), consultation.pk)
-    return render(request, "consultations/plan.html", {"form": form, "topic": topic})
+    return form_page(
+        request,
+        form,
+        lambda data: services.consultation_plan(actor=request.user, topic=topic, **data),
+        success=_("协商已安排，请确定参与人员并开展商前调研。"),
+        then=lambda consultation: _page(consultation.pk),
+        template="consultations/plan.html",
+        context={"form": form, "topic": topic},
+    )
 
 
 def _detail_context(request, consultation, **forms):
@@ -119,7 +133,7 @@ def consultation_edit(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     initial = {
         "platform": consultation.platform_id,
-        "form": consultation.form_id,
+        "session_format": consultation.session_format_id,
         "mode": consultation.mode,
         "starts_at": consultation.starts_at,
         "ends_at": consultation.ends_at,
@@ -127,17 +141,15 @@ def consultation_edit(request, pk):
         "agenda": "\n".join(f"{a.title} {a.minutes}" for a in consultation.agenda.all()),
     }
     form = PlanForm(request.POST or None, platforms=platforms_visible_to(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        agenda = data.pop("agenda")
-        try:
-            services.consultation_update(actor=request.user, consultation=consultation, **data)
-            services.agenda_set(actor=request.user, consultation=consultation, agenda=agenda)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, _("协商安排已保存。"), pk)
-    return render(request, "consultations/plan.html", {"form": form, "topic": consultation.topic, "c": consultation})
+    return form_page(
+        request,
+        form,
+        lambda data: services.consultation_update(actor=request.user, consultation=consultation, **data),
+        success=_("协商安排已保存。"),
+        then=_page(pk),
+        template="consultations/plan.html",
+        context={"form": form, "topic": consultation.topic, "c": consultation},
+    )
 
 
 @staff_required
@@ -176,13 +188,15 @@ def research_add(request, pk):
 
 def _participants_context(request, consultation, **forms):
     can_run = permissions.can_run_consultation(request.user, consultation)
+    candidates = selectors.candidates_for(consultation) if can_run else []
     return {
         "c": consultation,
         "can_run": can_run,
         "participants": selectors.participants_of(consultation),
-        "candidates": selectors.candidates_for(consultation) if can_run else [],
+        "candidates": candidates,
         "check": services.representativeness_check(consultation),
         "form": forms.get("form") or ParticipantForm(),
+        "pick_form": forms.get("pick_form") or PickForm(candidates=candidates),
         "open": consultation.status in services.OPEN_FOR_PARTICIPANTS,
     }
 
@@ -199,33 +213,23 @@ def participants(request, pk):
 def participant_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = ParticipantForm(request.POST)
-    if form.is_valid():
-        try:
-            services.participant_add(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, _("已加入参与名单。"), pk, "consultations:participants")
-    context = _participants_context(request, consultation, form=form)
-    return render(request, "consultations/participants.html", context, status=400)
+    return _stage_post(request, consultation, form, services.participant_add, _("已加入参与名单。"), "participants")
 
 
 @staff_required
 @require_POST
+@submitted_once
 def participant_pick(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
-    added = 0
-    candidates = selectors.candidates_for(consultation)
-    for key in request.POST.getlist("candidate"):
-        fields = selectors.resolve_candidate(consultation, key, candidates)
-        if fields is None:
-            continue
-        try:
-            services.participant_add(actor=request.user, consultation=consultation, **fields)
-        except (DomainError, ValidationError):
-            continue
-        added += 1
-    return _done(request, _("已邀请 %(count)d 人。") % {"count": added}, pk, "consultations:participants")
+    form = PickForm(request.POST, candidates=selectors.candidates_for(consultation))
+
+    def invite(*, actor, consultation, candidate):
+        return services.participants_invite(actor=actor, consultation=consultation, picks=candidate)
+
+    def invited(people) -> str:
+        return _("已邀请 %(count)d 人。") % {"count": len(people)}
+
+    return _stage_post(request, consultation, form, invite, invited, "participants", key="pick_form")
 
 
 # --- notice --------------------------------------------------------------------------------
@@ -238,22 +242,22 @@ def notice(request, pk):
     form = NoticeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         consultation = permissions.get_consultation_for_running(request.user, pk)
-        if form.is_valid():
-            try:
-                services.notice_send(
-                    actor=request.user,
-                    consultation=consultation,
-                    acknowledge_warnings=form.cleaned_data["acknowledge_warnings"],
-                )
-            except DomainError as error:
-                add_service_error(form, error)
-            else:
-                return _done(request, _("事先知情通报已发出。"), pk, "consultations:notice")
+        done = run_form(
+            request,
+            form,
+            lambda data: services.notice_send(
+                actor=request.user, consultation=consultation, acknowledge_warnings=data["acknowledge_warnings"]
+            ),
+            success=_("事先知情通报已发出。"),
+            then=_page(pk, "consultations:notice"),
+        )
+        if done:
+            return done
     context = {
         "c": consultation,
         "form": form,
         "check": services.representativeness_check(consultation),
-        "participants": selectors.participants_of(consultation),
+        "participants": selectors.participants_with_notices(consultation),
         "can_run": permissions.can_run_consultation(request.user, consultation),
         "notice_days": services.notice_days(),
     }
@@ -311,15 +315,7 @@ def staff_sign_in(request, pk, participant_pk):
 def statement_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = StatementForm(request.POST, consultation=consultation)
-    if form.is_valid():
-        try:
-            services.statement_add(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, _("发言已记录。"), pk, "consultations:session")
-    context = _session_context(request, consultation, form=form)
-    return render(request, "consultations/session.html", context, status=400)
+    return _stage_post(request, consultation, form, services.statement_add, _("发言已记录。"), "session")
 
 
 @staff_required
@@ -443,12 +439,14 @@ def dissent_explain(request, pk, dissent_pk):
 def vote_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = VoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assembly_vote_add(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, _("表决结果已记录。"), pk, "consultations:resolution")
-    context = _resolution_context(request, consultation, vote_form=form)
-    return render(request, "consultations/resolution.html", context, status=400)
+    return _stage_post(
+        request, consultation, form, services.assembly_vote_add, _("表决结果已记录。"), "resolution", key="vote_form"
+    )
+
+
+# The pages a stage's forms are posted from: the template, and the function that builds its context.
+STAGE_PAGES = {
+    "participants": ("consultations/participants.html", _participants_context),
+    "session": ("consultations/session.html", _session_context),
+    "resolution": ("consultations/resolution.html", _resolution_context),
+}

@@ -54,6 +54,23 @@ class HistoryAdmin(BoundedLookupsMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
+class NoDeleteAdmin(HistoryAdmin):
+    """Official records are never deleted: no delete button; archiving goes through a service."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Records that move only through their pages, where the state rules apply: shown, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(BoundedLookupsMixin, admin.ModelAdmin):
     list_display = ["pk", "kind", "status", "created_by", "done", "total", "created_at", "finished_at"]

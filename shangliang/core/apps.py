@@ -7,12 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
+        from simple_history.signals import pre_create_historical_record
+
         from shangliang.core import checks  # noqa: F401  (registers the start-up checks)
+        from shangliang.core.audit import attach_note
         from shangliang.core.converters import register_converters
         from shangliang.core.media import nobody, register_protected_file
         from shangliang.core.models import BackgroundJob
 
         # An import workbook is input only (members' mobiles): never downloaded, deleted when its job ends.
         register_protected_file(BackgroundJob, "upload", nobody)
+        # The person's own words (``save_record(note=...)``) go into the history row beside the reason code.
+        pre_create_historical_record.connect(attach_note, dispatch_uid="shangliang.core.audit.attach_note")
         # Before any urls.py is imported: they name these converters (<id:pk>, <token:code> …).
         register_converters()

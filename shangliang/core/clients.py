@@ -13,7 +13,7 @@ from django.conf import settings
 
 def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
-    proxies = getattr(settings, "SHANGLIANG_TRUSTED_PROXIES", 0)
+    proxies = settings.SHANGLIANG_TRUSTED_PROXIES
     if proxies > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]

@@ -9,7 +9,7 @@ from django.conf import settings
 
 
 def absolute_url(path: str, request=None) -> str:
-    base = getattr(settings, "SHANGLIANG_PUBLIC_BASE_URL", "")
+    base = settings.SHANGLIANG_PUBLIC_BASE_URL
     if base:
         return base.rstrip("/") + "/" + path.lstrip("/")
     if request is not None:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import limits
+from shangliang.core.constraints import valid_choices
 
 
 class ArchivableModel(models.Model):
@@ -20,6 +21,24 @@ class ArchivableModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Official records are archived, never deleted.")
+
+
+class ReminderStep(models.Model):
+    """One reminder step for one deadline of one item (an assignment, a follow-up); the row makes it once-only.
+
+    A concrete model adds the item's foreign key, ``kind`` (its steps) and ``deadline`` with their
+    labels, and ``core.constraints.once_per_deadline`` as its constraints.
+    """
+
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.deadline}"
 
 
 class JobStatus(models.TextChoices):
@@ -49,11 +68,7 @@ class BackgroundJob(models.Model):
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=JobStatus.values), name="core_backgroundjob_status_valid"
-            )
-        ]
+        constraints = valid_choices("core_backgroundjob", status=JobStatus)
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
@@ -109,3 +124,44 @@ class FormToken(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("站内消息")  # the account's in-app inbox (Notification)
+    SMS = "sms", _("短信")  # a text to a mobile number
+    WECHAT = "wechat", _("微信")  # a WeChat message to the account
+
+
+class DeliveryStatus(models.TextChoices):
+    DELIVERED = "delivered", _("已送达")  # in the inbox, or accepted by the gateway
+    FAILED = "failed", _("未送达")  # refused or raised; not retried
+
+
+class Delivery(models.Model):
+    """One message to one recipient on one channel for one reason (see ``core.notify``).
+
+    The unique row makes each message once-only: a retried or concurrent run stops at it.
+    """
+
+    reason = models.CharField(_("事由"), max_length=120, help_text="stable key, e.g. consultation.notice:12")
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("接收人"), max_length=40, help_text="account id (app, wechat) or mobile (sms)")
+    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息送达")
+        verbose_name_plural = _("消息送达")
+        constraints = [
+            models.UniqueConstraint(fields=["reason", "channel", "recipient"], name="core_delivery_once"),
+            *valid_choices("core_delivery", status=DeliveryStatus, channel=Channel),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} → {self.channel}"
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.status == DeliveryStatus.DELIVERED

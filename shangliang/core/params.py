@@ -1,18 +1,14 @@
 """Values read from the query string, parsed in one place (security finding 9).
 
 A malformed value must never reach a query: SQLite raises OverflowError on integers beyond 2⁶³ and
-PostgreSQL a DataError on NUL bytes, and either ended as a 500. Each reader answers None (or "")
+PostgreSQL a DataError on NUL bytes, and either ended as a 500. Each reader answers None
 for anything that is not a plain value of its kind, so the page falls back to its default.
 """
 
-import datetime
-import re
-
-from shangliang.core.dates import is_year_in_range, parse_date
+from shangliang.core.dates import is_year_in_range
 
 # The same bound as the <id:…> path converter: 18 digits always fit a 64-bit integer column.
 MAX_ID_DIGITS = 18
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def parse_id(value) -> int | None:
@@ -32,18 +28,5 @@ def parse_year(value) -> int | None:
     return year if is_year_in_range(year) else None
 
 
-def id_param(request, name: str) -> int | None:
-    return parse_id(request.GET.get(name))
-
-
 def year_param(request, name: str = "year") -> int | None:
     return parse_year(request.GET.get(name))
-
-
-def date_param(request, name: str) -> datetime.date | None:
-    return parse_date(request.GET.get(name))
-
-
-def text_param(request, name: str, *, max_length: int = 100) -> str:
-    """Free text (a search) without control characters (NUL among them), cut to ``max_length``."""
-    return _CONTROL.sub("", request.GET.get(name) or "").strip()[:max_length]

@@ -5,6 +5,8 @@ import io
 import segno
 from django.http import Http404, HttpResponse
 
+from shangliang.core.documents.responses import PNG, SVG, download
+
 
 def qr_bytes(url: str, fmt: str) -> bytes:
     buffer = io.BytesIO()
@@ -20,7 +22,7 @@ def qr_response(url: str, fmt: str, *, download_name: str | None = None) -> Http
     """The QR code of ``url`` as SVG or PNG; any other format is a 404."""
     if fmt not in ("svg", "png"):
         raise Http404
-    response = HttpResponse(qr_bytes(url, fmt), content_type="image/svg+xml" if fmt == "svg" else "image/png")
+    content, content_type = qr_bytes(url, fmt), SVG if fmt == "svg" else PNG
     if download_name:
-        response["Content-Disposition"] = f'attachment; filename="{download_name}.{fmt}"'
-    return response
+        return download(content, content_type, download_name, fmt)
+    return HttpResponse(content, content_type=content_type)

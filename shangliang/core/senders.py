@@ -1,8 +1,9 @@
-"""Pluggable senders for SMS and WeChat messages.
+"""Pluggable senders for SMS and WeChat messages; only ``core.notify`` calls them.
 
-``SHANGLIANG_SENDERS`` maps a channel to a class path. The default sender writes the message to
-the log (and keeps it in ``outbox`` for tests), so a district without an SMS gateway still
-works; a real gateway is a class with the same ``send`` method.
+``SHANGLIANG_SENDERS`` maps a channel to a class path. A sender is built with its channel and has
+one method, ``send(message) -> Result``; it may raise when the gateway is down (``core.notify``
+records the failure). The default sender writes the message to the log (and keeps it in ``outbox``
+for tests), so a district without an SMS gateway still works.
 """
 
 import logging
@@ -54,5 +55,5 @@ DEFAULT_SENDERS = {"sms": "shangliang.core.senders.ConsoleSender", "wechat": "sh
 
 
 def sender_for(channel: str):
-    path = getattr(settings, "SHANGLIANG_SENDERS", {}).get(channel) or DEFAULT_SENDERS[channel]
+    path = settings.SHANGLIANG_SENDERS.get(channel) or DEFAULT_SENDERS[channel]
     return import_string(path)(channel)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import TransitionNotAllowed
-from shangliang.core.records import change_reason
+from shangliang.core.records import stamp_history
 
 
 def ensure_move(obj: models.Model, *, to: str, moves: dict, field: str = "status") -> None:
@@ -30,26 +30,32 @@ def transition(
     to: str,
     moves: dict,
     actor,
+    reason: str,
+    note: str = "",
     field: str = "status",
-    reason: str = "",
     changes: dict | None = None,
+    now=None,
 ):
-    """Apply a move and the fields that belong with it (``changes``) in one save and one history row."""
-    current = getattr(obj, field)
+    """Apply a move and the fields that belong with it (``changes``) in one save and one history row.
+
+    ``reason`` is the registered code of the move (``topic.approved``; required, so every move says what
+    it was), ``note`` the person's own words (a return's reason). Raises ValueError for an unknown code.
+
+    ``now`` is the moment of the move (default the clock): it stamps ``<to>_at`` and dates the history row,
+    so a past event being replayed (seeding, imports) reads as it happened.
+    """
     ensure_move(obj, to=to, moves=moves, field=field)
+    stamp_history(obj, actor=actor, reason=reason, note=note, now=now)
     setattr(obj, field, to)
     update_fields = [field]
     for name, value in (changes or {}).items():
         setattr(obj, name, value)
         update_fields.append(name)
     stamp = f"{to}_at"
-    # A caller that replays a past event (seeding, imports) passes the stamp in ``changes``.
     if stamp not in (changes or {}) and any(f.name == stamp for f in obj._meta.concrete_fields):
-        setattr(obj, stamp, timezone.now())
+        setattr(obj, stamp, now or timezone.now())
         update_fields.append(stamp)
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         update_fields.append("updated_at")
-    obj._history_user = actor
-    obj._change_reason = change_reason(reason or f"{current} → {to}")
     obj.save(update_fields=update_fields)
     return obj

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.core.documents import responses
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # filetype looks at most at the first 8 KB.
 HEAD_BYTES = 8192
@@ -24,14 +26,14 @@ class FileType:
     extension: str
 
 
-PDF = FileType("application/pdf", "pdf")
+PDF = FileType(responses.PDF, "pdf")
 JPEG = FileType("image/jpeg", "jpg")
-PNG = FileType("image/png", "png")
+PNG = FileType(responses.PNG, "png")
 WEBP = FileType("image/webp", "webp")
 DOC = FileType("application/msword", "doc")
 XLS = FileType("application/vnd.ms-excel", "xls")
-DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
-XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+DOCX = FileType(responses.DOCX, "docx")
+XLSX = FileType(responses.XLSX, "xlsx")
 
 ATTACHMENT_TYPES = frozenset({PDF, JPEG, PNG, WEBP, DOC, XLS, DOCX, XLSX})
 _BY_MIME = {file_type.mime: file_type for file_type in ATTACHMENT_TYPES}

@@ -2,28 +2,28 @@
 
 One ``AnnualReport`` holds what both files print: the title, a summary paragraph written from the
 figures, the figures as tables, the charts as PNG images and the typical cases of the year. The
-figures are the dashboard's (``selectors.dashboard_for``), so the report and the screen agree.
-PDFs use the consultation documents' CID font (STSong-Light), so the Chinese text stays searchable.
+figures are the dashboard's (``selectors.dashboard_for``), so the report and the screen agree; its
+stations' table is the assessment's, which counts consultations held by the same definition
+(``consultations.selectors.held_q``): a township's "开展协商" is its station's count.
+Fonts, styles and page layout come from ``core.documents`` (PDFs embed its Chinese font).
 """
 
 import io
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Spacer, Table, TableStyle
 
-from shangliang.consultations.documents import BODY, CAPTION, MARGIN, PLAIN, TEXT_WIDTH
-from shangliang.core import word
+from shangliang.core.documents import pdf, word
+from shangliang.core.documents.formats import percent as _percent
+from shangliang.core.documents.pdf import BODY, CAPTION, PLAIN, TEXT_WIDTH
+from shangliang.core.documents.pdf import paragraph as _p
 from shangliang.dashboard import chart_images
 from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for
 from shangliang.evaluation.states import Satisfaction
@@ -56,10 +56,6 @@ class AnnualReport:
     tables: list[ReportTable] = field(default_factory=list)
     charts: list[tuple[str, bytes]] = field(default_factory=list)
     cases: list[ReportCase] = field(default_factory=list)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -182,7 +178,7 @@ def _tables(board: Dashboard) -> list[ReportTable]:
                 [_("10日内答复（件）"), str(r.on_time)],
                 [_("逾期答复或逾期未答复（件）"), str(r.late)],
                 [_("未到期待答复（件）"), str(r.waiting)],
-                [_("10日内答复率"), _percent(r.on_time_rate)],
+                [_("10日内答复率"), _percent(r.reply_rate)],
             ],
         )
     )
@@ -251,7 +247,7 @@ def _tables(board: Dashboard) -> list[ReportTable]:
                         str(row.rank or "—") + ("★" if getattr(row, "is_top_third", False) else ""),
                         row.name,
                         f"{row.held}/{row.min_consultations}",
-                        _percent(row.on_time_rate),
+                        _percent(row.items_on_time_rate),
                         _percent(row.reply_rate),
                         _percent(row.satisfaction_rate),
                         str(row.points),
@@ -359,12 +355,8 @@ def _heading(number: int, text: str) -> str:
 
 # --- Word --------------------------------------------------------------------------------------------
 
-DOCX_BODY_FONT = "FangSong"
-DOCX_TITLE_FONT = "SimSun"
-DOCX_HEADING_FONT = "SimHei"
 
-
-def _run(paragraph, text: str, *, font: str = DOCX_BODY_FONT, size: float | None = None, bold: bool = False):
+def _run(paragraph, text: str, *, font: str = word.BODY_FONT, size: float | None = None, bold: bool = False):
     return word.add_run(paragraph, text, font=font, size=size, bold=bold)
 
 
@@ -373,7 +365,7 @@ def _docx_table(doc, table: ReportTable) -> None:
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = ""
-        _run(cell.paragraphs[0], text, font=DOCX_HEADING_FONT, size=11)
+        _run(cell.paragraphs[0], text, font=word.HEADING_FONT, size=11)
     for values in table.rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, values, strict=True):
@@ -381,47 +373,42 @@ def _docx_table(doc, table: ReportTable) -> None:
             _run(cell.paragraphs[0], text, size=11)
 
 
-def report_docx(report: AnnualReport) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(25)
+def annual_report_docx(report: AnnualReport) -> bytes:
+    doc = word.a4_document(margins_mm={"left": 25, "right": 25})
     word.set_title(doc, report.title)
     title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, report.title, font=DOCX_TITLE_FONT, size=20, bold=True)
+    title.alignment = word.CENTER
+    _run(title, report.title, font=word.TITLE_FONT, size=20, bold=True)
     period = doc.add_paragraph()
-    period.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    period.alignment = word.CENTER
     _run(period, report.period, size=11)
     summary = doc.add_paragraph()
     summary.paragraph_format.first_line_indent = Pt(28)
     _run(summary, report.summary, size=14)
     number = 0
     for table in report.tables:
-        _run(doc.add_paragraph(), _heading(number, table.heading), font=DOCX_HEADING_FONT, size=14)
+        _run(doc.add_paragraph(), _heading(number, table.heading), font=word.HEADING_FONT, size=14)
         _docx_table(doc, table)
         number += 1
     if report.charts:
-        _run(doc.add_paragraph(), _heading(number, _("图表")), font=DOCX_HEADING_FONT, size=14)
+        _run(doc.add_paragraph(), _heading(number, _("图表")), font=word.HEADING_FONT, size=14)
         number += 1
         for caption, png in report.charts:
             doc.add_picture(io.BytesIO(png), width=Mm(160))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            doc.paragraphs[-1].alignment = word.CENTER
             label = doc.add_paragraph()
-            label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            label.alignment = word.CENTER
             _run(label, caption, size=10)
-    _run(doc.add_paragraph(), _heading(number, _("典型案例")), font=DOCX_HEADING_FONT, size=14)
+    _run(doc.add_paragraph(), _heading(number, _("典型案例")), font=word.HEADING_FONT, size=14)
     if not report.cases:
         _run(doc.add_paragraph(), _("本年度暂无发布的典型案例。"), size=12)
     for case in report.cases:
-        _run(doc.add_paragraph(), case.title, font=DOCX_HEADING_FONT, size=13)
+        _run(doc.add_paragraph(), case.title, font=word.HEADING_FONT, size=13)
         _run(doc.add_paragraph(), _("平台：%(place)s") % {"place": case.place}, size=11)
         _run(doc.add_paragraph(), case.story, size=12)
         if case.results:
             _run(doc.add_paragraph(), _("落实成效：%(results)s") % {"results": case.results}, size=12)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return word.document_bytes(doc)
 
 
 # --- PDF ---------------------------------------------------------------------------------------------
@@ -430,10 +417,6 @@ REPORT_TITLE = ParagraphStyle("report_title", parent=PLAIN, fontSize=18, leading
 SECTION = ParagraphStyle("report_section", parent=PLAIN, fontSize=14, leading=22, spaceBefore=10, spaceAfter=4)
 CASE_TITLE = ParagraphStyle("report_case", parent=PLAIN, fontSize=13, leading=20, spaceBefore=6)
 CELL = ParagraphStyle("report_cell", parent=PLAIN, fontSize=10, leading=14)
-
-
-def _p(text: str, style: ParagraphStyle = PLAIN) -> Paragraph:
-    return Paragraph(escape(text), style)
 
 
 def _pdf_table(table: ReportTable) -> Table:
@@ -460,7 +443,7 @@ def _pdf_image(png: bytes) -> Image:
     return Image(io.BytesIO(png), width=width, height=height)
 
 
-def report_pdf(report: AnnualReport) -> bytes:
+def annual_report_pdf(report: AnnualReport) -> bytes:
     story = [_p(report.title, REPORT_TITLE), _p(report.period, CAPTION), Spacer(1, 6 * mm), _p(report.summary, BODY)]
     number = 0
     for table in report.tables:
@@ -479,15 +462,4 @@ def report_pdf(report: AnnualReport) -> bytes:
         story.append(_p(case.story, BODY))
         if case.results:
             story.append(_p(_("落实成效：%(results)s") % {"results": case.results}, BODY))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=20 * mm,
-        title=report.title,
-    )
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf.build_pdf(story, title=report.title)

@@ -2,9 +2,10 @@
 
 Scope and period
     A scope is a region (with everything below it) or one platform, and a period of whole days.
-    A consultation belongs to the region of its platform, and to a period when its session started in
-    it. Only consultations whose session was opened count (in session, held, concluded): planned and
-    cancelled ones are not consultations held.
+    A consultation belongs to the region of its platform, and to a period when it was held in it:
+    its session opened then and it is neither cancelled nor archived (``consultations.selectors``,
+    the one definition the assessment and members' points count with too). Planned and cancelled
+    consultations are not consultations held.
 
 Cohort
     Suggestions, assignments, reports, ratings, solved problems and typical cases are those of the
@@ -25,9 +26,10 @@ Definitions
     Members' participation: members with an assignment (下沉) to a platform in scope during the
         period, and among them those signed in at one or more consultations held in the period
         (anywhere: a member may join a session of another station).
-    Platform coverage follows ``orgs.selectors.coverage_for``: a village is covered by a village room
-        in it (or in one of its grids), a township by a township room at the township itself. A
-        platform counts for the period unless it was started after it or archived before it.
+    Platform coverage: the platform list's rule (``orgs.selectors.covered_region_ids``): a village is
+        covered by a village room in it (or in one of its grids), a township by a township room at
+        the township itself. A platform counts for the period unless it was started after it or
+        archived before it.
 
 Every function runs a fixed number of aggregate queries, whatever the number of records.
 """
@@ -37,12 +39,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.consultations.models import Consultation, ConsultationForm, Participant, Suggestion
+from shangliang.consultations.models import Consultation, Participant, SessionFormat, Suggestion
+from shangliang.consultations.selectors import HELD_AT, held_between
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.dates import is_year_in_range
 from shangliang.core.params import parse_id
@@ -50,16 +53,15 @@ from shangliang.evaluation.models import Rating, TypicalCase
 from shangliang.evaluation.selectors import SatisfactionFigures, satisfaction_of
 from shangliang.evaluation.states import Satisfaction
 from shangliang.orgs.models import Member, MemberAssignment, Platform, Region
+from shangliang.orgs.selectors import covered_region_ids
 from shangliang.orgs.states import PlatformKind, RegionLevel
 from shangliang.outcomes.models import Assignment, OutcomeReport
-from shangliang.outcomes.states import OPEN_ASSIGNMENT, AssignmentStatus, ReportStatus
+from shangliang.outcomes.selectors import overdue_q
+from shangliang.outcomes.states import AssignmentStatus, ReportStatus
 from shangliang.points.selectors import ranking
 from shangliang.scoring.selectors import platform_scores, station_scores
 from shangliang.topics.models import Category, Submission
 from shangliang.topics.states import Source
-
-# Consultations whose session was opened: the consultations held.
-HELD_STATUSES = (ConsultationStatus.IN_SESSION, ConsultationStatus.HELD, ConsultationStatus.CONCLUDED)
 
 
 class UnknownFigure(LookupError):
@@ -123,10 +125,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def held_in_period(scope: Scope) -> QuerySet[Consultation]:
     """Consultations held anywhere in the period (for members, who may join any station's sessions)."""
-    since, until = scope.bounds()
-    return Consultation.objects.filter(
-        is_archived=False, status__in=HELD_STATUSES, starts_at__gte=since, starts_at__lt=until
-    )
+    return held_between(*scope.bounds())
 
 
 def held_consultations(scope: Scope) -> QuerySet[Consultation]:
@@ -151,42 +150,40 @@ def _region_platforms(scope: Scope) -> QuerySet[Platform]:
     return platforms_in(Scope.of(start=scope.start, end=scope.end, region=scope.region))
 
 
-def _coverage_regions(scope: Scope, *, village_rooms: bool = True) -> QuerySet[Region]:
-    """Townships and villages of the scope, each marked with whether a room covers it.
-
-    ``village_rooms=False`` leaves out the village mark, a correlated prefix search per village
-    that the dashboard replaces by one query (see ``coverage``); the drill-down pages keep it.
-    """
-    platforms = _region_platforms(scope)
-    qs = Region.objects.filter(
+def _coverage_regions(scope: Scope) -> QuerySet[Region]:
+    """Townships and villages of the scope's region."""
+    return Region.objects.filter(
         is_archived=False,
         level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE],
         path__startswith=scope.region.path,
-    ).annotate(has_township_room=Exists(platforms.filter(kind=PlatformKind.TOWNSHIP_ROOM, region=OuterRef("pk"))))
-    if village_rooms:
-        qs = qs.annotate(
-            has_village_room=Exists(
-                platforms.filter(kind=PlatformKind.VILLAGE_ROOM, region__path__startswith=OuterRef("path"))
-            )
-        )
-    return qs.order_by("path")
+    ).order_by("path")
+
+
+def _covered_ids(scope: Scope, regions: list[Region]) -> set[int]:
+    """Which of ``regions`` the rooms in place during the period cover (one query)."""
+    return covered_region_ids(regions, _region_platforms(scope).values_list("kind", "region__path"))
 
 
 def covered_regions(scope: Scope, level: str, value: str = "") -> QuerySet[Region]:
-    """Townships or villages of the scope; ``value`` 'covered' or 'uncovered' keeps one side.
+    """Townships or villages of the scope, marked ``has_township_room`` or ``has_village_room``;
+    ``value`` 'covered' or 'uncovered' keeps one side.
 
     A platform's scope covers no region: its dashboard has no coverage figures.
     """
+    if value not in ("", "covered", "uncovered"):
+        raise UnknownFigure(value)
     qs = _coverage_regions(scope).filter(level=level)
     if scope.platform is not None:
-        qs = qs.none()
+        return qs.none()
+    covered = _covered_ids(scope, list(qs.only("pk", "level", "path")))
     flag = "has_township_room" if level == RegionLevel.TOWNSHIP else "has_village_room"
+    qs = qs.annotate(
+        **{flag: Case(When(pk__in=covered, then=Value(True)), default=Value(False), output_field=BooleanField())}
+    )
     if value == "covered":
-        return qs.filter(**{flag: True})
+        return qs.filter(pk__in=covered)
     if value == "uncovered":
-        return qs.filter(**{flag: False})
-    if value:
-        raise UnknownFigure(value)
+        return qs.exclude(pk__in=covered)
     return qs
 
 
@@ -233,20 +230,12 @@ def coverage(scope: Scope) -> Coverage:
     by_level = [(level, str(level.label), levels[level]) for level in RegionLevel if levels[level]]
     if scope.platform is not None:
         return Coverage(sum(counts.values()), by_kind, by_level, 0, 0, 0, 0, [])
-    regions = list(
-        _coverage_regions(scope, village_rooms=False).only("pk", "name", "level", "path", "parent_id", "depth")
-    )
-    rows = {r.pk: CoverageRow(r, r.has_township_room) for r in regions if r.level == RegionLevel.TOWNSHIP}
+    regions = list(_coverage_regions(scope).only("pk", "name", "level", "path", "parent_id", "depth"))
+    covered = _covered_ids(scope, regions)
+    rows = {r.pk: CoverageRow(r, r.pk in covered) for r in regions if r.level == RegionLevel.TOWNSHIP}
     villages = [r for r in regions if r.level == RegionLevel.VILLAGE]
-    # A village is covered by a village room in it or in one of its grids: a room's region path
-    # cut to the village's length is the village's path (paths are fixed-width per level).
-    room_paths = list(
-        _region_platforms(scope).filter(kind=PlatformKind.VILLAGE_ROOM).values_list("region__path", flat=True)
-    )
-    covered = {path[:length] for length in {len(v.path) for v in villages} for path in room_paths}
     for village in villages:
-        village.has_village_room = village.path in covered
-    for village in villages:
+        village.has_village_room = village.pk in covered
         row = rows.get(village.parent_id)
         if row is not None:
             row.villages += 1
@@ -303,14 +292,14 @@ def consultation_figures(scope: Scope) -> ConsultationFigures:
     held = held_consultations(scope).order_by()
     per_month = {
         timezone.localtime(month).date(): n
-        for month, n in held.annotate(month=TruncMonth("starts_at")).values_list("month").annotate(n=Count("pk"))
+        for month, n in held.annotate(month=TruncMonth(HELD_AT)).values_list("month").annotate(n=Count("pk"))
     }
     by_month = [Bucket(f"{m:%Y-%m}", f"{m:%Y-%m}", per_month.get(m, 0)) for m in months_of(scope)]
     by_form = [
-        Bucket(str(row["form_id"]), row["form__name"], row["n"])
-        for row in held.values("form_id", "form__name", "form__sort_order")
+        Bucket(str(row["session_format_id"]), row["session_format__name"], row["n"])
+        for row in held.values("session_format_id", "session_format__name", "session_format__sort_order")
         .annotate(n=Count("pk"))
-        .order_by("form__sort_order", "form__name")
+        .order_by("session_format__sort_order", "session_format__name")
     ]
     sources = dict(held.values_list("topic__source").annotate(n=Count("pk")))
     by_source = [Bucket(source.value, str(source.label), sources[source]) for source in Source if sources.get(source)]
@@ -351,10 +340,6 @@ def live_assignments(scope: Scope) -> QuerySet[Assignment]:
     return Assignment.objects.filter(is_archived=False, suggestion__consultation__in=held_consultations(scope)).exclude(
         status=AssignmentStatus.RETURNED
     )
-
-
-def _overdue_q(today: date) -> Q:
-    return Q(status__in=OPEN_ASSIGNMENT, deadline__lt=today)
 
 
 def settled_consultations(scope: Scope) -> QuerySet[Consultation]:
@@ -399,7 +384,7 @@ def outcome_figures(scope: Scope, today: date) -> OutcomeFigures:
     counts = live_assignments(scope).aggregate(
         assigned=Count("pk"),
         done=Count("pk", filter=Q(status=AssignmentStatus.DONE)),
-        overdue=Count("pk", filter=_overdue_q(today)),
+        overdue=Count("pk", filter=overdue_q(today)),
     )
     return OutcomeFigures(
         suggestions=suggestions_of(scope).count(),
@@ -444,7 +429,7 @@ class ReplyFigures:
     waiting: int
 
     @property
-    def on_time_rate(self) -> float | None:
+    def reply_rate(self) -> float | None:
         """Replies within the period (10 days) over the replies that are due or came."""
         return _share(self.on_time, self.on_time + self.late)
 
@@ -568,7 +553,7 @@ def children_comparison(scope: Scope, today: date) -> list[ChildRow]:
         .annotate(
             assigned=Count("pk"),
             done=Count("pk", filter=Q(status=AssignmentStatus.DONE)),
-            overdue=Count("pk", filter=_overdue_q(today)),
+            overdue=Count("pk", filter=overdue_q(today)),
         )
     ):
         row = row_for(path)
@@ -705,7 +690,7 @@ def _month_q(value: str) -> Q:
     if not is_year_in_range(first.year):
         raise UnknownFigure(value)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return Q(starts_at__gte=_local_midnight(first), starts_at__lt=_local_midnight(following))
+    return Q(**{f"{HELD_AT}__gte": _local_midnight(first), f"{HELD_AT}__lt": _local_midnight(following)})
 
 
 def _int(value: str) -> int:
@@ -740,7 +725,7 @@ def records(scope: Scope, key: str, value: str = "", today: date | None = None) 
         if key == "month":
             qs = qs.filter(_month_q(value))
         elif key == "form":
-            qs = qs.filter(form_id=_int(value))
+            qs = qs.filter(session_format_id=_int(value))
         elif key == "source":
             if value not in Source.values:
                 raise UnknownFigure(value)
@@ -751,7 +736,7 @@ def records(scope: Scope, key: str, value: str = "", today: date | None = None) 
             qs = qs.filter(topic__is_livelihood=True)
         elif value:
             raise UnknownFigure(value)
-        return qs.select_related("topic__category", "platform", "form").order_by("starts_at", "pk")
+        return qs.select_related("topic__category", "platform", "session_format").order_by("starts_at", "pk")
     if key == "suggestions":
         return (
             suggestions_of(scope)
@@ -763,7 +748,7 @@ def records(scope: Scope, key: str, value: str = "", today: date | None = None) 
         if key == "done":
             qs = qs.filter(status=AssignmentStatus.DONE)
         elif key == "overdue":
-            qs = qs.filter(_overdue_q(today))
+            qs = qs.filter(overdue_q(today))
         return qs.select_related("suggestion__consultation__topic", "lead_unit").order_by("deadline", "pk")
     if key == "solved":
         return solved_submissions(scope).select_related("region", "category", "topic").order_by("created_at", "pk")
@@ -812,7 +797,7 @@ def value_label(key: str, value: str) -> str:
         level_label = WORD_VALUES.get(level) or dict(Satisfaction.choices).get(level, level)
         return f"{WORD_VALUES.get(aspect, aspect)}：{level_label}"
     if key == "form":
-        return ConsultationForm.objects.filter(pk=_int_or_none(value)).values_list("name", flat=True).first() or value
+        return SessionFormat.objects.filter(pk=_int_or_none(value)).values_list("name", flat=True).first() or value
     if key == "category":
         return Category.objects.filter(pk=_int_or_none(value)).values_list("name", flat=True).first() or value
     if key == "source":

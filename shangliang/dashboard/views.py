@@ -7,19 +7,18 @@ without a reader role get 403; a malformed period is a bad request (400).
 """
 
 import datetime
-import re
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shangliang.core.dates import is_year_in_range, parse_date
+from shangliang.core.documents.responses import DOCX, PDF, download
 from shangliang.core.params import parse_year
 from shangliang.dashboard import links, permissions, report, selectors
 from shangliang.dashboard.selectors import Dashboard, Scope
@@ -30,8 +29,6 @@ from shangliang.orgs.models import Platform
 PER_PAGE = 30
 # A longer period would make the month chart unreadable and the queries long.
 LONGEST_PERIOD = datetime.timedelta(days=366 * 5)
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- scope from the request ----------------------------------------------------------------------
@@ -44,7 +41,7 @@ def _year(value) -> int:
     return year
 
 
-def _day(value) -> datetime.date:
+def _date_param(value) -> datetime.date:
     day = parse_date(value)
     if day is None:
         raise BadRequest("date")
@@ -53,7 +50,7 @@ def _day(value) -> datetime.date:
 
 def _period(params, year: int | None) -> tuple[datetime.date, datetime.date]:
     if year is None and (params.get("start") or params.get("end")):
-        start, end = _day(params.get("start")), _day(params.get("end"))
+        start, end = _date_param(params.get("start")), _date_param(params.get("end"))
         if end < start or end - start > LONGEST_PERIOD:
             raise BadRequest("period")
         return start, end
@@ -214,11 +211,6 @@ def records(request, key):
     return render(request, "dashboard/records.html", context)
 
 
-def _file_name(text: str) -> str:
-    # Characters Windows refuses in file names would make the browser rename or cut the download.
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
-
-
 @staff_required
 @require_GET
 def annual_report(request, year, fmt):
@@ -227,8 +219,5 @@ def annual_report(request, year, fmt):
     scope = scope_from_request(request, year=year)
     content = report.annual_report(scope)
     if fmt == "docx":
-        response = HttpResponse(report.report_docx(content), content_type=DOCX)
-    else:
-        response = HttpResponse(report.report_pdf(content), content_type=PDF)
-    response["Content-Disposition"] = content_disposition_header(True, f"{_file_name(content.title)}.{fmt}")
-    return response
+        return download(report.annual_report_docx(content), DOCX, content.title, fmt)
+    return download(report.annual_report_pdf(content), PDF, content.title, fmt)

@@ -17,6 +17,8 @@ from django.db.models import Q
 
 from shangliang.accounts.services import resident_register, staff_account_create
 from shangliang.core.errors import DomainError
+from shangliang.core.records import stamp_history
+from shangliang.demo.content import load
 from shangliang.demo.names import NameSource, numeral
 from shangliang.orgs import services
 from shangliang.orgs.models import (
@@ -36,186 +38,44 @@ from shangliang.topics.models import Category
 
 SEED = 2026
 DEMO_PASSWORD = "shangliang-demo"
-DISTRICT_NAME = "云溪区"
 # 3301 is a real prefecture but 99 is not one of its districts, so no code collides with a real place.
 DISTRICT_CODE = "330199000000"
 RESIDENT_MOBILE = "13800000001"
 
-# (name, number of villages/communities): 2 × 11 + 7 × 10 = 92, as in the source district.
-TOWNSHIPS = (
-    ("青石镇", 11),
-    ("桃源镇", 10),
-    ("白沙街道", 10),
-    ("云溪街道", 10),
-    ("凤岭镇", 11),
-    ("长丰镇", 10),
-    ("东湖街道", 10),
-    ("双溪镇", 10),
-    ("梅山乡", 10),
-)
-# Villages still without a room, by township index: 8 gaps leave 84 of 92 covered. Rural
-# townships lag behind; the first township stays complete because the demo conveners work there.
-UNCOVERED_PER_TOWNSHIP = {1: 2, 4: 2, 5: 1, 7: 2, 8: 1}
+_DISTRICT = load("district")
+DISTRICT_NAME = _DISTRICT["name"]
+# Townships with the number of their villages and communities (2 × 11 + 7 × 10 = 92, as in the source
+# district) and of the villages still without a room: 8 gaps leave 84 of 92 covered. Rural townships
+# lag behind; the first township stays complete because the demo conveners work there.
+TOWNSHIPS = tuple((t["name"], t["villages"]) for t in _DISTRICT["townships"])
+UNCOVERED_PER_TOWNSHIP = {index: t["uncovered"] for index, t in enumerate(_DISTRICT["townships"]) if t["uncovered"]}
 
-PARTY_UNITS = ("区委", "区委组织部", "区委宣传部", "区委统战部", "区委政法委员会")
-GOVERNMENT_UNITS = (
-    "区政府办公室",
-    "区发展和改革局",
-    "区教育局",
-    "区公安分局",
-    "区民政局",
-    "区司法局",
-    "区财政局",
-    "区人力资源和社会保障局",
-    "区自然资源局",
-    "区生态环境分局",
-    "区住房和城乡建设局",
-    "区交通运输局",
-    "区水利局",
-    "区农业农村局",
-    "区商务局",
-    "区文化和广电旅游体育局",
-    "区卫生健康局",
-    "区退役军人事务局",
-    "区应急管理局",
-    "区市场监督管理局",
-    "区城市管理局",
-    "区医疗保障局",
-    "区信访局",
-)
+PARTY_UNITS = tuple(_DISTRICT["party_units"])
+GOVERNMENT_UNITS = tuple(_DISTRICT["government_units"])
 # The departments to invite when a matter of a category is consulted on (Category.responsible_units).
-RESPONSIBLE_UNITS = {
-    "教育": ("区教育局",),
-    "就业与收入": ("区人力资源和社会保障局",),
-    "医疗卫生": ("区卫生健康局", "区医疗保障局"),
-    "养老服务": ("区民政局",),
-    "住房保障": ("区住房和城乡建设局",),
-    "扶弱助困": ("区民政局",),
-    "道路桥梁": ("区交通运输局", "区住房和城乡建设局"),
-    "环境卫生": ("区城市管理局",),
-    "停车与交通秩序": ("区城市管理局", "区交通运输局"),
-    "生态环境": ("区生态环境分局",),
-    "农业生产": ("区农业农村局", "区水利局"),
-    "公共设施": ("区住房和城乡建设局",),
-    "物业管理": ("区住房和城乡建设局",),
-    "文化体育": ("区文化和广电旅游体育局",),
-    "平安建设": ("区公安分局",),
-    "政策落实": ("区政府办公室",),
-}
-CPPCC_COMMITTEES = (
-    "提案委员会",
-    "经济委员会",
-    "农业农村委员会",
-    "社会和法制委员会",
-    "教科卫体委员会",
-    "文化文史和学习委员会",
-    "人口资源环境委员会",
-)
-SECTORS = (
-    "中共",
-    "民革",
-    "民盟",
-    "民建",
-    "民进",
-    "农工党",
-    "致公党",
-    "九三学社",
-    "无党派人士",
-    "共青团",
-    "工会",
-    "妇联",
-    "工商联",
-    "经济界",
-    "农业界",
-    "教育界",
-    "科技界",
-    "医药卫生界",
-    "文化艺术界",
-    "社会福利和社会保障界",
-    "少数民族界",
-    "宗教界",
-)
+RESPONSIBLE_UNITS = {category: tuple(units) for category, units in _DISTRICT["responsible_units"].items()}
+# The department of the demo ``liaison`` account.
+LIAISON_UNIT = _DISTRICT["liaison_unit"]
+CPPCC_COMMITTEES = tuple(_DISTRICT["cppcc_committees"])
+SECTORS = tuple(sector["name"] for sector in _DISTRICT["sectors"])
 # Relative size of each sector among the district's members, in the order of SECTORS.
-SECTOR_WEIGHTS = (14, 2, 4, 4, 4, 4, 2, 4, 5, 3, 3, 4, 8, 12, 10, 8, 6, 8, 5, 5, 2, 2)
+SECTOR_WEIGHTS = tuple(sector["weight"] for sector in _DISTRICT["sectors"])
 
 # (company, township index, name of its room or "" when it has none)
-COMPANIES = (
-    ("云溪经济开发区管理委员会", 2, "云溪经济开发区协商议事室"),
-    ("桃源茶业有限公司", 1, "桃源茶业企业协商议事室"),
-    ("凤岭智能装备有限公司", 4, "凤岭智能装备企业协商议事室"),
-    ("双溪纺织有限公司", 7, ""),
-    ("云溪物流园运营管理有限公司", 6, ""),
-)
+COMPANIES = tuple((c["name"], c["township"], c["room"]) for c in _DISTRICT["companies"])
 # (studio, township index, what it works on)
-MEMBER_STUDIOS = (
-    ("乡村振兴委员工作室", 1, "聚焦特色农业、农村人居环境和乡风文明"),
-    ("法律服务委员工作室", 3, "为群众提供法律咨询，参与矛盾纠纷化解"),
-    ("健康服务委员工作室", 2, "组织义诊和健康讲座，推动基层医疗服务提升"),
-    ("民营经济委员工作室", 6, "倾听企业诉求，推动营商环境优化"),
-    ("生态环保委员工作室", 7, "关注河道治理、垃圾分类和生态保护"),
-)
-SECTOR_ROOMS = ("经济界", "农业界", "医药卫生界", "教育界")
+MEMBER_STUDIOS = tuple((s["name"], s["township"], s["focus"]) for s in _DISTRICT["member_studios"])
+SECTOR_ROOMS = tuple(_DISTRICT["sector_rooms"])
 # Each special committee follows its township stations (by index) and one member studio (by index);
 # together the stations cover all nine townships.
 CONTACT_LINKS = {
-    "提案委员会": ((0, 7), 3),
-    "经济委员会": ((1, 8), 3),
-    "农业农村委员会": ((2,), 0),
-    "社会和法制委员会": ((3,), 1),
-    "教科卫体委员会": ((4,), 2),
-    "文化文史和学习委员会": ((5,), 0),
-    "人口资源环境委员会": ((6,), 4),
+    committee: (tuple(link["townships"]), link["studio"]) for committee, link in _DISTRICT["contact_links"].items()
 }
 
-SPECIALTIES = (
-    "农业技术",
-    "法律",
-    "医疗",
-    "教育",
-    "城市规划",
-    "企业管理",
-    "社会工作",
-    "文化旅游",
-    "生态环保",
-    "金融",
-    "科技创新",
-)
+SPECIALTIES = tuple(_DISTRICT["specialties"])
 # Members mostly work in the field their sector stands for; the other sectors draw freely.
-SECTOR_SPECIALTIES = {
-    "农业界": ("农业技术",),
-    "医药卫生界": ("医疗",),
-    "农工党": ("医疗",),
-    "教育界": ("教育",),
-    "民进": ("教育",),
-    "民盟": ("教育", "法律"),
-    "民革": ("法律",),
-    "经济界": ("企业管理", "金融"),
-    "民建": ("企业管理", "金融"),
-    "工商联": ("企业管理",),
-    "致公党": ("企业管理", "科技创新"),
-    "科技界": ("科技创新",),
-    "九三学社": ("科技创新", "城市规划"),
-    "文化艺术界": ("文化旅游",),
-    "社会福利和社会保障界": ("社会工作",),
-    "妇联": ("社会工作",),
-}
-WORKPLACES = {
-    "农业技术": ("{town}农业综合服务中心 农艺师", "云溪区农业技术推广中心 高级农艺师", "{village}{trade}家庭农场 场主"),
-    "法律": ("云溪{trade}律师事务所 主任", "云溪区法律援助中心 律师", "云溪{trade}律师事务所 合伙人"),
-    "医疗": ("云溪区人民医院 主任医师", "云溪区中医院 副院长", "{town}卫生院 院长", "云溪区妇幼保健院 副主任医师"),
-    "教育": ("云溪区第一中学 教师", "{town}中心小学 校长", "云溪区实验幼儿园 园长", "云溪区职业中专 副校长"),
-    "城市规划": ("云溪区规划设计研究院 高级工程师", "云溪{trade}建筑设计有限公司 总工程师"),
-    "企业管理": (
-        "云溪{trade}实业有限公司 董事长",
-        "云溪{trade}科技有限公司 总经理",
-        "{town}{trade}商贸有限公司 总经理",
-    ),
-    "社会工作": ("云溪区{trade}社会工作服务中心 主任", "{town}{village} 党组织书记", "云溪区慈善总会 副秘书长"),
-    "文化旅游": ("云溪区文化馆 副馆长", "云溪{trade}文化旅游发展有限公司 总经理"),
-    "生态环保": ("云溪区环境监测站 工程师", "云溪{trade}环保科技有限公司 总经理"),
-    "金融": ("云溪农商银行{town}支行 行长", "云溪{trade}融资担保有限公司 总经理"),
-    "科技创新": ("云溪{trade}智能科技有限公司 董事长", "云溪区科技创新服务中心 主任"),
-}
+SECTOR_SPECIALTIES = {sector: tuple(fields) for sector, fields in _DISTRICT["sector_specialties"].items()}
+WORKPLACES = {specialty: tuple(places) for specialty, places in _DISTRICT["workplaces"].items()}
 
 # Chance that a six-haves item is still unmet: signs and rooms come first, lasting results last.
 GAP_CHANCE = {
@@ -226,14 +86,10 @@ GAP_CHANCE = {
     SixHave.ACTIVITIES: 0.10,
     SixHave.RESULTS: 0.15,
 }
-GAP_NOTES = {
-    SixHave.PLACE: "暂借村委会会议室，尚无固定场所",
-    SixHave.SIGN: "门口标识牌尚未制作",
-    SixHave.RULES: "议事规则尚未上墙",
-    SixHave.PROCEDURE: "协商议事流程图尚未上墙",
-    SixHave.ACTIVITIES: "本年度尚未开展协商活动",
-    SixHave.RESULTS: "协商成果尚在落实，未形成实效",
-}
+GAP_NOTES = _DISTRICT["six_haves_gap_notes"]
+BODIES = _DISTRICT["bodies"]
+PLATFORM_TEXTS = _DISTRICT["platforms"]
+COMMITTEE_TEXTS = _DISTRICT["committees"]
 
 # (username, role or "" for a resident); the order of the printed account list.
 DEMO_ACCOUNTS = (
@@ -345,7 +201,11 @@ class _Builder:
     def build(self) -> dict:
         # The administrator exists first so that every later row names a real author.
         self.actor = staff_account_create(
-            actor=None, username="admin", password=DEMO_PASSWORD, full_name="系统管理员", is_superuser=True
+            actor=None,
+            username="admin",
+            password=DEMO_PASSWORD,
+            full_name=_DISTRICT["admin_full_name"],
+            is_superuser=True,
         )
         self.build_regions()
         self.build_units()
@@ -416,21 +276,19 @@ class _Builder:
             self.unit(name, UnitKind.CPPCC_COMMITTEE, self.district)
         for township in self.townships:
             name = township.region.name
-            if name.endswith("街道"):
-                party_name, government_name = f"{name}党工委", f"{name}办事处"
-            else:
-                party_name, government_name = f"{name}党委", f"{name}人民政府"
+            bodies = BODIES["street" if name.endswith("街道") else "town"]
+            party_name, government_name = bodies["party"].format(name=name), bodies["government"].format(name=name)
             township.party = self.unit(party_name, UnitKind.PARTY_ORGANISATION, township.region, district_committee)
             township.government = self.unit(government_name, UnitKind.TOWNSHIP_GOVERNMENT, township.region)
             for village in township.villages:
-                is_village = village.name.endswith("村")
-                committee = "村民委员会" if is_village else "居民委员会"
+                bodies = BODIES["village" if village.name.endswith("村") else "community"]
                 self.village_committees[village.pk] = self.unit(
-                    f"{village.name}{committee}", UnitKind.VILLAGE_COMMITTEE, village
+                    bodies["committee"].format(name=village.name), UnitKind.VILLAGE_COMMITTEE, village
                 )
                 # The village party organisation approves the village's topics, so it exists too.
-                branch = "党支部" if is_village else "党委"
-                self.unit(f"{village.name}{branch}", UnitKind.PARTY_ORGANISATION, village, township.party)
+                self.unit(
+                    bodies["party"].format(name=village.name), UnitKind.PARTY_ORGANISATION, village, township.party
+                )
         for name, t_index, _room in COMPANIES:
             self.companies[name] = self.unit(name, UnitKind.COMPANY, self.townships[t_index].region)
         self.say(f"单位：{self.unit_count} 个")
@@ -441,8 +299,9 @@ class _Builder:
         for category in Category.objects.filter(name__in=RESPONSIBLE_UNITS):
             # Added, not set: an installation may already link the category to its own departments.
             category.responsible_units.add(*(self.units[name] for name in RESPONSIBLE_UNITS[category.name]))
-            category._history_user = self.actor
-            category._change_reason = "演示数据：设置主管单位"
+            stamp_history(
+                category, actor=self.actor, reason="category.units_set", note=_DISTRICT["category_units_note"]
+            )
             category.save()
 
     def build_sectors(self) -> None:
@@ -464,31 +323,44 @@ class _Builder:
 
     def address(self, township: Region, place: str) -> str:
         road = township.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
-        return f"{DISTRICT_NAME}{township.name}{road}路{self.rng.randint(1, 199)}号{place}"
+        number = self.rng.randint(1, 199)
+        return _DISTRICT["street_address"].format(
+            district=DISTRICT_NAME, township=township.name, road=road, number=number, place=place
+        )
 
     def build_platforms(self) -> None:
         rng = self.rng
+        texts = PLATFORM_TEXTS
         for township in self.townships:
+            name = township.region.name
+            since = _random_date(rng, date(2019, 1, 1), date(2019, 12, 31))
+            place = texts["township_room"]["place"].format(
+                government=township.government.name, floor=numeral(rng.randint(2, 3))
+            )
             township.room = self.platform(
-                name=f"{township.region.name}协商议事室",
+                name=texts["township_room"]["name"].format(township=name),
                 kind=PlatformKind.TOWNSHIP_ROOM,
                 region=township.region,
-                since=_random_date(rng, date(2019, 1, 1), date(2019, 12, 31)),
-                address=self.address(township.region, f"{township.government.name}{numeral(rng.randint(2, 3))}楼"),
+                since=since,
+                address=self.address(township.region, place),
                 host_unit=township.government,
-                description=f"{township.region.name}政协委员联络站所在地，承担乡镇（街道）层面的协商议事。",
+                description=texts["township_room"]["description"].format(township=name),
             )
         for t_index, township in enumerate(self.townships):
             gaps = set(rng.sample(range(1, len(township.villages)), UNCOVERED_PER_TOWNSHIP.get(t_index, 0)))
             for v_index, village in enumerate(township.villages):
                 if v_index in gaps:
                     continue
+                since = _random_date(rng, date(2019, 6, 1), date(2023, 12, 31))
+                address = texts["village_room"]["address"].format(
+                    township=township.region.name, village=village.name, floor=numeral(rng.randint(1, 2))
+                )
                 self.village_rooms[village.pk] = self.platform(
-                    name=f"{village.name}协商议事室",
+                    name=texts["village_room"]["name"].format(village=village.name),
                     kind=PlatformKind.VILLAGE_ROOM,
                     region=village,
-                    since=_random_date(rng, date(2019, 6, 1), date(2023, 12, 31)),
-                    address=f"{township.region.name}{village.name}党群服务中心{numeral(rng.randint(1, 2))}楼",
+                    since=since,
+                    address=address,
                     host_unit=self.village_committees[village.pk],
                 )
         for company, t_index, room in COMPANIES:
@@ -498,12 +370,12 @@ class _Builder:
             self.platform(
                 name=room,
                 kind=PlatformKind.COMPANY_ROOM,
-                brand="有事来协商",
+                brand=texts["company_room"]["brand"],
                 region=township,
                 since=_random_date(rng, date(2021, 1, 1), date(2023, 12, 31)),
-                address=self.address(township, "职工之家"),
+                address=self.address(township, texts["company_room"]["place"]),
                 host_unit=self.companies[company],
-                description="企业职工、周边群众与企业就用工、安全生产和环境影响等事项协商。",
+                description=texts["company_room"]["description"],
             )
         for name, t_index, focus in MEMBER_STUDIOS:
             township = self.townships[t_index].region
@@ -512,19 +384,21 @@ class _Builder:
                 kind=PlatformKind.MEMBER_STUDIO,
                 region=township,
                 since=_random_date(rng, date(2021, 1, 1), date(2023, 12, 31)),
-                address=self.address(township, "委员之家"),
-                description=f"由相关界别委员轮值，{focus}。",
+                address=self.address(township, texts["member_studio"]["place"]),
+                description=texts["member_studio"]["description"].format(focus=focus),
             )
             self.studios.append(studio)
         for sector in SECTOR_ROOMS:
+            since = _random_date(rng, date(2021, 1, 1), date(2023, 12, 31))
+            floor = numeral(rng.randint(2, 5))
             self.platform(
-                name=f"{sector}协商议事室",
+                name=texts["sector_room"]["name"].format(sector=sector),
                 kind=PlatformKind.SECTOR_ROOM,
                 region=self.district,
                 sector=self.sectors[sector],
-                since=_random_date(rng, date(2021, 1, 1), date(2023, 12, 31)),
-                address=f"{DISTRICT_NAME}政协机关{numeral(rng.randint(2, 5))}楼",
-                description=f"{sector}委员围绕本界别关注的问题开展协商。",
+                since=since,
+                address=texts["sector_room"]["address"].format(district=DISTRICT_NAME, floor=floor),
+                description=texts["sector_room"]["description"].format(sector=sector),
             )
         self.say(f"平台：{self.platform_count} 个，覆盖 {len(self.village_rooms)} 个村（社区）")
 
@@ -548,12 +422,13 @@ class _Builder:
                 committee = services.committee_create(
                     actor=self.actor,
                     region=village,
-                    name=f"{village.name}协商委员会",
+                    name=COMMITTEE_TEXTS["name"].format(village=village.name),
                     established_on=room.active_since - timedelta(days=self.rng.randrange(60)),
                 )
                 size = self.rng.randint(5, 7)
                 deputies = 2 if size == 7 else 1
-                positions = ["主任"] + ["副主任"] * deputies + ["委员"] * (size - 1 - deputies)
+                chair, deputy, member = COMMITTEE_TEXTS["chair"], COMMITTEE_TEXTS["deputy"], COMMITTEE_TEXTS["member"]
+                positions = [chair] + [deputy] * deputies + [member] * (size - 1 - deputies)
                 seats = [self.seat(committee, position) for position in positions]
                 self.chairs[village.pk] = seats[0]
         self.say(f"协商委员会：{len(self.chairs)} 个")
@@ -656,7 +531,7 @@ class _Builder:
         services.member_update(actor=self.actor, member=member, user=member_user)
         self.grant(member_user, Role.MEMBER, platform=self.assignments[member.pk])
 
-        self.grant(self.staff("liaison"), Role.UNIT_LIAISON, unit=self.units["区住房和城乡建设局"])
+        self.grant(self.staff("liaison"), Role.UNIT_LIAISON, unit=self.units[LIAISON_UNIT])
         self.grant(self.staff("supervisor"), Role.SUPERVISOR, region=self.district)
         self.grant(self.staff("evaluator"), Role.EVALUATOR, region=self.district)
 

@@ -1,4 +1,4 @@
-"""Residents' ratings of the published demo consultations, the follow-ups they open, and assessments.
+"""Residents' ratings of the published demo consultations, the follow-ups they open, and third-party evaluations.
 
 Every consultation whose results are published gets 8 to 25 ratings over the weeks after the
 publication: residents rate on their phones (accounts without a usable password, numbered
@@ -7,46 +7,47 @@ visit, a residents' meeting or a paper questionnaire gathered. Most residents ar
 basically satisfied. On two consultations too many are unsatisfied with the result, so the rating
 service opens a follow-up (回访重办); the convener closes the older one with what was done again.
 The newest publication is rated in the last month and its follow-up is still open, not yet due.
-``evaluator`` records independent assessments of five consultations. ``resident`` has rated an
-older consultation of the first township and left the newest one for a tester to rate.
+``evaluator`` records third-party evaluations of five consultations. ``resident`` has rated an
+older consultation of the first township and left the newest one for a tester to rate. What people
+write (``data/evaluation.json``) is data.
 
-As in ``demo.outcomes``, each step is planned at a moment in the past and the steps are played in
-the order of those moments with the clock set to each, so ratings, follow-ups and the conveners'
-notifications are dated like the history they imitate. The unsatisfied ratings of the other
-consultations are ordered so that no early run of them trips a follow-up by chance.
+As in ``demo.outcomes``, each step is planned at a moment in the past and played by the demo's
+timeline (``demo.timeline``) in the order of those moments, passing its moment to the services, so
+ratings, follow-ups and the conveners' notifications are dated like the history they imitate. The
+unsatisfied ratings of the other consultations are ordered so that no early run of them trips a
+follow-up by chance.
 """
 
 import random
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from shangliang.accounts.services import resident_register
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.demo import district
-from shangliang.demo.consultations import DEMO_SENDERS
+from shangliang.demo.content import load
 from shangliang.demo.names import NameSource
-from shangliang.demo.outcomes import played_at
+from shangliang.demo.timeline import Timeline
 from shangliang.evaluation import selectors, services
-from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation
 from shangliang.evaluation.states import FollowUpStatus, RatingChannel, Satisfaction
 from shangliang.orgs.models import Region
 from shangliang.orgs.states import Role
 
 SEED = district.SEED + 4
-ORGANISATION = "云溪区社会治理评估中心"
+_EVALUATION = load("evaluation")
+ORGANISATION = _EVALUATION["organisation"]
 # Resident accounts take numbers from the first range, ratings typed in with a number from the second.
 RESIDENT_MOBILES = 13700000001
 RECORDED_MOBILES = 13700010001
-ASSESSMENTS = 5
+THIRD_PARTY_EVALUATIONS = 5
 
 SATISFIED, BASIC, UNSATISFIED = Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED
 ONLINE, VISIT, MEETING, QUESTIONNAIRE = (
@@ -61,52 +62,11 @@ USUAL = "usual"
 REOPENED = "reopened"  # too many unsatisfied: a follow-up, closed since, then better ratings
 UNRESOLVED = "unresolved"  # too many unsatisfied: a follow-up still open
 
-COMMENTS = {
-    SATISFIED: (
-        "协商时提的意见都落实了，办得实在，感谢！",
-        "干部上门听意见，结果也在公开栏贴出来了，心里有数。",
-        "办理速度比预想的快，质量也不错。",
-        "希望以后这样的协商会多开几次，让更多群众参加。",
-        "{place}这件事大家盼了好几年，这次终于办成了。",
-        "公开栏写得清楚，哪条建议谁在办、办到哪一步都看得见。",
-    ),
-    BASIC: (
-        "总体不错，就是进度慢了一些。",
-        "事情办了，后续的管护要跟上，别过两年又回到老样子。",
-        "公开栏的字太小，老年人看不清，建议在村（居）民群里也发一下。",
-        "基本解决了，希望过段时间再回头看看。",
-        "协商会通知得晚，上班的人没赶上，建议放在周末开。",
-    ),
-    UNSATISFIED: (
-        "说是办结了，实际问题没有解决，下雨天还是一样。",
-        "协商时提的意见没有回音，公开的内容太笼统。",
-        "施工拖了很久，中间停工也没人解释。",
-        "只解决了一部分，另一部分还是老样子。",
-        "参加协商的都是那几个人，我们这片的意见没人问。",
-    ),
-}
-FOLLOW_UP_RESULT = (
-    "召集人带队逐户回访了表示不满意的{n}户群众，梳理出问题{m}项，会同责任单位重新办理：{k}项已整改到位，"
-    "其余{rest}项列入下阶段计划并明确了完成时限。重新办理情况已在{place}公开栏公示，回访群众表示认可。"
-)
-PROCESS_FINDINGS = {
-    SATISFIED: (
-        "议题来源于群众诉求，会前公示和意见征集充分，参加人员覆盖群众代表、利益相关方和有关部门，程序规范、记录完整。"
-    ),
-    BASIC: "协商程序基本规范，但会前公示时间偏短，部分利益相关方未能到会，发言记录有待细化。",
-    UNSATISFIED: "会前意见征集不充分，参加人员代表性不足，协商记录不完整。",
-}
-RESULT_FINDINGS = {
-    SATISFIED: "形成的{n}条建议已全部交办并按时办结，结果已向群众公开。",
-    BASIC: "形成的{n}条建议已交办，多数按时办结，个别事项办理偏慢，群众对后续管护仍有顾虑。",
-    UNSATISFIED: "形成的{n}条建议虽已交办，但部分事项办理效果与群众期待差距较大，不满意比例偏高，已启动回访重办。",
-}
-RECOMMENDATIONS = (
-    "建议延长会前公示时间，并通过网格员入户告知，扩大群众参与面。",
-    "建议建立办结事项定期回访机制，巩固办理成效。",
-    "建议将协商成果运用情况纳入相关单位年度考核。",
-    "建议规范协商记录格式，完整保存会议材料和群众评议情况。",
-)
+COMMENTS = {result: tuple(comments) for result, comments in _EVALUATION["comments"].items()}
+FOLLOW_UP_RESULT = _EVALUATION["follow_up_result"]
+PROCESS_FINDINGS = _EVALUATION["process_findings"]
+RESULT_FINDINGS = _EVALUATION["result_findings"]
+RECOMMENDATIONS = tuple(_EVALUATION["recommendations"])
 
 
 @dataclass
@@ -133,7 +93,7 @@ class _Case:
 
 
 def build_demo_evaluation(*, stdout=None) -> dict:
-    """Rate the published demo consultations, follow up two of them and assess five; returns the counts.
+    """Rate the published demo consultations, follow up two of them and evaluate five; returns the counts.
 
     Runs in one transaction and writes through the evaluation services.
     """
@@ -171,7 +131,7 @@ class _Evaluation:
         self.names = NameSource(self.rng)
         self.today = timezone.localdate()
         self.limit = timezone.make_aware(datetime.combine(self.today, time()))
-        self.steps: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.timeline = Timeline()
         self.cases: list[_Case] = []
         self.threshold = services.unsatisfied_threshold()
         self.minimum = services.min_ratings()
@@ -245,12 +205,12 @@ class _Evaluation:
                 self.schedule(case.follow_up_closed_at, partial(self.close_follow_up, case))
 
         settled = [c for c in self.cases if c.kind == USUAL and (self.limit - c.published_at).days >= 40]
-        assessed = [reopened, *rng.sample(settled, ASSESSMENTS - 1)]
-        for case in assessed:
-            # The follow-up's case is assessed once it is closed, the others some weeks after the publication.
+        evaluated = [reopened, *rng.sample(settled, THIRD_PARTY_EVALUATIONS - 1)]
+        for case in evaluated:
+            # The follow-up's case is evaluated once it is closed, the others some weeks after the publication.
             since = case.follow_up_closed_at or case.published_at
             day = min(timezone.localdate(since) + timedelta(days=rng.randint(20, 60)), self.today - timedelta(days=1))
-            self.schedule(self.moment(day, rng.randint(9, 16), rng.randrange(60)), partial(self.assess, case))
+            self.schedule(self.moment(day, rng.randint(9, 16), rng.randrange(60)), partial(self.evaluate, case))
 
     def moment(self, day: date, hour: int, minute: int) -> datetime:
         return timezone.make_aware(datetime.combine(day, time(hour, minute)))
@@ -331,26 +291,27 @@ class _Evaluation:
         for vote, result in zip(votes, results, strict=True):
             vote.result = result
 
-    def schedule(self, when: datetime, run: Callable[[], None]) -> None:
+    def schedule(self, when: datetime, step) -> None:
+        """Play ``step(when)`` at ``when``; every step lies before today."""
         if when >= self.limit:
             raise ValueError(f"a step at {when} would fall on or after today")
-        self.steps.append((when, len(self.steps), run))
+        self.timeline.add(when, step)
 
     # --- what each step does ----------------------------------------------------------------
 
-    def resident(self, case: _Case):
-        """A resident of the township: one who rated another of its consultations now and then, else a new one."""
+    def resident(self, case: _Case, when: datetime):
+        """A resident of the township: one who rated another of its consultations now and then, else a new one.
+
+        A new one registers on their phone a few minutes before rating at ``when``."""
         pool = self.residents.setdefault(case.township_id, [])
         rated = {vote.user for vote in case.votes if vote.user is not None}
         returning = [user for user in pool if user not in rated]
         if returning and self.rng.random() < 0.4:
             return self.rng.choice(returning)
         full_name = self.names.person(self.names.gender(0.5)) if self.rng.random() < 0.7 else ""
-        user = resident_register(mobile=self.mobile("resident"), password=None, full_name=full_name)
-        # ``date_joined`` takes its default from the ``timezone.now`` bound when the model was defined.
-        joined = timezone.now() - timedelta(minutes=self.rng.randint(2, 30))
-        get_user_model().objects.filter(pk=user.pk).update(date_joined=joined)
-        user.history.update(date_joined=joined, history_date=joined)
+        mobile = self.mobile("resident")
+        with self.timeline.at(when - timedelta(minutes=self.rng.randint(2, 30))):
+            user = resident_register(mobile=mobile, password=None, full_name=full_name)
         pool.append(user)
         return user
 
@@ -360,7 +321,7 @@ class _Evaluation:
             return ""
         return self.rng.choice(COMMENTS[result]).format(place=case.place)
 
-    def rate(self, case: _Case, vote: _Vote) -> None:
+    def rate(self, case: _Case, vote: _Vote, when: datetime) -> None:
         rng = self.rng
         result = vote.result
         process = UNSATISFIED if result == UNSATISFIED and rng.random() < 0.4 else rng.choice((SATISFIED, BASIC))
@@ -368,9 +329,14 @@ class _Evaluation:
             process = SATISFIED
         comment = self.comment(case, result)
         if vote.channel == ONLINE:
-            vote.user = self.users["resident"] if vote.is_demo_resident else self.resident(case)
+            vote.user = self.users["resident"] if vote.is_demo_resident else self.resident(case, when)
             services.rating_submit(
-                user=vote.user, consultation=case.consultation, process=process, result=result, comment=comment
+                user=vote.user,
+                consultation=case.consultation,
+                process=process,
+                result=result,
+                comment=comment,
+                now=when,
             )
         else:
             services.rating_record(
@@ -381,9 +347,10 @@ class _Evaluation:
                 result=result,
                 comment=comment,
                 mobile=vote.mobile,
+                now=when,
             )
 
-    def close_follow_up(self, case: _Case) -> None:
+    def close_follow_up(self, case: _Case, when: datetime) -> None:
         rng = self.rng
         follow_up = case.consultation.follow_ups.get(status=FollowUpStatus.OPEN)
         unsatisfied = case.consultation.ratings.filter(result=UNSATISFIED).count()
@@ -393,9 +360,10 @@ class _Evaluation:
             actor=case.consultation.convener,
             follow_up=follow_up,
             result=FOLLOW_UP_RESULT.format(n=unsatisfied, m=found, k=fixed, rest=found - fixed, place=case.place),
+            now=when,
         )
 
-    def assess(self, case: _Case) -> None:
+    def evaluate(self, case: _Case, when: datetime) -> None:
         rng = self.rng
         consultation = case.consultation
         figures = selectors.satisfaction_of(consultation.ratings.all())
@@ -408,25 +376,22 @@ class _Evaluation:
         lines = [PROCESS_FINDINGS[process], RESULT_FINDINGS[result].format(n=consultation.suggestions.count())]
         if figures.total:
             rate = round(result_rate * 100)
-            lines.append(f"截至评估时，{figures.total}位群众参加评议，对落实结果的满意率为{rate}%。")
+            lines.append(_EVALUATION["figures"].format(total=figures.total, rate=rate))
         lines.append(rng.choice(RECOMMENDATIONS))
-        services.assessment_add(
+        services.third_party_evaluation_add(
             actor=self.users["evaluator"],
             consultation=consultation,
             organisation=ORGANISATION,
             process=process,
             result=result,
             findings="".join(lines),
-            assessed_on=timezone.localdate(),
+            evaluated_on=timezone.localdate(when),
         )
 
     # --- playing ------------------------------------------------------------------------------
 
     def play(self) -> None:
-        with override_settings(SHANGLIANG_SENDERS=DEMO_SENDERS):
-            for when, _order, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
-                with played_at(when):
-                    run()
+        self.timeline.play()
         self.say(f"评估：{Rating.objects.count()} 条群众评议，{FollowUp.objects.count()} 次回访重办")
 
     def counts(self) -> dict:
@@ -445,5 +410,5 @@ class _Evaluation:
                 f"evaluation_follow_ups_{status}": follow_ups.filter(status=status).count()
                 for status in FollowUpStatus.values
             },
-            "evaluation_assessments": Assessment.objects.filter(consultation__in=consultations).count(),
+            "third_party_evaluations": ThirdPartyEvaluation.objects.filter(consultation__in=consultations).count(),
         }

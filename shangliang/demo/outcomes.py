@@ -11,39 +11,34 @@ publication is overdue; the newer ones have items in every state: waiting to be 
 progress, due within three days, overdue and on the district's overdue board, deferred with an
 explanation, returned and assigned again, with an extension approved, refused or pending.
 ``liaison``'s unit, 区住房和城乡建设局, has items in every state. Reminders run on the past days
-their steps fell due, as the nightly job would have.
+their steps fell due, as the nightly job would have. What the units write (``data/outcomes.json``)
+is data; this module decides what becomes of each item, and when.
 
-As in ``demo.consultations``, every step is planned at a moment in the past and the steps are
-played in the order of those moments, so that the reminders see each item as it was that day.
-Each step runs with the clock set to its moment: the services stamp ``timezone.now`` (the status
-helper stamps ``sent_at`` and ``replied_at`` from the clock, whatever ``now=`` says), and so every
-row, stamp and history row reads like the history it imitates. The feedback a step queues for after
-the commit is sent at once through the demo sender, so it carries the step's moment and no
-generated number reaches a real gateway. Units other than ``liaison``'s get a liaison account
-without a usable password: the history then names who acted, and the reminders have someone to
-reach.
+As in ``demo.consultations``, every step is planned at a moment in the past and played by the
+demo's timeline (``demo.timeline``) in the order of those moments, so that the reminders see each
+item as it was that day. Each step passes its moment to the services (``now=``, ``today=``,
+``reported_on=``); the feedback it queues for after the commit goes out at the same moment. Units
+other than ``liaison``'s get a liaison account without a usable password: the history then names
+who acted, and the reminders have someone to reach.
 """
 
 import random
 from collections import Counter
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from shangliang.accounts.services import staff_account_create
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.demo import district
-from shangliang.demo.consultations import DEMO_SENDERS
+from shangliang.demo.content import load
 from shangliang.demo.names import NameSource
+from shangliang.demo.timeline import Timeline
 from shangliang.orgs import services as org_services
 from shangliang.orgs.models import ContactLink, Platform, Region, Unit
 from shangliang.orgs.states import PlatformKind, RegionLevel, Role, UnitKind
@@ -69,7 +64,7 @@ from shangliang.topics.permissions import CPPCC_PLATFORM_KINDS
 from shangliang.topics.states import ConveningLevel, Source
 
 SEED = district.SEED + 3
-HOUSING = "区住房和城乡建设局"
+HOUSING = district.LIAISON_UNIT
 
 # What becomes of one suggestion's item by today.
 DONE = "done"  # done by its deadline
@@ -116,101 +111,27 @@ ON_TIME, LATE_REPLY = "on_time", "late"
 ANSWERS = (ON_TIME, LATE_REPLY, ON_TIME, ON_TIME, LATE_REPLY, ON_TIME)
 # Days from assigning to the deadline for the finished items: most within a quarter, works longer.
 TERMS = (30, 45, 60, 60, 90, 90, 120, 180)
-# Words that make a suggestion the village's own business, and words that hand it to the township.
-VILLAGE_WORDS = (
-    "村规民约",
-    "志愿者",
-    "网格员",
-    "村民代表",
-    "理事会",
-    "业主委员会",
-    "巡逻队",
-    "代办点",
-    "宣讲",
-    "结对",
-    "评选",
-)
-TOWNSHIP_WORDS = ("镇政府", "乡政府", "镇卫生院", "街道")
 
-PROGRESS_START = (
-    (
-        "已召开专题会议研究部署，明确分管领导和具体责任人，制定了工作方案和时间表。",
-        "",
-        "按工作方案分步推进，每月向督办负责人报告一次进展。",
-    ),
-    (
-        "已到{place}现场踏勘，逐项核实建议涉及的情况，初步确定了实施范围。",
-        "部分群众对实施范围和先后顺序意见不一。",
-        "请村（社区）召开群众代表会议商定实施顺序，再细化方案。",
-    ),
-    ("已与配合单位对接，明确各自分工，完成前期摸底和需求统计。", "", "抓紧编制实施方案和经费预算，报分管领导审定。"),
-)
-PROGRESS_MIDDLE = (
-    (
-        "实施方案已审定，所需资金已纳入年度预算，正在履行采购程序。",
-        "采购和招标周期较长，整体进度比计划稍慢。",
-        "招标完成后立即组织实施，同步做好群众解释工作。",
-    ),
-    (
-        "已完成约一半工作量，阶段成果已在{place}公开栏公示，群众反映较好。",
-        "",
-        "加快剩余部分实施，完成后组织群众代表参与验收。",
-    ),
-    (
-        "管护人员和经费来源已落实，相关制度已起草，正在征求群众意见。",
-        "个别群众对费用分担有不同意见。",
-        "由村（社区）干部和网格员逐户上门解释，必要时提交村（居）民代表会议讨论。",
-    ),
-    ("主体工作已基本完成，正在收尾和整理资料。", "", "完成后组织验收，并在公开栏公示办理结果。"),
-)
-PROGRESS_STUCK = (
-    (
-        "前期工作已完成，实施方案已报审，但尚未开工。",
-        "项目资金需区镇两级分担，镇级配套资金尚未到位。",
-        "已提请镇政府专题研究资金安排，争取本月内落实资金后开工。",
-    ),
-    (
-        "已完成部分工作，剩余部分因连续降雨暂停施工。",
-        "天气原因影响工期，原定时限内无法全部完成。",
-        "天气好转后增加施工力量，抢抓工期，同时向督办负责人说明情况。",
-    ),
-    (
-        "已多次与相关方协调，方案基本成型。",
-        "涉及部分住户和产权单位，意见尚未完全统一。",
-        "请属地镇（街道）和村（社区）协助做好群众工作，力争尽快形成一致意见。",
-    ),
-)
-CO_UNIT_PROGRESS = (
-    "作为配合单位，已安排专人与牵头单位对接，提供了政策依据和技术指导。",
-    "作为配合单位，已完成分工范围内的现场核查，相关意见已反馈牵头单位。",
-)
-CO_UNIT_NEXT = "继续配合牵头单位做好相关工作，按时报送进展。"
-RESULTS = (
-    "已按建议落实到位，完工后组织群众代表现场验收，验收合格，办理结果已在{place}公开栏公示。",
-    "已落实并建立长效机制，明确了管护责任人和经费来源，群众反映的问题已基本解决。",
-    "已办结。回访群众{n}户，{m}户对办理结果表示满意。",
-    "已按时完成，相关做法已写入村规民约（居民公约），由村（社区）监督执行。",
-)
-DEFERRALS = (
-    "该事项所需资金较大，今年区级财政预算已安排完毕，经研究列入明年预算后实施。已由村（社区）干部向提出建议的群众当面说明。",
-    "实施该建议涉及的地块权属尚未确定，需待确权完成后再实施。已在公开栏说明原因，确权完成后恢复办理。",
-    "经专业机构评估，现有条件暂不具备实施条件，待配套项目完成后一并实施。已向相关群众解释说明。",
-)
-EXTENSION_REASONS = (
-    "受连续降雨影响，施工无法按期完成，申请延期。",
-    "项目需履行政府采购程序，招标周期较长，申请延期。",
-    "涉及部分住户的意见尚未统一，需进一步协商，申请延期。",
-)
-APPROVAL_NOTE = "同意延期，请按新时限办结，期间每半个月报告一次进展。"
-REFUSAL_NOTE = "该事项群众关注度高，原时限已考虑工作量，请按原时限办结；确有困难的，先完成主体部分并报告进展。"
-REPLY_TEXT = (
-    "《{title}》收悉。经研究，原则同意协商意见，拟将{n}条建议列入工作责任清单，{units}牵头办理，"
-    "明确责任人和办理时限，由区政协相关专委会跟踪督办，办理结果及时向群众公开。"
-)
-FOLLOW_UP_PROBLEMS = (
-    "个别事项所需资金尚未落实，已超过办理时限，群众多次询问办理进度。",
-    "部分事项涉及多个单位，牵头单位协调难度较大，进度慢于预期。",
-)
+_OUTCOMES = load("outcomes")
+# Words that make a suggestion the village's own business, and words that hand it to the township.
+VILLAGE_WORDS = tuple(_OUTCOMES["village_words"])
+TOWNSHIP_WORDS = tuple(_OUTCOMES["township_words"])
+
+# (progress, problems, next steps) as a unit reports them: at the start, halfway, and when stuck.
+PROGRESS_START = tuple(tuple(update) for update in _OUTCOMES["progress_start"])
+PROGRESS_MIDDLE = tuple(tuple(update) for update in _OUTCOMES["progress_middle"])
+PROGRESS_STUCK = tuple(tuple(update) for update in _OUTCOMES["progress_stuck"])
+CO_UNIT_PROGRESS = tuple(_OUTCOMES["co_unit_progress"])
+CO_UNIT_NEXT = _OUTCOMES["co_unit_next"]
+RESULTS = tuple(_OUTCOMES["results"])
+DEFERRALS = tuple(_OUTCOMES["deferrals"])
+EXTENSION_REASONS = tuple(_OUTCOMES["extension_reasons"])
+APPROVAL_NOTE = _OUTCOMES["approval_note"]
+REFUSAL_NOTE = _OUTCOMES["refusal_note"]
+REPLY_TEXT = _OUTCOMES["reply_text"]
+FOLLOW_UP_PROBLEMS = tuple(_OUTCOMES["follow_up_problems"])
+RECIPIENTS = _OUTCOMES["recipients"]
+POSITIONS = _OUTCOMES["positions"]
 
 
 @dataclass
@@ -270,19 +191,6 @@ def build_demo_outcomes(*, stdout=None) -> dict:
         return outcomes.counts()
 
 
-@contextmanager
-def played_at(when: datetime):
-    """Run one step with the clock at ``when``; what it queued for after the commit is sent now, at ``when``."""
-    connection = transaction.get_connection()
-    queued = len(connection.run_on_commit)
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        yield
-        callbacks = connection.run_on_commit[queued:]
-        del connection.run_on_commit[queued:]
-        for _savepoints, callback, _robust in callbacks:
-            callback()
-
-
 class _Outcomes:
     def __init__(self, stdout):
         self.stdout = stdout
@@ -290,7 +198,7 @@ class _Outcomes:
         self.names = NameSource(self.rng)
         self.today = timezone.localdate()
         self.limit = timezone.make_aware(datetime.combine(self.today, time()))
-        self.steps: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.timeline = Timeline()
         self.cases: list[_Case] = []
         self.liaisons: dict[int, object] = {}
         self.load()
@@ -353,7 +261,8 @@ class _Outcomes:
     def moment(self, day: date, hour: int, minute: int = 0) -> datetime:
         return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
-    def schedule(self, day: date, run: Callable[[], None], *, hour: int | None = None) -> None:
+    def schedule(self, day: date, step, *, hour: int | None = None) -> None:
+        """Play ``step(moment)`` on ``day``, at ``hour`` or in office hours; every step lies before today."""
         when = (
             self.moment(day, hour, 30)
             if hour is not None
@@ -361,7 +270,7 @@ class _Outcomes:
         )
         if when >= self.limit:
             raise ValueError(f"a step at {when} would fall on or after today")
-        self.steps.append((when, len(self.steps), run))
+        self.timeline.add(when, step)
 
     def days_ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
@@ -404,7 +313,9 @@ class _Outcomes:
         rng = self.rng
         text = suggestion.text
         category = case.consultation.topic.category.name
-        departments = [self.units[name] for name in district.RESPONSIBLE_UNITS.get(category, ("区政府办公室",))]
+        departments = [
+            self.units[name] for name in district.RESPONSIBLE_UNITS.get(category, (_OUTCOMES["default_department"],))
+        ]
         named = [
             unit for name, unit in self.units.items() if name in text and unit.kind == UnitKind.GOVERNMENT_DEPARTMENT
         ]
@@ -536,16 +447,17 @@ class _Outcomes:
 
     def recipient(self, case: _Case, kind: str) -> tuple[str, Unit | None]:
         if kind == ReportKind.PROPOSAL:
-            return "区政协提案委员会", self.units["提案委员会"]
+            return RECIPIENTS["proposal"]["name"], self.units[RECIPIENTS["proposal"]["unit"]]
         if kind == ReportKind.OPINION_BULLETIN:
-            return "区政协办公室", None
+            return RECIPIENTS["opinion_bulletin"]["name"], None
         if case.consultation.topic.convening_level == ConveningLevel.DISTRICT:
-            return "区委、区政府", self.units["区政府办公室"]
+            return RECIPIENTS["district"]["name"], self.units[RECIPIENTS["district"]["unit"]]
         government = self.governments[case.township.pk]
-        party = "党工委" if case.township.name.endswith("街道") else "党委"
-        return f"{case.township.name}{party}、{government.name}", government
+        party = RECIPIENTS["township_party"]["street" if case.township.name.endswith("街道") else "town"]
+        name = RECIPIENTS["township"].format(township=case.township.name, party=party, government=government.name)
+        return name, government
 
-    def draft(self, sent: _Sent) -> None:
+    def draft(self, sent: _Sent, when: datetime) -> None:
         recipient, unit = self.recipient(sent.case, sent.kind)
         consultation = sent.case.consultation
         signers = []
@@ -563,34 +475,38 @@ class _Outcomes:
             members=signers,
         )
 
-    def send(self, sent: _Sent) -> None:
-        sent.report = services.report_send(actor=sent.case.consultation.convener, report=sent.report)
+    def send(self, sent: _Sent, when: datetime) -> None:
+        sent.report = services.report_send(actor=sent.case.consultation.convener, report=sent.report, now=when)
 
-    def reply(self, sent: _Sent) -> None:
+    def reply(self, sent: _Sent, when: datetime) -> None:
         names = list(dict.fromkeys(item.lead.name for item in sent.case.items))
-        units = f"分别交{'、'.join(names)}" if len(names) > 1 else f"交{names[0]}"
+        if len(names) > 1:
+            units = _OUTCOMES["reply_units"]["several"].format(units="、".join(names))
+        else:
+            units = _OUTCOMES["reply_units"]["one"].format(unit=names[0])
         text = REPLY_TEXT.format(title=sent.report.title, n=len(sent.case.items), units=units)
-        services.report_reply(actor=sent.case.consultation.convener, report=sent.report, text=text)
+        services.report_reply(actor=sent.case.consultation.convener, report=sent.report, text=text, now=when)
 
-    def follow_up(self, case: _Case) -> None:
+    def follow_up(self, case: _Case, when: datetime) -> None:
         consultation = case.consultation
         items = Assignment.objects.filter(suggestion__consultation=consultation).exclude(
             status=AssignmentStatus.RETURNED
         )
         statuses = Counter(items.values_list("status", flat=True))
-        today = timezone.localdate()
+        today = timezone.localdate(when)
         recipient, unit = self.recipient(case, ReportKind.CONSULTATION_REPORT)
-        body = "\n".join(
-            (
-                f"截至{today.month}月{today.day}日，“{consultation.topic.title}”形成的{len(case.items)}条协商意见建议"
-                f"已交办{sum(statuses.values())}条，其中已办结{statuses[AssignmentStatus.DONE]}条，"
-                f"正在办理{statuses[AssignmentStatus.ACCEPTED] + statuses[AssignmentStatus.ASSIGNED]}条。",
-                "",
-                f"存在问题：{self.rng.choice(FOLLOW_UP_PROBLEMS)}",
-                "",
-                f"建议：恳请{recipient}协调落实资金，督促承办单位加快办理，并书面答复。",
-            )
+        texts = _OUTCOMES["follow_up_report"]
+        status = texts["status"].format(
+            month=today.month,
+            day=today.day,
+            topic=consultation.topic.title,
+            count=len(case.items),
+            assigned=sum(statuses.values()),
+            done=statuses[AssignmentStatus.DONE],
+            working=statuses[AssignmentStatus.ACCEPTED] + statuses[AssignmentStatus.ASSIGNED],
         )
+        problems = texts["problems"].format(problem=self.rng.choice(FOLLOW_UP_PROBLEMS))
+        body = "\n".join((status, "", problems, "", texts["request"].format(recipient=recipient)))
         report = services.report_draft(
             actor=consultation.convener,
             consultation=consultation,
@@ -598,10 +514,10 @@ class _Outcomes:
             recipient=recipient,
             recipient_unit=unit,
             is_entrusted=True,
-            title=f"关于“{consultation.topic.title}”协商意见落实情况的报告",
+            title=texts["title"].format(topic=consultation.topic.title),
             body=body,
         )
-        services.report_send(actor=consultation.convener, report=report)
+        services.report_send(actor=consultation.convener, report=report, now=when)
 
     # --- one item -------------------------------------------------------------------------------
 
@@ -613,7 +529,7 @@ class _Outcomes:
             return
         day = item.assign_on
         if item.returned_by is not None:
-            self.schedule(day, partial(self.assign, item, item.returned_by, day + timedelta(days=60), day))
+            self.schedule(day, partial(self.assign, item, item.returned_by, day + timedelta(days=60)))
             day = self.after(day, 1, 3)
             self.schedule(day, partial(self.give_back, item))
             day = self.after(day, 1, 2)
@@ -630,7 +546,7 @@ class _Outcomes:
         else:  # STRETCHED: the first deadline passed days ago, the new one lies ahead
             deadline = self.days_ago(rng.randint(3, 6))
         item.deadlines.append(deadline)
-        self.schedule(day, partial(self.assign, item, item.lead, deadline, day))
+        self.schedule(day, partial(self.assign, item, item.lead, deadline))
         if fate in (WAITING, IGNORED):
             return
         accepted = self.after(day, 1, 3)
@@ -709,11 +625,6 @@ class _Outcomes:
             user = staff_account_create(
                 actor=self.users["admin"], username=f"liaison_{unit.pk}", password=None, full_name=self.person()
             )
-            # ``date_joined`` takes its default from the ``timezone.now`` bound when the model was defined,
-            # which the step's clock does not reach: the account is dated to the step like everything else.
-            joined = timezone.now()
-            get_user_model().objects.filter(pk=user.pk).update(date_joined=joined)
-            user.history.update(date_joined=joined)
             org_services.role_grant(actor=self.users["admin"], user=user, role=Role.UNIT_LIAISON, unit=unit)
             self.liaisons[unit.pk] = user
         return self.liaisons[unit.pk]
@@ -724,17 +635,18 @@ class _Outcomes:
 
     def responsible(self, unit: Unit) -> str:
         if unit.kind == UnitKind.GOVERNMENT_DEPARTMENT:
-            position = self.rng.choice(("副局长", "科长", "股长"))
+            position = self.rng.choice(POSITIONS["department"])
         elif unit.kind == UnitKind.TOWNSHIP_GOVERNMENT:
             town = unit.region.name
-            position = "办事处副主任" if town.endswith("街道") else "副乡长" if town.endswith("乡") else "副镇长"
+            kind = "street" if town.endswith("街道") else "xiang" if town.endswith("乡") else "town"
+            position = POSITIONS["township"][kind]
         elif unit.kind == UnitKind.VILLAGE_COMMITTEE:
-            position = self.rng.choice(("主任", "副主任"))
+            position = self.rng.choice(POSITIONS["village"])
         else:
-            position = "负责人"
-        return f"{self.person()}（{position}）"
+            position = POSITIONS["other"]
+        return _OUTCOMES["responsible"].format(name=self.person(), position=position)
 
-    def assign(self, item: _Item, unit: Unit, deadline: date, day: date) -> None:
+    def assign(self, item: _Item, unit: Unit, deadline: date, when: datetime) -> None:
         self.liaison(unit)
         for co_unit in item.co_units:
             self.liaison(co_unit)
@@ -748,21 +660,24 @@ class _Outcomes:
             responsible_mobile=self.names.mobile(),
             cppcc_committee=item.case.committee,
             supervisor=item.supervisor,
-            today=day,
+            today=timezone.localdate(when),
         )
 
-    def give_back(self, item: _Item) -> None:
+    def give_back(self, item: _Item, when: datetime) -> None:
         assignment = item.assignment
         services.assignment_return(
             actor=self.liaison(assignment.lead_unit),
             assignment=assignment,
-            reason=f"该事项主要涉及{item.lead.name}的职责，本单位不具备实施条件，建议改交{item.lead.name}牵头办理，本单位可以配合。",
+            reason=_OUTCOMES["give_back_reason"].format(unit=item.lead.name),
+            now=when,
         )
 
-    def accept(self, item: _Item) -> None:
-        item.assignment = services.assignment_accept(actor=self.liaison(item.lead), assignment=item.assignment)
+    def accept(self, item: _Item, when: datetime) -> None:
+        item.assignment = services.assignment_accept(
+            actor=self.liaison(item.lead), assignment=item.assignment, now=when
+        )
 
-    def progress(self, item: _Item, texts: tuple) -> None:
+    def progress(self, item: _Item, texts: tuple, when: datetime) -> None:
         progress, problems, next_steps = self.rng.choice(texts)
         unit = item.lead
         if item.co_units and texts is PROGRESS_MIDDLE and self.rng.random() < 0.3:
@@ -776,25 +691,28 @@ class _Outcomes:
             progress=progress.format(place=place),
             problems=problems,
             next_steps=next_steps,
-            reported_on=timezone.localdate(),
+            reported_on=timezone.localdate(when),
         )
 
-    def complete(self, item: _Item) -> None:
+    def complete(self, item: _Item, when: datetime) -> None:
         rng = self.rng
         visited = rng.randint(12, 40)
         result = rng.choice(RESULTS).format(
             place=(item.case.village or item.case.township).name, n=visited, m=visited - rng.randint(0, 3)
         )
         services.assignment_complete(
-            actor=self.liaison(item.lead), assignment=item.assignment, result=f"{item.suggestion.text}：{result}"
+            actor=self.liaison(item.lead),
+            assignment=item.assignment,
+            result=f"{item.suggestion.text}：{result}",
+            now=when,
         )
 
-    def defer(self, item: _Item) -> None:
+    def defer(self, item: _Item, when: datetime) -> None:
         services.assignment_defer(
-            actor=self.liaison(item.lead), assignment=item.assignment, reason=self.rng.choice(DEFERRALS)
+            actor=self.liaison(item.lead), assignment=item.assignment, reason=self.rng.choice(DEFERRALS), now=when
         )
 
-    def ask(self, item: _Item, later: date) -> None:
+    def ask(self, item: _Item, later: date, when: datetime) -> None:
         services.extension_request(
             actor=self.liaison(item.lead),
             assignment=item.assignment,
@@ -802,10 +720,14 @@ class _Outcomes:
             reason=self.rng.choice(EXTENSION_REASONS),
         )
 
-    def decide(self, item: _Item, approve: bool) -> None:
+    def decide(self, item: _Item, approve: bool, when: datetime) -> None:
         extension = item.assignment.extensions.get(status=ExtensionStatus.PENDING)
         services.extension_decide(
-            actor=item.supervisor, extension=extension, approve=approve, note=APPROVAL_NOTE if approve else REFUSAL_NOTE
+            actor=item.supervisor,
+            extension=extension,
+            approve=approve,
+            note=APPROVAL_NOTE if approve else REFUSAL_NOTE,
+            now=when,
         )
 
     # --- publication and reminders ------------------------------------------------------------------
@@ -818,12 +740,19 @@ class _Outcomes:
         day = self.after(finished, 9, 15) if late else self.after(finished, 1, 6)
         self.schedule(min(day, self.days_ago(1)), partial(self.publish, case))
 
-    def publish(self, case: _Case) -> None:
+    def publish(self, case: _Case, when: datetime) -> None:
         consultation = case.consultation
         held = timezone.localtime(consultation.starts_at)
+        texts = _OUTCOMES["publication"]
         lines = [
-            f"{held.year}年{held.month}月{held.day}日，{consultation.platform.name}就“{consultation.topic.title}”开展协商，"
-            f"形成意见建议{len(case.items)}条。办理情况如下：",
+            texts["opening"].format(
+                year=held.year,
+                month=held.month,
+                day=held.day,
+                platform=consultation.platform.name,
+                topic=consultation.topic.title,
+                count=len(case.items),
+            )
         ]
         for number, line in enumerate(selectors.three_lists(consultation), start=1):
             assignment = line.assignment
@@ -832,11 +761,15 @@ class _Outcomes:
             else:
                 outcome = f"{assignment.get_status_display()}。{assignment.deferral_reason}"
             lines.append(f"{number}. {line.suggestion.text}（{assignment.lead_unit.name}）：{outcome}")
-        lines.append("欢迎群众继续监督，有意见建议可通过公开栏二维码或村（社区）议事室反映。")
+        lines.append(texts["closing"])
         others = [PublicChannel.ONLINE.value, PublicChannel.MEETING.value, PublicChannel.PRINT.value]
         channels = [PublicChannel.BOARD.value, *self.rng.sample(others, self.rng.randint(0, 2))]
         services.publication_publish(
-            actor=consultation.convener, consultation=consultation, summary="\n".join(lines), channels=channels
+            actor=consultation.convener,
+            consultation=consultation,
+            summary="\n".join(lines),
+            channels=channels,
+            now=when,
         )
 
     def plan_reminders(self) -> None:
@@ -851,15 +784,16 @@ class _Outcomes:
                     days |= {day for day in due if day <= last}
         for day in sorted(days):
             if day < self.today:
-                self.schedule(day, partial(reminders_run, today=day), hour=7)
+                self.schedule(day, self.remind, hour=7)
+
+    @staticmethod
+    def remind(when: datetime) -> None:
+        reminders_run(today=timezone.localdate(when))
 
     # --- playing ------------------------------------------------------------------------------------
 
     def play(self) -> None:
-        with override_settings(SHANGLIANG_SENDERS=DEMO_SENDERS):
-            for when, _order, run in sorted(self.steps, key=lambda step: (step[0], step[1])):
-                with played_at(when):
-                    run()
+        self.timeline.play()
         self.say(f"成果：{Assignment.objects.count()} 项交办，{OutcomeReport.objects.count()} 份报送")
 
     # --- summary ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.demo import district
+from shangliang.demo.content import load
 from shangliang.orgs.models import ContactLink, Region
 from shangliang.orgs.states import RegionLevel, UnitKind
 from shangliang.scoring import services
@@ -26,17 +27,11 @@ from shangliang.scoring.states import InspectionKind
 SEED = district.SEED + 6
 BIG_TOWNS = 2
 MISSED_MONTH_SHARE = 0.12
-FINDINGS = (
-    "到站点听取联络站工作汇报，查看协商议事室使用情况，与驻站委员交流议题收集情况。",
-    "走访村（社区）协商议事室，了解协商意见落实进度，听取群众对协商结果的意见。",
-    "参加站点组织的协商议事活动，指导规范商前调研和协商记录。",
-    "与镇（街道）联络站负责人座谈，梳理本月群众反映集中的问题，研究下一步议题。",
-)
-FULL_FINDINGS = (
-    "对照“六有”标准全面督导站点建设，检查年度协商计划、协商意见办理和结果公开情况。",
-    "半年全面督导：查看协商开展、成果转化和群众评议情况，形成督导意见反馈联络站。",
-)
-PROBLEMS = ("", "", "部分协商意见办理进度偏慢，结果公开不够及时。", "群众参与面还不够广，年轻人参加较少。")
+_SCORING = load("scoring")
+FINDINGS = tuple(_SCORING["findings"])
+FULL_FINDINGS = tuple(_SCORING["full_findings"])
+# An empty problem is a visit that found none.
+PROBLEMS = tuple(_SCORING["problems"])
 
 
 def build_demo_scoring(*, stdout=None) -> dict:

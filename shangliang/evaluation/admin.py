@@ -1,21 +1,10 @@
-"""Back office: ratings, follow-ups, assessments and typical cases are read-only here; they change only
+"""Back office: ratings, follow-ups, third-party evaluations and typical cases are read-only here; they change only
 through their pages."""
 
 from django.contrib import admin
 
-from shangliang.core.admin import HistoryAdmin
-from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from shangliang.core.admin import ReadOnlyAdmin
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation, TypicalCase
 
 
 @admin.register(Rating)
@@ -36,11 +25,11 @@ class FollowUpAdmin(ReadOnlyAdmin):
     search_fields = ["consultation__topic__title"]
 
 
-@admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
-    list_display = ["consultation", "organisation", "process", "result", "assessed_on", "assessor"]
+@admin.register(ThirdPartyEvaluation)
+class ThirdPartyEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "organisation", "process", "result", "evaluated_on", "evaluator"]
     list_filter = ["process", "result"]
-    list_select_related = ["consultation__topic", "assessor"]
+    list_select_related = ["consultation__topic", "evaluator"]
     search_fields = ["consultation__topic__title", "organisation"]
 
 

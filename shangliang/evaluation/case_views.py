@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shangliang.evaluation import selectors
-from shangliang.outcomes import documents
+from shangliang.outcomes import public_results
 from shangliang.outcomes.documents_views import public_consultation_or_404
 
 PAGE_SIZE = 12
@@ -28,13 +28,13 @@ def case_detail(request, pk):
     if case is None:
         raise Http404
     consultation = public_consultation_or_404(case.consultation_id)
-    items = documents.public_items(consultation)
+    items = public_results.public_items(consultation)
     context = {
         "case": case,
         "consultation": consultation,
         "topic": consultation.topic,
         "items": items,
-        "counts": documents.status_counts(items),
-        "publication": documents.publication_of(consultation),
+        "counts": public_results.status_counts(items),
+        "publication": public_results.publication_of(consultation),
     }
     return render(request, "evaluation/cases/detail.html", context)

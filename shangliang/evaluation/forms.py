@@ -73,18 +73,18 @@ class FollowUpCloseForm(CleanTextMixin, forms.Form):
     )
 
 
-class AssessmentForm(FormTokenMixin, CleanTextMixin, forms.Form):
+class ThirdPartyEvaluationForm(FormTokenMixin, CleanTextMixin, forms.Form):
     organisation = forms.CharField(label=_("评估机构"), max_length=100)
     process = _level(_("协商过程评价"), _("请评价协商过程。"))
     result = _level(_("落实结果评价"), _("请评价落实结果。"))
     findings = forms.CharField(label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 5}))
-    assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput(format="%Y-%m-%d"))
+    evaluated_on = forms.DateField(label=_("评估日期"), widget=DateInput(format="%Y-%m-%d"))
 
-    def clean_assessed_on(self):
-        assessed_on = self.cleaned_data["assessed_on"]
-        if assessed_on > timezone.localdate():
+    def clean_evaluated_on(self):
+        evaluated_on = self.cleaned_data["evaluated_on"]
+        if evaluated_on > timezone.localdate():
             raise forms.ValidationError(_("评估日期不能晚于今天。"))
-        return assessed_on
+        return evaluated_on
 
 
 class TypicalCaseForm(CleanTextMixin, forms.Form):

@@ -1,4 +1,4 @@
-"""Residents' ratings of a consultation, the follow-ups they trigger, independent assessments, and
+"""Residents' ratings of a consultation, the follow-ups they trigger, third-party evaluations, and
 typical cases (典型案例) told to the public."""
 
 import secrets
@@ -8,11 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from shangliang.consultations.models import Consultation
 from shangliang.core import limits
-from shangliang.core.models import ArchivableModel
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import once_per_deadline, valid_choices
+from shangliang.core.models import ArchivableModel, ReminderStep
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.evaluation.states import FollowUpReminderKind, FollowUpStatus, RatingChannel, Satisfaction
 
@@ -54,7 +55,7 @@ class Rating(models.Model):
     created_at = models.DateTimeField(_("评议时间"), auto_now_add=True)
     is_doubtful = models.BooleanField(_("存疑"), default=False, help_text=_("存疑的评议保留但不计入满意度和回访重办"))
     doubtful_reason = models.CharField(_("存疑原因"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     objects = RatingQuerySet.as_manager()
 
@@ -63,9 +64,7 @@ class Rating(models.Model):
         verbose_name_plural = _("群众评议")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(process__in=Satisfaction.values), name="evaluation_process_valid"),
-            models.CheckConstraint(condition=Q(result__in=Satisfaction.values), name="evaluation_result_valid"),
-            models.CheckConstraint(condition=Q(channel__in=RatingChannel.values), name="evaluation_channel_valid"),
+            *valid_choices("evaluation", process=Satisfaction, result=Satisfaction, channel=RatingChannel),
             # One rating per resident per consultation, by account and by mobile number.
             models.UniqueConstraint(
                 fields=["consultation", "user"], condition=Q(user__isnull=False), name="evaluation_one_rating_per_user"
@@ -99,7 +98,7 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     result = models.TextField(_("回访重办情况"), max_length=limits.TEXT, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("回访重办")
@@ -116,54 +115,43 @@ class FollowUp(models.Model):
         return f"{self.consultation} ({self.get_status_display()})"
 
 
-class FollowUpReminder(models.Model):
-    """One reminder step for one deadline of one follow-up; the row makes it once-only."""
+class FollowUpReminder(ReminderStep):
+    """A reminder step for one deadline of one follow-up."""
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="reminders")
     kind = models.CharField(_("类别"), max_length=20, choices=FollowUpReminderKind.choices)
     deadline = models.DateField(_("针对的回访时限"))
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
 
-    class Meta:
+    class Meta(ReminderStep.Meta):
         verbose_name = _("回访重办提醒")
         verbose_name_plural = _("回访重办提醒")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["follow_up", "kind", "deadline"], name="evaluation_reminder_once"),
-            models.CheckConstraint(
-                condition=Q(kind__in=FollowUpReminderKind.values), name="evaluation_reminder_kind_valid"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.deadline}"
+        constraints = once_per_deadline("follow_up", FollowUpReminderKind, "evaluation")
 
 
-class Assessment(models.Model):
-    """An independent third party's assessment of a consultation (第三方评估)."""
+class ThirdPartyEvaluation(models.Model):
+    """An independent third party's evaluation of a consultation (第三方评估)."""
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="assessments"
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="third_party_evaluations"
     )
-    assessor = models.ForeignKey(
+    evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("评估人"), on_delete=models.PROTECT, related_name="+"
     )
     organisation = models.CharField(_("评估机构"), max_length=100)
     process = models.CharField(_("协商过程评价"), max_length=12, choices=Satisfaction.choices)
     result = models.CharField(_("落实结果评价"), max_length=12, choices=Satisfaction.choices)
     findings = models.TextField(_("评估意见"), max_length=limits.TEXT)
-    assessed_on = models.DateField(_("评估日期"))
+    evaluated_on = models.DateField(_("评估日期"))
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = pgettext_lazy("assessment", "第三方评估")
         verbose_name_plural = pgettext_lazy("assessment", "第三方评估")
-        ordering = ["-assessed_on"]
+        ordering = ["-evaluated_on"]
 
     def __str__(self):
-        return f"{self.organisation} {self.assessed_on}"
+        return f"{self.organisation} {self.evaluated_on}"
 
 
 class TypicalCase(ArchivableModel):
@@ -187,7 +175,7 @@ class TypicalCase(ArchivableModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("典型案例")

@@ -1,8 +1,8 @@
-"""Who may enter ratings, close follow-ups and record assessments.
+"""Who may enter ratings, close follow-ups and record third-party evaluations.
 
 Residents rate on the public page with their own account. Organisers of the consultation (who
 may run it) type in ratings gathered offline and close follow-ups; an evaluator (第三方评估)
-covering the convening region records independent assessments. Organisers and CPPCC committee staff
+covering the convening region records third-party evaluations. Organisers and CPPCC committee staff
 covering the convening region publish and withdraw typical cases.
 """
 
@@ -25,7 +25,7 @@ def can_record_ratings(user, consultation: Consultation) -> bool:
     return can_run_consultation(user, consultation)
 
 
-def can_assess(user, consultation: Consultation) -> bool:
+def can_evaluate(user, consultation: Consultation) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return covers(user, {Role.EVALUATOR}, consultation.topic.convening_region)

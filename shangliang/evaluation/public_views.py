@@ -19,7 +19,7 @@ from shangliang.core.ratelimits import rate_limited
 from shangliang.evaluation import selectors, services
 from shangliang.evaluation.forms import RatingForm
 from shangliang.evaluation.views import figures_of
-from shangliang.outcomes import documents
+from shangliang.outcomes import public_results
 from shangliang.outcomes.documents_views import public_consultation_or_404
 
 
@@ -46,7 +46,7 @@ def rate(request, pk):
     context = {
         "consultation": consultation,
         "topic": consultation.topic,
-        "publication": documents.publication_of(consultation),
+        "publication": public_results.publication_of(consultation),
         "figures": figures_of(selectors.satisfaction_of(consultation.ratings.counted())),
         "is_open": is_open,
         "mine": mine,

@@ -3,7 +3,8 @@
 An open follow-up gets a reminder to the convener N days before its deadline, and an overdue
 notice the day after it passes to the convener and the supervisors covering the convening region.
 Each step is a ``FollowUpReminder`` row (unique per follow-up, step and deadline) written in the
-same transaction as its messages, so a second or concurrent run sends nothing twice.
+same transaction as its messages (sent through ``core.notify``), so a second or concurrent run
+sends nothing twice.
 """
 
 import logging
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.core.steps import send_once
+from shangliang.core.notify import Kind, notify_step
 from shangliang.evaluation.models import FollowUp, FollowUpReminder
 from shangliang.evaluation.states import FollowUpReminderKind, FollowUpStatus
 from shangliang.orgs.models import ScopedRole
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def _before_days() -> int:
-    return int(getattr(settings, "SHANGLIANG_REMIND_BEFORE_DAYS", 3))
+    return settings.SHANGLIANG_REMIND_BEFORE_DAYS
 
 
 def steps_due(deadline: date, today: date) -> list[str]:
@@ -72,16 +73,16 @@ def send_step(follow_up: FollowUp, kind: str) -> bool:
         _("群众对“%(topic)s”的落实结果不满意比例较高，请在%(deadline)s前回访并重新办理，完成后填写回访重办情况。")
         % values
     )
-    return send_once(
+    return notify_step(
         lambda: FollowUpReminder.objects.create(
             follow_up=follow_up, kind=kind, deadline=follow_up.deadline, recipients=len(users)
         ),
-        users,
+        kind=Kind.FOLLOW_UP_REMINDER,
+        reason=f"follow_up.{kind}:{follow_up.pk}:{follow_up.deadline.isoformat()}",
+        recipients=users,
         title=title,
         body=body,
         url=reverse("evaluation:consultation", args=[follow_up.consultation_id]),
-        logger=logger,
-        what=f"follow-up reminder {kind} for {follow_up.pk}",
     )
 
 

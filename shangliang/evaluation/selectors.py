@@ -7,7 +7,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.utils import timezone
 
 from shangliang.consultations.states import ConsultationStatus
-from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase, TypicalCasePhoto
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation, TypicalCase, TypicalCasePhoto
 from shangliang.evaluation.states import FollowUpStatus, Satisfaction
 
 
@@ -85,8 +85,8 @@ def is_follow_up_overdue(follow_up: FollowUp, today: date | None = None) -> bool
     return follow_up.status == FollowUpStatus.OPEN and follow_up.deadline < today
 
 
-def assessments_of(consultation) -> QuerySet[Assessment]:
-    return consultation.assessments.select_related("assessor").order_by("-assessed_on", "-pk")
+def third_party_evaluations_of(consultation) -> QuerySet[ThirdPartyEvaluation]:
+    return consultation.third_party_evaluations.select_related("evaluator").order_by("-evaluated_on", "-pk")
 
 
 def _shown_photos() -> Prefetch:

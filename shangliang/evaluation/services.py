@@ -1,4 +1,4 @@
-"""Writes of the evaluation stage: residents' ratings, follow-ups, independent assessments, typical cases.
+"""Writes of the evaluation stage: residents' ratings, follow-ups, third-party evaluations, typical cases.
 
 A rating opens when the consultation's results are published. Each service runs in one
 transaction; the database enforces one rating per person (account and mobile number). When the
@@ -14,32 +14,31 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.core.images import clean_photo
-from shangliang.core.models import Notification
+from shangliang.core.notify import Kind, Recipient, notify
 from shangliang.core.phones import normalize_mobile
 from shangliang.core.records import save_record
 from shangliang.core.transitions import transition
-from shangliang.evaluation.models import Assessment, FollowUp, Rating, TypicalCase, TypicalCasePhoto
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation, TypicalCase, TypicalCasePhoto
 from shangliang.evaluation.states import FOLLOW_UP_MOVES, STAFF_CHANNELS, FollowUpStatus, RatingChannel, Satisfaction
 
 
 def unsatisfied_threshold() -> float:
     """Share of 'unsatisfied' result ratings above which the matter is followed up (default 30%)."""
-    return float(getattr(settings, "SHANGLIANG_UNSATISFIED_THRESHOLD", 0.3))
+    return settings.SHANGLIANG_UNSATISFIED_THRESHOLD
 
 
 def min_ratings() -> int:
     """Ratings needed before the share counts, so one early voice does not reopen a matter (default 5)."""
-    return int(getattr(settings, "SHANGLIANG_MIN_RATINGS", 5))
+    return settings.SHANGLIANG_MIN_RATINGS
 
 
 def follow_up_days() -> int:
-    return int(getattr(settings, "SHANGLIANG_FOLLOW_UP_DAYS", 30))
+    return settings.SHANGLIANG_FOLLOW_UP_DAYS
 
 
 def is_rating_open(consultation: Consultation) -> bool:
@@ -56,11 +55,11 @@ def _check_levels(process: str, result: str) -> None:
         raise DomainError(_("请评价落实结果。"), field="result")
 
 
-def _save_rating(rating: Rating, actor) -> Rating:
+def _save_rating(rating: Rating, actor, now=None) -> Rating:
     duplicate = _("每人对同一协商只能评议一次，您已经评过了。")
     try:
         with transaction.atomic():
-            save_record(rating, actor=actor, reason=_("群众评议"))
+            save_record(rating, actor=actor, reason="rating.submitted", now=now)
     except IntegrityError:  # a concurrent request by the same person won the race
         raise DomainError(duplicate) from None
     except ValidationError as error:
@@ -69,7 +68,7 @@ def _save_rating(rating: Rating, actor) -> Rating:
             raise DomainError(duplicate) from None
         field, messages = next(iter(errors.items()))
         raise DomainError(messages[0], field=field) from None
-    follow_up_check(consultation=rating.consultation)
+    follow_up_check(consultation=rating.consultation, today=timezone.localdate(now) if now else None)
     return rating
 
 
@@ -89,7 +88,8 @@ def rating_mark_doubtful(*, actor, rating: Rating, is_doubtful: bool, reason: st
     save_record(
         rating,
         actor=actor,
-        reason=_("标记为存疑") if is_doubtful else _("取消存疑"),
+        reason="rating.marked_doubtful" if is_doubtful else "rating.counted_again",
+        note=reason,
         update_fields=["is_doubtful", "doubtful_reason"],
     )
     if not is_doubtful:
@@ -98,8 +98,10 @@ def rating_mark_doubtful(*, actor, rating: Rating, is_doubtful: bool, reason: st
 
 
 @transaction.atomic
-def rating_submit(*, user, consultation: Consultation, process: str, result: str, comment: str = "") -> Rating:
-    """A resident rates on their phone (an account is needed, so each person counts once)."""
+def rating_submit(
+    *, user, consultation: Consultation, process: str, result: str, comment: str = "", now=None
+) -> Rating:
+    """A resident rates on their phone (an account is needed, so each person counts once) at ``now``."""
     if not getattr(user, "is_authenticated", False):
         raise DomainError(_("请先登录后再评议。"))
     if not is_rating_open(consultation):
@@ -114,14 +116,24 @@ def rating_submit(*, user, consultation: Consultation, process: str, result: str
         user=user,
         mobile=user.mobile or "",
     )
-    return _save_rating(rating, user)
+    return _save_rating(rating, user, now)
 
 
 @transaction.atomic
 def rating_record(
-    *, actor, consultation: Consultation, channel: str, process: str, result: str, comment: str = "", mobile: str = ""
+    *,
+    actor,
+    consultation: Consultation,
+    channel: str,
+    process: str,
+    result: str,
+    comment: str = "",
+    mobile: str = "",
+    now=None,
 ) -> Rating:
-    """Staff type in a rating gathered by a visit, a meeting or a paper questionnaire, marked with that channel."""
+    """Staff type in a rating gathered by a visit, a meeting or a paper questionnaire, marked with that channel.
+
+    ``now`` is when it is typed in (default the clock): it dates the rating and a follow-up it opens."""
     if not is_rating_open(consultation):
         raise DomainError(_("结果公开后才能录入评议。"))
     if channel not in STAFF_CHANNELS:
@@ -137,7 +149,7 @@ def rating_record(
         mobile=mobile,
         recorded_by=actor,
     )
-    return _save_rating(rating, actor)
+    return _save_rating(rating, actor, now)
 
 
 def follow_up_check(*, consultation: Consultation, today: date | None = None) -> FollowUp | None:
@@ -164,11 +176,13 @@ def follow_up_check(*, consultation: Consultation, today: date | None = None) ->
     )
     try:
         with transaction.atomic():
-            save_record(follow_up, actor=None, reason=_("不满意比例超过阈值，启动回访重办"))
+            save_record(follow_up, actor=None, reason="follow_up.opened")
     except IntegrityError:  # a concurrent rating opened it first
         return None
-    Notification.objects.create(
-        user_id=consultation.convener_id,
+    notify(
+        kind=Kind.FOLLOW_UP,
+        reason=f"follow_up.opened:{follow_up.pk}",
+        recipients=[Recipient(user_id=consultation.convener_id)],
         title=_("【回访重办】%(topic)s") % {"topic": consultation.topic.title},
         body=_("%(total)d位群众参评，%(share)d%%对落实结果不满意，请在%(deadline)s前回访并重新办理。")
         % {"total": total, "share": round(share * 100), "deadline": follow_up.deadline.isoformat()},
@@ -178,8 +192,8 @@ def follow_up_check(*, consultation: Consultation, today: date | None = None) ->
 
 
 @transaction.atomic
-def follow_up_close(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
-    """Record what the follow-up did (回访重办情况) and close it; later ratings may open another."""
+def follow_up_close(*, actor, follow_up: FollowUp, result: str, now=None) -> FollowUp:
+    """Record what the follow-up did (回访重办情况) and close it at ``now``; later ratings may open another."""
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if not result.strip():
         raise DomainError(_("请填写回访重办情况。"), field="result")
@@ -188,13 +202,14 @@ def follow_up_close(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
         to=FollowUpStatus.DONE,
         moves=FOLLOW_UP_MOVES,
         actor=actor,
-        reason=_("回访重办完成"),
+        reason="follow_up.closed",
         changes={"result": result.strip(), "done_by": actor},
+        now=now,
     )
 
 
 @transaction.atomic
-def assessment_add(
+def third_party_evaluation_add(
     *,
     actor,
     consultation: Consultation,
@@ -202,9 +217,9 @@ def assessment_add(
     process: str,
     result: str,
     findings: str,
-    assessed_on: date,
-) -> Assessment:
-    """An independent evaluator records an assessment of the process and the result (第三方评估)."""
+    evaluated_on: date,
+) -> ThirdPartyEvaluation:
+    """An independent evaluator records a third-party evaluation of the process and the result (第三方评估)."""
     if consultation.status != ConsultationStatus.CONCLUDED:
         raise DomainError(_("协商意见形成后才能评估。"))
     _check_levels(process, result)
@@ -213,22 +228,22 @@ def assessment_add(
     if not findings.strip():
         raise DomainError(_("请填写评估意见。"), field="findings")
     return save_record(
-        Assessment(
+        ThirdPartyEvaluation(
             consultation=consultation,
-            assessor=actor,
+            evaluator=actor,
             organisation=organisation.strip(),
             process=process,
             result=result,
             findings=findings.strip(),
-            assessed_on=assessed_on,
+            evaluated_on=evaluated_on,
         ),
         actor=actor,
-        reason=pgettext("assessment", "第三方评估"),
+        reason="third_party_evaluation.added",
     )
 
 
 MAX_CASE_PHOTOS = 3
-# The reason goes into the history row's change reason, which holds 100 characters.
+# A withdrawal's reason is a line, not a letter (the form says the same); kept whole in the history's note.
 WITHDRAW_REASON_MAX = 80
 
 
@@ -272,7 +287,7 @@ def typical_case_publish(*, actor, consultation: Consultation, title: str, story
         case.is_published = True
         case.published_at = timezone.now()
         case.published_by = actor
-    save_record(case, actor=actor, reason=_("发布典型案例") if is_new else _("更新典型案例"))
+    save_record(case, actor=actor, reason="typical_case.published" if is_new else "typical_case.updated")
     if cleaned:
         case.photos.filter(is_archived=False).update(is_archived=True)
         for photo in cleaned:
@@ -299,6 +314,7 @@ def typical_case_withdraw(*, actor, case: TypicalCase, reason: str) -> TypicalCa
     return save_record(
         case,
         actor=actor,
-        reason=_("撤回典型案例：%(reason)s") % {"reason": reason},
+        reason="typical_case.withdrawn",
+        note=reason,
         update_fields=["is_published", "updated_at"],
     )

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Satisfaction(models.TextChoices):
@@ -35,3 +36,17 @@ FOLLOW_UP_MOVES = {
 class FollowUpReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("到期前提醒")  # N days before the follow-up's deadline, to the convener
     OVERDUE = "overdue", _("逾期提醒")  # the day after it passed, to the convener and the supervisors
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "rating.submitted": _("群众评议"),
+    "rating.marked_doubtful": _("标记为存疑"),
+    "rating.counted_again": _("取消存疑"),
+    "follow_up.opened": _("不满意比例超过阈值，启动回访重办"),
+    "follow_up.closed": _("回访重办完成"),
+    "third_party_evaluation.added": pgettext_lazy("assessment", "第三方评估"),
+    "typical_case.published": _("发布典型案例"),
+    "typical_case.updated": _("更新典型案例"),
+    "typical_case.withdrawn": _("撤回典型案例"),
+}

@@ -1,4 +1,4 @@
-"""Staff pages of evaluation: one consultation's satisfaction, ratings, follow-ups, assessments and typical
+"""Staff pages of evaluation: one consultation's satisfaction, ratings, follow-ups, third-party evaluations and typical
 case; entering ratings gathered offline; the list of follow-ups.
 
 Consultations come through ``consultations.permissions.get_consultation_for_view`` (404 for "missing"
@@ -22,15 +22,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.permissions import get_consultation_for_view
 from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.documents import formats
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error, errors_text
 from shangliang.evaluation import permissions, selectors, services
 from shangliang.evaluation.forms import (
-    AssessmentForm,
     DoubtfulRatingForm,
     FollowUpCloseForm,
     StaffRatingForm,
+    ThirdPartyEvaluationForm,
     TypicalCaseForm,
     TypicalCaseWithdrawForm,
 )
@@ -47,10 +48,7 @@ PER_PAGE = 30
 
 def percent(share: float | None) -> str:
     """85.7% (one decimal, none when whole); a dash when nobody rated."""
-    if share is None:
-        return "—"
-    text = f"{share * 100:.1f}".removesuffix(".0")
-    return f"{text}%"
+    return formats.percent(share, drop_zero_decimal=True)
 
 
 @dataclass
@@ -99,8 +97,8 @@ def _close_form(follow_up: FollowUp, *args) -> FollowUpCloseForm:
     return FollowUpCloseForm(*args, auto_id=f"close_{follow_up.pk}_%s")
 
 
-def _assessment_form(*args) -> AssessmentForm:
-    return AssessmentForm(*args, auto_id="assess_%s", initial={"assessed_on": timezone.localdate()})
+def _evaluation_form(*args) -> ThirdPartyEvaluationForm:
+    return ThirdPartyEvaluationForm(*args, auto_id="evaluation_%s", initial={"evaluated_on": timezone.localdate()})
 
 
 def _case_context(user, consultation: Consultation, *, case_form=None, withdraw_form=None) -> dict:
@@ -118,12 +116,12 @@ def _case_context(user, consultation: Consultation, *, case_form=None, withdraw_
 
 
 def _consultation_context(
-    request, consultation: Consultation, *, assessment_form=None, close_forms=None, case_form=None, withdraw_form=None
+    request, consultation: Consultation, *, evaluation_form=None, close_forms=None, case_form=None, withdraw_form=None
 ):
     user = request.user
     today = timezone.localdate()
     may_record = permissions.can_record_ratings(user, consultation)
-    may_assess = permissions.can_assess(user, consultation)
+    may_evaluate = permissions.can_evaluate(user, consultation)
     is_concluded = consultation.status == ConsultationStatus.CONCLUDED
     follow_ups = []
     for follow_up in selectors.follow_ups_of(consultation):
@@ -135,8 +133,8 @@ def _consultation_context(
         share = percent(follow_up.unsatisfied_share)
         follow_ups.append(FollowUpRow(follow_up, selectors.is_follow_up_overdue(follow_up, today), share, form))
     page = Paginator(selectors.ratings_for(consultation), PER_PAGE).get_page(request.GET.get("page"))
-    if may_assess and is_concluded and assessment_form is None:
-        assessment_form = _assessment_form()
+    if may_evaluate and is_concluded and evaluation_form is None:
+        evaluation_form = _evaluation_form()
     return {
         "c": consultation,
         "is_concluded": is_concluded,
@@ -144,10 +142,10 @@ def _consultation_context(
         "figures": figures_of(selectors.satisfaction_of(consultation.ratings.counted())),
         "page": page,
         "follow_ups": follow_ups,
-        "assessments": list(selectors.assessments_of(consultation)),
+        "third_party_evaluations": list(selectors.third_party_evaluations_of(consultation)),
         "can_record": may_record,
-        "can_assess": may_assess,
-        "assessment_form": assessment_form if may_assess and is_concluded else None,
+        "can_evaluate": may_evaluate,
+        "evaluation_form": evaluation_form if may_evaluate and is_concluded else None,
         **_case_context(user, consultation, case_form=case_form, withdraw_form=withdraw_form),
     }
 
@@ -224,20 +222,20 @@ def rating_doubtful(request, pk, rating_pk):
 @staff_required
 @require_POST
 @submitted_once
-def assessment_add(request, pk):
+def third_party_evaluation_add(request, pk):
     consultation = get_consultation_for_view(request.user, pk)
-    if not permissions.can_assess(request.user, consultation):
+    if not permissions.can_evaluate(request.user, consultation):
         raise Http404
-    form = _assessment_form(request.POST)
+    form = _evaluation_form(request.POST)
     if form.is_valid():
         try:
-            services.assessment_add(actor=request.user, consultation=consultation, **form.cleaned_data)
+            services.third_party_evaluation_add(actor=request.user, consultation=consultation, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
             add_service_error(form, error)
         else:
-            return _back(request, _("评估已记录。"), pk, "assessments")
-    context = _consultation_context(request, consultation, assessment_form=form)
-    if context["assessment_form"] is None:
+            return _back(request, _("评估已记录。"), pk, "third-party-evaluations")
+    context = _consultation_context(request, consultation, evaluation_form=form)
+    if context["evaluation_form"] is None:
         # The form is not shown in the consultation's current state; say why above the page.
         for error in form.non_field_errors():
             messages.error(request, error)

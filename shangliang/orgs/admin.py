@@ -4,19 +4,16 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core.admin import HistoryAdmin
+from shangliang.core import admin as core_admin
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import CleanTextModelForm
 from shangliang.orgs import models, services
 
 
-class NoDeleteAdmin(HistoryAdmin):
-    """No delete button; archiving goes through the service so its rules hold here too."""
+class NoDeleteAdmin(core_admin.NoDeleteAdmin):
+    """Archived records show their archive stamp read-only; archiving goes through the service."""
 
     archive_service = None
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -129,6 +129,6 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 class ArchiveForm(CleanTextMixin, forms.Form):
-    """Why a record is archived; it goes into the history, whose reason column holds 100 characters."""
+    """Why a record is archived; kept whole as the note of its history row."""
 
     reason = forms.CharField(label=_("归档原因"), max_length=100, required=False)

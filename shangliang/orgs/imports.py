@@ -14,7 +14,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from io import BytesIO
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -32,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from shangliang.core import jobs
 from shangliang.core.dates import date_range_message, is_year_in_range
+from shangliang.core.documents import sheets
 from shangliang.core.errors import DomainError, ImportRejected
 from shangliang.core.models import BackgroundJob
 from shangliang.core.phones import normalize_mobile, validate_mobile
@@ -143,8 +143,8 @@ def template_bytes(kind: ImportKind) -> bytes:
     sheet = book.active
     sheet.title = kind.sheet_title
     columns = (Column(EXAMPLE_HEADER, EXAMPLE_CELL, note=EXAMPLE_NOTE, width=22), *kind.columns)
-    sheet.append([column.title for column in columns])
-    sheet.append([column.example for column in columns])
+    sheet.append(sheets.safe_row(column.title for column in columns))
+    sheet.append(sheets.safe_row(column.example for column in columns))
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -163,9 +163,7 @@ def template_bytes(kind: ImportKind) -> bytes:
             options.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
             sheet.add_data_validation(options)
     sheet.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.workbook_bytes(book)
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -1,18 +1,16 @@
 """Pages of the Excel import: templates to download, uploads, and the job page that polls its progress."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from shangliang.core import jobs
+from shangliang.core.documents.responses import XLSX, download
 from shangliang.core.form_tokens import submitted_once
 from shangliang.orgs import imports, permissions
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.forms import ImportForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _check_import_right(request) -> None:
@@ -51,9 +49,7 @@ def import_home(request):
 def import_template(request, kind):
     _check_import_right(request)
     import_kind = _kind_or_404(kind)
-    response = HttpResponse(imports.template_bytes(import_kind), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{import_kind.sheet_title}导入模板.xlsx")
-    return response
+    return download(imports.template_bytes(import_kind), XLSX, f"{import_kind.sheet_title}导入模板", "xlsx")
 
 
 @staff_required

@@ -7,9 +7,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shangliang.core import limits
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.states import (
@@ -47,14 +48,14 @@ class Region(ArchivableModel):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["path", "depth"])
+    history = history_records(excluded_fields=["path", "depth"])
 
     class Meta:
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=Q(level__in=RegionLevel.values), name="orgs_region_level_valid"),
+            *valid_choices("orgs_region", level=RegionLevel),
             models.UniqueConstraint(fields=["parent", "name"], name="orgs_region_unique_name_in_parent"),
         ]
 
@@ -65,15 +66,12 @@ class Region(ArchivableModel):
     def path_segment(pk: int) -> str:
         return f"{pk:08d}/"
 
-    def contains(self, other: "Region") -> bool:
-        return bool(self.path) and other.path.startswith(self.path)
-
 
 class Sector(ArchivableModel):
     """A CPPCC sector (界别)."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("界别")
@@ -102,14 +100,14 @@ class Unit(ArchivableModel):
         related_name="headed_units",
         help_text=_("督办升级时接收通知"),
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["kind", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="orgs_unit_kind_valid"),
+            *valid_choices("orgs_unit", kind=UnitKind),
             models.UniqueConstraint(fields=["region", "name"], name="orgs_unit_unique_name_in_region"),
         ]
 
@@ -138,14 +136,14 @@ class Platform(ArchivableModel):
     )
     active_since = models.DateField(_("启用日期"), null=True, blank=True)
     description = models.TextField(_("简介"), max_length=limits.TEXT, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("协商议事平台")
         verbose_name_plural = _("协商议事平台")
         ordering = ["region__path", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=PlatformKind.values), name="orgs_platform_kind_valid"),
+            *valid_choices("orgs_platform", kind=PlatformKind),
             models.UniqueConstraint(fields=["region", "name"], name="orgs_platform_unique_name_in_region"),
         ]
 
@@ -166,14 +164,14 @@ class PlatformCheck(models.Model):
     note = models.CharField(_("说明"), max_length=300, blank=True)
     photo = models.ImageField(_("照片"), upload_to=platform_photo_path, blank=True)
     checked_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("六有核查项")
         verbose_name_plural = _("六有核查项")
         constraints = [
             models.UniqueConstraint(fields=["platform", "item"], name="orgs_platformcheck_one_per_item"),
-            models.CheckConstraint(condition=Q(item__in=SixHave.values), name="orgs_platformcheck_item_valid"),
+            *valid_choices("orgs_platformcheck", item=SixHave),
         ]
 
     def __str__(self):
@@ -191,7 +189,7 @@ class ConsultationCommittee(ArchivableModel):
     )
     name = models.CharField(_("名称"), max_length=100)
     established_on = models.DateField(_("成立日期"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("协商委员会")
@@ -208,7 +206,7 @@ class CommitteeSeat(ArchivableModel):
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, help_text=_("如：主任、委员"))
     mobile = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("协商委员会成员")
@@ -253,15 +251,13 @@ class Member(ArchivableModel):
     )
     code = models.CharField(_("履职码"), max_length=20, unique=True, default=new_member_code, editable=False)
     bio = models.TextField(_("简介"), max_length=limits.TEXT, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("政协委员")
         verbose_name_plural = _("政协委员")
         ordering = ["level", "name", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(level__in=MemberLevel.values), name="orgs_member_level_valid")
-        ]
+        constraints = valid_choices("orgs_member", level=MemberLevel)
 
     def __str__(self):
         return self.name
@@ -280,7 +276,7 @@ class MemberAssignment(models.Model):
     )
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("委员下沉")
@@ -320,7 +316,7 @@ class ContactLink(models.Model):
     )
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("联系点")
@@ -356,13 +352,13 @@ class ScopedRole(models.Model):
     )
     granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="orgs_scopedrole_role_valid"),
+            *valid_choices("orgs_scopedrole", role=Role),
             models.CheckConstraint(
                 condition=(
                     Q(region__isnull=False, platform__isnull=True, unit__isnull=True)

@@ -9,7 +9,6 @@ a role held at a unit covers that unit. Predicates answer "may this user act on 
 from functools import reduce
 from operator import or_
 
-import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -80,17 +79,14 @@ def regions_visible_to(user) -> QuerySet[Region]:
     return qs.filter(path_q(paths, "path"))
 
 
-@rules.predicate
 def can_view_region(user, region: Region) -> bool:
     return user.is_superuser or covers(user, STAFF_ROLES, region)
 
 
-@rules.predicate
 def can_change_region(user, region: Region) -> bool:
     return user.is_superuser or covers(user, REGION_EDITORS, region)
 
 
-@rules.predicate
 def can_add_region_under(user, parent: Region) -> bool:
     return user.is_superuser or covers(user, REGION_EDITORS, parent)
 
@@ -106,14 +102,12 @@ def platforms_visible_to(user) -> QuerySet[Platform]:
     return qs.filter(q)
 
 
-@rules.predicate
 def can_view_platform(user, platform: Platform) -> bool:
     if user.is_superuser:
         return True
     return covers(user, STAFF_ROLES, platform.region) or platform.pk in granted_ids(user, STAFF_ROLES, "platform")
 
 
-@rules.predicate
 def can_change_platform(user, platform: Platform) -> bool:
     if user.is_superuser:
         return True
@@ -131,13 +125,6 @@ def units_visible_to(user) -> QuerySet[Unit]:
         return qs
     q = path_q(region_paths(user, STAFF_ROLES), "region__path") | Q(pk__in=granted_ids(user, STAFF_ROLES, "unit"))
     return qs.filter(q)
-
-
-@rules.predicate
-def can_view_unit(user, unit: Unit) -> bool:
-    return (
-        user.is_superuser or covers(user, STAFF_ROLES, unit.region) or unit.pk in granted_ids(user, STAFF_ROLES, "unit")
-    )
 
 
 # --- members -------------------------------------------------------------------------------
@@ -165,12 +152,10 @@ def members_visible_to(user) -> QuerySet[Member]:
     return qs.filter(q)
 
 
-@rules.predicate
 def can_view_member(user, member: Member) -> bool:
     return members_visible_to(user).filter(pk=member.pk).exists()
 
 
-@rules.predicate
 def can_change_member(user, member: Member) -> bool:
     if user.is_superuser:
         return True

@@ -1,6 +1,7 @@
 """Reads of the organisation. Each selector owns its joins; templates never query."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,6 +15,9 @@ from shangliang.orgs.permissions import (
     regions_visible_to,
 )
 from shangliang.orgs.states import PlatformKind, RegionLevel
+
+# The newest changes shown on a platform's page; the admin keeps the whole history.
+HISTORY_SHOWN = 10
 
 
 def path_ids(path: str) -> list[int]:
@@ -48,12 +52,34 @@ def region_tree_for(user) -> list[RegionNode]:
     return roots
 
 
-def regions_under(region: Region, *, include_self: bool = True) -> QuerySet[Region]:
-    qs = Region.objects.filter(path__startswith=region.path, is_archived=False)
-    return qs if include_self else qs.exclude(pk=region.pk)
-
-
 # --- coverage ------------------------------------------------------------------------------
+
+
+def covered_region_ids(regions: Iterable[Region], rooms: Iterable[tuple[str, str]]) -> set[int]:
+    """The townships and villages among ``regions`` that ``rooms`` cover: the one coverage rule, for
+    the platform list and the dashboard alike.
+
+    A township is covered by a township room at the township itself, a village by a village room in
+    it or in one of its grids. ``rooms`` are the (kind, region path) pairs of the platforms that count;
+    no query is made.
+    """
+    regions = list(regions)
+    township_rooms, village_rooms = set(), []
+    for kind, path in rooms:
+        if kind == PlatformKind.TOWNSHIP_ROOM:
+            township_rooms.add(path)
+        elif kind == PlatformKind.VILLAGE_ROOM:
+            village_rooms.append(path)
+    # A room's region path cut to a village's length is the village's path when the room lies in it
+    # (paths are fixed-width per level).
+    lengths = {len(r.path) for r in regions if r.level == RegionLevel.VILLAGE}
+    in_villages = {path[:length] for length in lengths for path in village_rooms}
+    return {
+        r.pk
+        for r in regions
+        if (r.level == RegionLevel.TOWNSHIP and r.path in township_rooms)
+        or (r.level == RegionLevel.VILLAGE and r.path in in_villages)
+    }
 
 
 @dataclass
@@ -102,39 +128,33 @@ def coverage_for(user) -> Coverage:
         .only("pk", "name", "level", "path", "parent_id", "code")
         .order_by("path")
     )
-    platforms = list(platforms_visible_to(user).values_list("kind", "region__path", "region__level"))
+    platforms = list(platforms_visible_to(user).values_list("kind", "region__path"))
+    covered = covered_region_ids(regions, platforms)
 
     rows = {r.pk: CoverageRow(township=r) for r in regions if r.level == RegionLevel.TOWNSHIP}
-    covered_villages, covered_townships = set(), set()
     by_kind = Counter()
-    for kind, path, level in platforms:
+    for kind, path in platforms:
         by_kind[kind] += 1
         ids = path_ids(path)
         township_id = ids[1] if len(ids) > 1 else None
         if township_id in rows:
             rows[township_id].by_kind[kind] += 1
-        if kind == PlatformKind.TOWNSHIP_ROOM and level == RegionLevel.TOWNSHIP:
-            covered_townships.add(ids[-1])
-        if kind == PlatformKind.VILLAGE_ROOM and len(ids) > 2:
-            covered_villages.add(ids[2])
 
     for r in regions:
         if r.level == RegionLevel.VILLAGE and r.parent_id in rows:
             row = rows[r.parent_id]
             row.villages += 1
-            if r.pk in covered_villages:
+            if r.pk in covered:
                 row.villages_covered += 1
             else:
                 row.uncovered.append(r.name)
     for row in rows.values():
-        row.has_township_room = row.township.pk in covered_townships
+        row.has_township_room = row.township.pk in covered
 
     villages = [r for r in regions if r.level == RegionLevel.VILLAGE]
     levels = [
         CoverageLevel(str(RegionLevel.TOWNSHIP.label), len(rows), sum(1 for r in rows.values() if r.has_township_room)),
-        CoverageLevel(
-            str(RegionLevel.VILLAGE.label), len(villages), sum(1 for v in villages if v.pk in covered_villages)
-        ),
+        CoverageLevel(str(RegionLevel.VILLAGE.label), len(villages), sum(1 for v in villages if v.pk in covered)),
     ]
     for kind in (
         PlatformKind.SECTOR_ROOM,
@@ -177,7 +197,7 @@ def platform_detail(platform: Platform) -> dict:
     seats = list(
         CommitteeSeat.objects.filter(committee__region=platform.region, is_archived=False).select_related("committee")
     )
-    history = list(platform.history.select_related("history_user").order_by("-history_date")[:10])
+    history = list(platform.history.select_related("history_user").order_by("-history_date")[:HISTORY_SHOWN])
     return {
         "checks": checks,
         "assignments": assignments,

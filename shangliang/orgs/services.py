@@ -7,13 +7,11 @@ naming the actor. Records are archived, never deleted.
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError
-from shangliang.core.records import change_reason, save_record
+from shangliang.core.records import save_record, stamp_history
 from shangliang.orgs.models import (
     CommitteeSeat,
     ConsultationCommittee,
@@ -30,13 +28,13 @@ from shangliang.orgs.models import (
 from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, SixHave
 
 
-def _archive(obj, *, actor, reason: str):
+def _archive(obj, *, actor, reason: str, note: str):
+    """Archive ``obj``; the history row gets the code ``reason`` and the person's ``note`` (why)."""
     if obj.is_archived:
         return obj
+    stamp_history(obj, actor=actor, reason=reason, note=note)
     obj.is_archived = True
     obj.archived_at = timezone.now()
-    obj._history_user = actor
-    obj._change_reason = change_reason(reason or _("归档"))
     obj.save(update_fields=["is_archived", "archived_at", "updated_at"])
     return obj
 
@@ -65,7 +63,7 @@ def region_create(*, actor, name: str, level: str, parent: Region | None, code: 
     _check_level(level, parent)
     region = Region(name=name.strip(), level=level, parent=parent, code=code or None, path="-")
     region.depth = (parent.depth + 1) if parent else 0
-    save_record(region, actor=actor, reason=_("新建区划"))
+    save_record(region, actor=actor, reason="region.created")
     region.path = f"{parent.path if parent else '/'}{Region.path_segment(region.pk)}"
     Region.objects.filter(pk=region.pk).update(path=region.path)
     return region
@@ -77,25 +75,7 @@ def region_update(*, actor, region: Region, name: str, code: str | None) -> Regi
     region = Region.objects.select_for_update().get(pk=region.pk)
     region.name = name.strip()
     region.code = code or None
-    return save_record(region, actor=actor, reason=_("修改区划"))
-
-
-@transaction.atomic
-def region_move(*, actor, region: Region, parent: Region) -> Region:
-    """Put a region (and everything under it) under another parent of the right level."""
-    region = Region.objects.select_for_update().get(pk=region.pk)
-    if parent.path.startswith(region.path):
-        raise DomainError(_("不能把区划移到它自己的下级。"), field="parent")
-    _check_level(region.level, parent)
-    old_path, new_path = region.path, f"{parent.path}{Region.path_segment(region.pk)}"
-    region.parent = parent
-    save_record(region, actor=actor, reason=_("调整上级区划"))
-    Region.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-        depth=F("depth") + (parent.depth + 1 - region.depth),
-    )
-    region.refresh_from_db()
-    return region
+    return save_record(region, actor=actor, reason="region.updated")
 
 
 @transaction.atomic
@@ -106,7 +86,7 @@ def region_archive(*, actor, region: Region, reason: str = "") -> Region:
         raise DomainError(_("请先归档下级区划。"))
     if Platform.objects.filter(region=region, is_archived=False).exists():
         raise DomainError(_("该区划仍有在用的协商议事平台，请先归档平台。"))
-    return _archive(region, actor=actor, reason=reason)
+    return _archive(region, actor=actor, reason="region.archived", note=reason.strip())
 
 
 # --- platforms -----------------------------------------------------------------------------
@@ -121,7 +101,7 @@ def platform_create(*, actor, **fields) -> Platform:
     unknown = set(fields) - set(PLATFORM_FIELDS)
     if unknown:
         raise TypeError(f"unknown platform fields: {sorted(unknown)}")
-    platform = save_record(Platform(**fields), actor=actor, reason=_("新建平台"))
+    platform = save_record(Platform(**fields), actor=actor, reason="platform.created")
     PlatformCheck.objects.bulk_create(PlatformCheck(platform=platform, item=item) for item in SixHave.values)
     return platform
 
@@ -134,7 +114,7 @@ def platform_update(*, actor, platform: Platform, **fields) -> Platform:
         if name not in PLATFORM_FIELDS:
             raise TypeError(f"unknown platform field: {name}")
         setattr(platform, name, value)
-    return save_record(platform, actor=actor, reason=_("修改平台信息"))
+    return save_record(platform, actor=actor, reason="platform.updated")
 
 
 @transaction.atomic
@@ -148,13 +128,13 @@ def platform_check_update(
     if photo is not None:
         check.photo = photo
     check.checked_at = timezone.now()
-    return save_record(check, actor=actor, reason=_("六有核查"))
+    return save_record(check, actor=actor, reason="platform.checked")
 
 
 @transaction.atomic
 def platform_archive(*, actor, platform: Platform, reason: str = "") -> Platform:
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    return _archive(platform, actor=actor, reason=reason)
+    return _archive(platform, actor=actor, reason="platform.archived", note=reason.strip())
 
 
 # --- units, sectors, committees ------------------------------------------------------------
@@ -163,7 +143,7 @@ def platform_archive(*, actor, platform: Platform, reason: str = "") -> Platform
 @transaction.atomic
 def unit_create(*, actor, name: str, kind: str, region: Region, parent: Unit | None = None) -> Unit:
     return save_record(
-        Unit(name=name.strip(), kind=kind, region=region, parent=parent), actor=actor, reason=_("新建单位")
+        Unit(name=name.strip(), kind=kind, region=region, parent=parent), actor=actor, reason="unit.created"
     )
 
 
@@ -171,7 +151,7 @@ def unit_create(*, actor, name: str, kind: str, region: Region, parent: Unit | N
 def sector_get_or_create(*, actor, name: str) -> Sector:
     sector = Sector.objects.filter(name=name.strip()).first()
     if sector is None:
-        sector = save_record(Sector(name=name.strip()), actor=actor, reason=_("新建界别"))
+        sector = save_record(Sector(name=name.strip()), actor=actor, reason="sector.created")
     return sector
 
 
@@ -182,7 +162,7 @@ def committee_create(*, actor, region: Region, name: str, established_on: date |
     return save_record(
         ConsultationCommittee(region=region, name=name, established_on=established_on),
         actor=actor,
-        reason=_("成立协商委员会"),
+        reason="committee.formed",
     )
 
 
@@ -192,7 +172,7 @@ def committee_seat_add(
 ) -> CommitteeSeat:
     """Seat a person on a village consultation committee; records history."""
     seat = CommitteeSeat(committee=committee, name=name.strip(), position=position, mobile=mobile)
-    return save_record(seat, actor=actor, reason=_("增补协商委员会成员"))
+    return save_record(seat, actor=actor, reason="committee_seat.added")
 
 
 # --- members -------------------------------------------------------------------------------
@@ -218,7 +198,7 @@ def member_create(*, actor, **fields) -> Member:
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
-    return save_record(Member(**fields), actor=actor, reason=_("新增委员"))
+    return save_record(Member(**fields), actor=actor, reason="member.created")
 
 
 @transaction.atomic
@@ -228,7 +208,7 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         if name not in MEMBER_FIELDS:
             raise TypeError(f"unknown member field: {name}")
         setattr(member, name, value)
-    return save_record(member, actor=actor, reason=_("修改委员信息"))
+    return save_record(member, actor=actor, reason="member.updated")
 
 
 @transaction.atomic
@@ -237,7 +217,9 @@ def member_assign(*, actor, member: Member, platform: Platform, started_on: date
     if MemberAssignment.objects.filter(member=member, platform=platform, ended_on__isnull=True).exists():
         raise DomainError(_("该委员已下沉到此站点。"), field="platform")
     return save_record(
-        MemberAssignment(member=member, platform=platform, started_on=started_on), actor=actor, reason=_("委员下沉")
+        MemberAssignment(member=member, platform=platform, started_on=started_on),
+        actor=actor,
+        reason="member_assignment.started",
     )
 
 
@@ -247,19 +229,21 @@ def member_assignment_end(*, actor, assignment: MemberAssignment, ended_on: date
     if assignment.ended_on is not None:
         raise DomainError(_("该下沉已结束。"))
     assignment.ended_on = ended_on
-    return save_record(assignment, actor=actor, reason=_("结束下沉"))
+    return save_record(assignment, actor=actor, reason="member_assignment.ended")
 
 
 @transaction.atomic
 def member_archive(*, actor, member: Member, reason: str = "") -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
-    return _archive(member, actor=actor, reason=reason)
+    return _archive(member, actor=actor, reason="member.archived", note=reason.strip())
 
 
 @transaction.atomic
 def contact_link_create(*, actor, committee: Unit, platform: Platform, started_on: date) -> ContactLink:
     return save_record(
-        ContactLink(committee=committee, platform=platform, started_on=started_on), actor=actor, reason=_("建立联系点")
+        ContactLink(committee=committee, platform=platform, started_on=started_on),
+        actor=actor,
+        reason="contact_link.created",
     )
 
 
@@ -275,7 +259,9 @@ def role_grant(*, actor, user, role: str, region=None, platform=None, unit=None)
     if existing:
         return existing
     return save_record(
-        ScopedRole(user=user, role=role, region=region, platform=platform, unit=unit), actor=actor, reason=_("授予角色")
+        ScopedRole(user=user, role=role, region=region, platform=platform, unit=unit),
+        actor=actor,
+        reason="role.granted",
     )
 
 
@@ -283,4 +269,4 @@ def role_grant(*, actor, user, role: str, region=None, platform=None, unit=None)
 def role_revoke(*, actor, scoped_role: ScopedRole) -> ScopedRole:
     scoped_role = ScopedRole.objects.select_for_update().get(pk=scoped_role.pk)
     scoped_role.revoked_at = timezone.now()
-    return save_record(scoped_role, actor=actor, reason=_("撤销角色"))
+    return save_record(scoped_role, actor=actor, reason="role.revoked")

@@ -66,3 +66,27 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(set(Role.values) - {Role.RESIDENT})
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "region.created": _("新建区划"),
+    "region.updated": _("修改区划"),
+    "region.archived": _("归档"),
+    "platform.created": _("新建平台"),
+    "platform.updated": _("修改平台信息"),
+    "platform.checked": _("六有核查"),
+    "platform.archived": _("归档"),
+    "unit.created": _("新建单位"),
+    "sector.created": _("新建界别"),
+    "committee.formed": _("成立协商委员会"),
+    "committee_seat.added": _("增补协商委员会成员"),
+    "member.created": _("新增委员"),
+    "member.updated": _("修改委员信息"),
+    "member.archived": _("归档"),
+    "member_assignment.started": _("委员下沉"),
+    "member_assignment.ended": _("结束下沉"),
+    "contact_link.created": _("建立联系点"),
+    "role.granted": _("授予角色"),
+    "role.revoked": _("撤销角色"),
+}

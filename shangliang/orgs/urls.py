@@ -1,28 +1,45 @@
-from django.urls import path
+from django.urls import include, path
 
 from shangliang.orgs import imports_views, views
 
 app_name = "orgs"
 
+regions = [
+    path("", views.region_tree, name="region_tree"),
+    path("<id:parent_pk>/add/", views.region_create, name="region_create"),
+    path("<id:pk>/edit/", views.region_edit, name="region_edit"),
+]
+platforms = [
+    path("", views.platform_list, name="platform_list"),
+    path("add/", views.platform_create, name="platform_create"),
+    path("<id:pk>/", views.platform_detail, name="platform_detail"),
+    path("<id:pk>/edit/", views.platform_edit, name="platform_edit"),
+    path("<id:pk>/archive/", views.platform_archive, name="platform_archive"),
+    path("<id:pk>/checks/<token:item>/", views.platform_check_edit, name="platform_check_edit"),
+]
+members = [
+    path("", views.member_list, name="member_list"),
+    path("add/", views.member_create, name="member_create"),
+    path("<id:pk>/", views.member_detail, name="member_detail"),
+    path("<id:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<id:pk>/assign/", views.member_assign, name="member_assign"),
+]
+# The public page a member code opens, and its QR code.
+member_card = [
+    path("", views.member_public, name="member_public"),
+    path("qr.<token:fmt>", views.member_qr, name="member_qr"),
+]
+imports = [
+    path("", imports_views.import_home, name="import_home"),
+    path("template/<token:kind>.xlsx", imports_views.import_template, name="import_template"),
+    path("<token:kind>/upload/", imports_views.import_upload, name="import_upload"),
+    path("jobs/<id:pk>/", imports_views.import_job, name="import_job"),
+]
+
 urlpatterns = [
-    path("regions/", views.region_tree, name="region_tree"),
-    path("regions/<id:parent_pk>/add/", views.region_create, name="region_create"),
-    path("regions/<id:pk>/edit/", views.region_edit, name="region_edit"),
-    path("platforms/", views.platform_list, name="platform_list"),
-    path("platforms/add/", views.platform_create, name="platform_create"),
-    path("platforms/<id:pk>/", views.platform_detail, name="platform_detail"),
-    path("platforms/<id:pk>/edit/", views.platform_edit, name="platform_edit"),
-    path("platforms/<id:pk>/archive/", views.platform_archive, name="platform_archive"),
-    path("platforms/<id:pk>/checks/<token:item>/", views.platform_check_edit, name="platform_check_edit"),
-    path("members/", views.member_list, name="member_list"),
-    path("members/add/", views.member_create, name="member_create"),
-    path("members/<id:pk>/", views.member_detail, name="member_detail"),
-    path("members/<id:pk>/edit/", views.member_edit, name="member_edit"),
-    path("members/<id:pk>/assign/", views.member_assign, name="member_assign"),
-    path("m/<token:code>/", views.member_public, name="member_public"),
-    path("m/<token:code>/qr.<token:fmt>", views.member_qr, name="member_qr"),
-    path("imports/", imports_views.import_home, name="import_home"),
-    path("imports/template/<token:kind>.xlsx", imports_views.import_template, name="import_template"),
-    path("imports/<token:kind>/upload/", imports_views.import_upload, name="import_upload"),
-    path("imports/jobs/<id:pk>/", imports_views.import_job, name="import_job"),
+    path("regions/", include(regions)),
+    path("platforms/", include(platforms)),
+    path("members/", include(members)),
+    path("m/<token:code>/", include(member_card)),
+    path("imports/", include(imports)),
 ]

@@ -1,15 +1,23 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error, errors_text
+from shangliang.core.forms import errors_text
 from shangliang.core.qr import qr_response
+from shangliang.core.views import form_page, reloaded, run_form
 from shangliang.orgs import permissions, selectors, services
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.forms import (
@@ -33,6 +41,65 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@dataclass(frozen=True)
+class RecordForm:
+    """The page of a record's own form, for a new record or an existing one's details.
+
+    Both show ``<app>/<model>_form.html`` (Django's generic views' name) and lead to the record's page,
+    ``<app>:<model>_detail``, when saved; they differ only in the service and what is said.
+    """
+
+    form_class: type[forms.ModelForm]
+    create: Callable[..., Model]  # service(actor=, **cleaned_data)
+    update: Callable[..., Model]  # service(actor=, <model>=record, **cleaned_data)
+    created: Promise  # "%(name)s" is the new record's name
+    saved: Promise
+
+    @property
+    def name(self) -> str:
+        """The model's name: the record's keyword in the update service and in the template."""
+        return self.form_class._meta.model._meta.model_name
+
+    def page(self, request, record: Model | None = None, **form_options):
+        app = self.form_class._meta.model._meta.app_label
+        form = self.form_class(request.POST or None, instance=record, **form_options)
+
+        def save(data):
+            if record is None:
+                return self.create(actor=request.user, **data)
+            return self.update(actor=request.user, **{self.name: record}, **data)
+
+        def success(saved) -> str:
+            return str(self.saved) if record else str(self.created) % {"name": saved.name}
+
+        return form_page(
+            request,
+            form,
+            save,
+            success=success,
+            then=lambda saved: reverse(f"{app}:{self.name}_detail", args=[(record or saved).pk]),
+            template=f"{app}/{self.name}_form.html",
+            context=lambda: {"form": form, self.name: reloaded(record)} if record else {"form": form},
+        )
+
+
+PLATFORM_FORM = RecordForm(
+    PlatformForm,
+    services.platform_create,
+    services.platform_update,
+    created=gettext_lazy("已新建平台“%(name)s”。"),
+    saved=gettext_lazy("平台信息已保存。"),
+)
+
+MEMBER_FORM = RecordForm(
+    MemberForm,
+    services.member_create,
+    services.member_update,
+    created=gettext_lazy("已新增委员“%(name)s”。"),
+    saved=gettext_lazy("委员信息已保存。"),
+)
+
+
 # --- regions -------------------------------------------------------------------------------
 
 
@@ -49,23 +116,20 @@ def region_create(request, parent_pk):
     if not permissions.can_add_region_under(request.user, parent) or parent.level == RegionLevel.GRID:
         raise Http404
     form = RegionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            region = services.region_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                level=REGION_CHILD_LEVEL[parent.level],
-                parent=parent,
-                code=form.cleaned_data["code"] or None,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已添加区划“%(name)s”。") % {"name": region.name})
-            return redirect("orgs:region_tree")
-    return render(request, "orgs/region_form.html", {"form": form, "parent": parent})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.region_create(
+            actor=request.user,
+            name=data["name"],
+            level=REGION_CHILD_LEVEL[parent.level],
+            parent=parent,
+            code=data["code"] or None,
+        ),
+        success=lambda region: _("已添加区划“%(name)s”。") % {"name": region.name},
+        then=reverse("orgs:region_tree"),
+    )
+    return done or render(request, "orgs/region_form.html", {"form": form, "parent": parent})
 
 
 @staff_required
@@ -75,20 +139,16 @@ def region_edit(request, pk):
     if not permissions.can_change_region(request.user, region):
         raise Http404
     form = RegionForm(request.POST or None, initial={"name": region.name, "code": region.code})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.region_update(
-                actor=request.user,
-                region=region,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"] or None,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("区划已保存。"))
-            return redirect("orgs:region_tree")
-    return render(request, "orgs/region_form.html", {"form": form, "region": region, "parent": region.parent})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.region_update(
+            actor=request.user, region=region, name=data["name"], code=data["code"] or None
+        ),
+        success=_("区划已保存。"),
+        then=reverse("orgs:region_tree"),
+    )
+    return done or render(request, "orgs/region_form.html", {"form": form, "region": region, "parent": region.parent})
 
 
 # --- platforms -----------------------------------------------------------------------------
@@ -136,33 +196,14 @@ def platform_create(request):
     regions = permissions.regions_for_editing(request.user)
     if not regions.exists():
         raise PermissionDenied
-    form = PlatformForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            platform = services.platform_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已新建平台“%(name)s”。") % {"name": platform.name})
-            return redirect("orgs:platform_detail", pk=platform.pk)
-    return render(request, "orgs/platform_form.html", {"form": form})
+    return PLATFORM_FORM.page(request, regions=regions)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def platform_edit(request, pk):
     platform = permissions.get_platform_for_change(request.user, pk)
-    form = PlatformForm(request.POST or None, instance=platform, regions=permissions.regions_for_editing(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.platform_update(actor=request.user, platform=platform, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("平台信息已保存。"))
-            return redirect("orgs:platform_detail", pk=platform.pk)
-    platform.refresh_from_db()
-    return render(request, "orgs/platform_form.html", {"form": form, "platform": platform})
+    return PLATFORM_FORM.page(request, platform, regions=permissions.regions_for_editing(request.user))
 
 
 @staff_required
@@ -244,33 +285,14 @@ def member_detail(request, pk):
 def member_create(request):
     if not permissions.can_add_member(request.user):
         raise PermissionDenied
-    form = MemberForm(request.POST or None, regions=permissions.regions_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已新增委员“%(name)s”。") % {"name": member.name})
-            return redirect("orgs:member_detail", pk=member.pk)
-    return render(request, "orgs/member_form.html", {"form": form})
+    return MEMBER_FORM.page(request, regions=permissions.regions_visible_to(request.user))
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = permissions.get_member_for_change(request.user, pk)
-    form = MemberForm(request.POST or None, instance=member, regions=permissions.regions_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("委员信息已保存。"))
-            return redirect("orgs:member_detail", pk=member.pk)
-    member.refresh_from_db()
-    return render(request, "orgs/member_form.html", {"form": form, "member": member})
+    return MEMBER_FORM.page(request, member, regions=permissions.regions_visible_to(request.user))
 
 
 @staff_required
@@ -279,15 +301,14 @@ def member_assign(request, pk):
     member = permissions.get_member_for_change(request.user, pk)
     platforms = permissions.platforms_visible_to(request.user).select_related("region")
     form = AssignmentForm(request.POST or None, platforms=platforms)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_assign(actor=request.user, member=member, **form.cleaned_data)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已下沉到“%(name)s”。") % {"name": form.cleaned_data["platform"].name})
-            return redirect("orgs:member_detail", pk=member.pk)
-    return render(request, "orgs/member_assign.html", {"form": form, "member": member})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.member_assign(actor=request.user, member=member, **data),
+        success=lambda assignment: _("已下沉到“%(name)s”。") % {"name": form.cleaned_data["platform"].name},
+        then=reverse("orgs:member_detail", args=[member.pk]),
+    )
+    return done or render(request, "orgs/member_assign.html", {"form": form, "member": member})
 
 
 def member_public(request, code):

@@ -2,19 +2,8 @@
 
 from django.contrib import admin
 
-from shangliang.core.admin import BoundedLookupsMixin, HistoryAdmin
+from shangliang.core.admin import BoundedLookupsMixin, ReadOnlyAdmin
 from shangliang.outcomes.models import Assignment, OutcomeReport, Publication, Reminder
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutcomeReport)

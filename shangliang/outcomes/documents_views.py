@@ -11,32 +11,19 @@ from dataclasses import dataclass
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shangliang.consultations.models import Consultation
 from shangliang.core.dates import date_range_message, is_year_in_range
+from shangliang.core.documents.responses import CSV, DOCX, PDF, XLSX, download
 from shangliang.core.links import absolute_url
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.permissions import platforms_visible_to, units_visible_to
-from shangliang.outcomes import documents, feedback, permissions, selectors
+from shangliang.outcomes import feedback, permissions, selectors
+from shangliang.outcomes.documents import outcome_report, results_poster, supervision_sheet, three_lists
 from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import AssignmentStatus
-
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = documents.XLSX
-CSV = "text/csv; charset=utf-8"
-
-
-def download(content: bytes, content_type: str, name: str, ext: str, *, attachment: bool = True) -> HttpResponse:
-    # Characters Windows refuses in file names would make the browser rename or cut the download.
-    name = re.sub(r'[\\/:*?"<>|\s]+', "_", name)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, f"{name}.{ext}")
-    return response
-
 
 # --- reports -------------------------------------------------------------------------------
 
@@ -45,14 +32,14 @@ def download(content: bytes, content_type: str, name: str, ext: str, *, attachme
 @require_GET
 def report_docx(request, pk):
     report = permissions.get_report_for_view(request.user, pk)
-    return download(documents.report_docx(report), DOCX, report.title, "docx")
+    return download(outcome_report.report_docx(report), DOCX, report.title, "docx")
 
 
 @staff_required
 @require_GET
 def report_pdf(request, pk):
     report = permissions.get_report_for_view(request.user, pk)
-    return download(documents.report_pdf(report), PDF, report.title, "pdf")
+    return download(outcome_report.report_pdf(report), PDF, report.title, "pdf")
 
 
 # --- the three lists and the poster of one consultation ------------------------------------
@@ -62,21 +49,21 @@ def report_pdf(request, pk):
 @require_GET
 def three_lists_xlsx(request, pk):
     consultation = permissions.get_consultation_for_outcomes(request.user, pk)
-    content = documents.three_lists_xlsx(consultation, selectors.three_lists(consultation))
+    content = three_lists.three_lists_xlsx(consultation, selectors.three_lists(consultation))
     return download(content, XLSX, f"{consultation.topic.title}-{_('三张清单')}", "xlsx")
 
 
 def public_consultation_or_404(pk) -> Consultation:
     """A consultation whose results are public (concluded, not archived), with what its poster prints."""
-    consultation = selectors.public_consultations().filter(pk=pk).first()
+    consultation = selectors.board_consultations().filter(pk=pk).first()
     if consultation is None:
         raise Http404
     return consultation
 
 
 def poster_response(request, consultation: Consultation, *, attachment: bool) -> HttpResponse:
-    url = absolute_url(feedback.public_url(consultation), request)
-    content = documents.results_poster_pdf(consultation, url)
+    url = absolute_url(feedback.result_path(consultation), request)
+    content = results_poster.results_poster_pdf(consultation, url)
     name = f"{consultation.topic.title}-{_('协商结果公开')}"
     return download(content, PDF, name, "pdf", attachment=attachment)
 
@@ -201,17 +188,17 @@ def _sheet(request):
         qs = qs.exclude(status=AssignmentStatus.RETURNED)
     order = ("suggestion__consultation__starts_at", "suggestion__consultation_id", "suggestion__order", "pk")
     assignments = list(selectors.with_related(qs).order_by(*order))
-    sheet = documents.supervision_sheet(
+    sheet = supervision_sheet.supervision_sheet(
         assignments,
         subtitle=sheet_subtitle(user, filters, assignments),
-        department=documents.department_of(user),
+        department=supervision_sheet.department_of(user),
         today=today,
     )
     return sheet, None
 
 
 def _sheet_name() -> str:
-    return f"{documents.SHEET_TITLE}-{timezone.localdate().isoformat()}"
+    return f"{supervision_sheet.SHEET_TITLE}-{timezone.localdate().isoformat()}"
 
 
 @staff_required
@@ -220,7 +207,7 @@ def sheet_xlsx(request):
     sheet, refusal = _sheet(request)
     if refusal is not None:
         return refusal
-    return download(documents.sheet_xlsx(sheet), XLSX, _sheet_name(), "xlsx")
+    return download(supervision_sheet.sheet_xlsx(sheet), XLSX, _sheet_name(), "xlsx")
 
 
 @staff_required
@@ -229,4 +216,4 @@ def sheet_csv(request):
     sheet, refusal = _sheet(request)
     if refusal is not None:
         return refusal
-    return download(documents.sheet_csv(sheet), CSV, _sheet_name(), "csv")
+    return download(supervision_sheet.sheet_csv(sheet), CSV, _sheet_name(), "csv")

@@ -4,17 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.core import limits
-from shangliang.core.models import ArchivableModel
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import once_per_deadline, valid_choices
+from shangliang.core.models import ArchivableModel, ReminderStep
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Unit
 from shangliang.outcomes.states import (
     AssignmentStatus,
     ExtensionStatus,
-    FeedbackEvent,
     ReminderKind,
     ReportKind,
     ReportStatus,
@@ -50,16 +50,13 @@ class OutcomeReport(ArchivableModel):
     reply_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("成果报送")
         verbose_name_plural = _("成果报送")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="outcomes_report_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="outcomes_report_status_valid"),
-        ]
+        constraints = valid_choices("outcomes_report", kind=ReportKind, status=ReportStatus)
 
     def __str__(self):
         return self.title
@@ -107,16 +104,14 @@ class Assignment(ArchivableModel):
     evidence = models.FileField(_("佐证材料"), upload_to="outcomes/evidence/%Y/%m/", blank=True)
     deferral_reason = models.TextField(_("暂缓原因"), max_length=limits.NOTE, blank=True, help_text=_("将告知相关群众"))
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[co_units])
+    history = history_records(m2m_fields=[co_units])
 
     class Meta:
         verbose_name = _("交办事项")
         verbose_name_plural = _("交办事项")
         ordering = ["deadline", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=AssignmentStatus.values), name="outcomes_assignment_status_valid"
-            ),
+            *valid_choices("outcomes_assignment", status=AssignmentStatus),
             # A suggestion is owned by one unit at a time; a returned assignment makes room for the next.
             models.UniqueConstraint(
                 fields=["suggestion"],
@@ -146,7 +141,7 @@ class ProgressUpdate(models.Model):
     attachment = models.FileField(_("附件"), upload_to="outcomes/progress/%Y/%m/", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("进展情况")
@@ -175,16 +170,14 @@ class ExtensionRequest(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     refused_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), max_length=limits.NOTE, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         ordering = ["-requested_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ExtensionStatus.values), name="outcomes_extension_status_valid"
-            ),
+            *valid_choices("outcomes_extension", status=ExtensionStatus),
             models.CheckConstraint(
                 condition=Q(requested_deadline__gt=models.F("current_deadline")),
                 name="outcomes_extension_is_later",
@@ -200,26 +193,17 @@ class ExtensionRequest(models.Model):
         return f"{self.current_deadline} → {self.requested_deadline}"
 
 
-class Reminder(models.Model):
-    """One reminder or escalation step for one deadline of one assignment; the row makes it once-only."""
+class Reminder(ReminderStep):
+    """A reminder or escalation step (督办提醒) for one deadline of one assignment."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reminders")
     kind = models.CharField(_("类别"), max_length=20, choices=ReminderKind.choices)
     deadline = models.DateField(_("针对的办理时限"))
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
 
-    class Meta:
+    class Meta(ReminderStep.Meta):
         verbose_name = _("督办提醒")
         verbose_name_plural = _("督办提醒")
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "kind", "deadline"], name="outcomes_reminder_once"),
-            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="outcomes_reminder_kind_valid"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.deadline}"
+        constraints = once_per_deadline("assignment", ReminderKind, "outcomes")
 
 
 def default_channels():
@@ -238,7 +222,7 @@ class Publication(models.Model):
     channels = models.JSONField(_("公开方式"), default=default_channels)
     published_at = models.DateTimeField(_("公开时间"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("结果公开")
@@ -246,25 +230,3 @@ class Publication(models.Model):
 
     def __str__(self):
         return str(self.consultation)
-
-
-class FeedbackDelivery(models.Model):
-    """One feedback message to one person on one channel about one event; the row makes it once-only."""
-
-    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="feedback")
-    event = models.CharField(_("事项"), max_length=20, choices=FeedbackEvent.choices)
-    key = models.CharField(max_length=60, help_text="what the event is about, e.g. assignment:12")
-    channel = models.CharField(_("渠道"), max_length=10)
-    recipient = models.CharField(_("接收人"), max_length=40, help_text="user id or mobile")
-    is_delivered = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("反馈记录")
-        verbose_name_plural = _("反馈记录")
-        constraints = [
-            models.UniqueConstraint(fields=["key", "event", "channel", "recipient"], name="outcomes_feedback_once")
-        ]
-
-    def __str__(self):
-        return f"{self.get_event_display()} → {self.channel}"

@@ -13,6 +13,7 @@ from shangliang.consultations.permissions import can_run_consultation, consultat
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names
 from shangliang.orgs.states import Role
 from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate
+from shangliang.outcomes.selectors import of_units_q
 from shangliang.topics.permissions import READERS
 
 # The party committee and government draw up the responsibility list (工作责任清单).
@@ -46,8 +47,7 @@ def assignments_visible_to(user) -> QuerySet[Assignment]:
     q |= Q(cppcc_committee_id__in=granted_ids(user, SUPERVISORS, "unit"))
     units = liaison_unit_ids(user)
     if units:
-        co = Assignment.objects.filter(co_units__in=units).values("pk")
-        q |= Q(lead_unit_id__in=units) | Q(pk__in=co)
+        q |= of_units_q(units)
     return qs.filter(q)
 
 
@@ -123,7 +123,9 @@ def get_consultation_for_outcomes(user, pk) -> Consultation:
             Q(pk__in=qs.values("pk")) | Q(pk__in=assignments_visible_to(user).values("suggestion__consultation_id"))
         )
     try:
-        return qs.select_related("topic__convening_region", "topic__category", "platform__region", "form").get(pk=pk)
+        return qs.select_related(
+            "topic__convening_region", "topic__category", "platform__region", "session_format"
+        ).get(pk=pk)
     except Consultation.DoesNotExist:
         raise Http404 from None
 

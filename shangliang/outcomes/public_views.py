@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from shangliang.consultations.models import Consultation
 from shangliang.orgs.models import Platform, Region
 from shangliang.orgs.states import RegionLevel
-from shangliang.outcomes import documents, selectors
+from shangliang.outcomes import public_results, selectors
 from shangliang.outcomes.documents_views import poster_response, public_consultation_or_404
 from shangliang.outcomes.models import Publication
 
@@ -34,8 +34,9 @@ class BoardCard:
 
 
 def _card(consultation: Consultation) -> BoardCard:
-    items = documents.public_items(consultation)
-    return BoardCard(consultation, len(items), documents.status_counts(items), documents.publication_of(consultation))
+    items = public_results.public_items(consultation)
+    counts = public_results.status_counts(items)
+    return BoardCard(consultation, len(items), counts, public_results.publication_of(consultation))
 
 
 def _board(request, consultations) -> dict:
@@ -46,13 +47,13 @@ def _board(request, consultations) -> dict:
 @require_GET
 def result(request, pk):
     consultation = public_consultation_or_404(pk)
-    items = documents.public_items(consultation)
+    items = public_results.public_items(consultation)
     context = {
         "consultation": consultation,
         "topic": consultation.topic,
         "items": items,
-        "counts": documents.status_counts(items),
-        "publication": documents.publication_of(consultation),
+        "counts": public_results.status_counts(items),
+        "publication": public_results.publication_of(consultation),
     }
     return render(request, "outcomes/public/result.html", context)
 
@@ -67,7 +68,7 @@ def platform_board(request, pk):
     platform = Platform.objects.filter(pk=pk, is_archived=False).select_related("region").first()
     if platform is None:
         raise Http404
-    context = {"platform": platform, **_board(request, selectors.public_consultations(platform=platform))}
+    context = {"platform": platform, **_board(request, selectors.board_consultations(platform=platform))}
     return render(request, "outcomes/public/board.html", context)
 
 
@@ -80,6 +81,6 @@ def village_board(request, pk):
     context = {
         "village": village,
         "platforms": list(platforms),
-        **_board(request, selectors.public_consultations(village=village)),
+        **_board(request, selectors.board_consultations(village=village)),
     }
     return render(request, "outcomes/public/board.html", context)

@@ -3,9 +3,10 @@
 For each open item and its current deadline, four steps in order: a reminder N days before the
 deadline; an overdue reminder the day after it passes; a notice to the unit's head; listing on the
 district's overdue board. Each step is a ``Reminder`` row (unique per item, step and deadline)
-inserted in the same transaction as the messages it sends. A second run, or a concurrent one,
-finds the row and sends nothing; a run that dies before its commit leaves no row, so the next run
-sends the step again. An approved extension changes the deadline, and the steps start afresh.
+inserted in the same transaction as the messages it sends through ``core.notify``. A second run,
+or a concurrent one, finds the row and sends nothing; a run that dies before its commit leaves no
+row, so the next run sends the step again. An approved extension changes the deadline, and the
+steps start afresh.
 """
 
 import logging
@@ -16,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.core.steps import send_once
+from shangliang.core.limits import EXCERPT_SHORT, excerpt
+from shangliang.core.notify import Kind, notify_step
 from shangliang.orgs.models import ScopedRole
 from shangliang.orgs.states import Role
 from shangliang.outcomes.models import Assignment, Reminder
@@ -25,20 +27,16 @@ from shangliang.outcomes.states import OPEN_ASSIGNMENT, ReminderKind
 logger = logging.getLogger(__name__)
 
 
-def _days(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def steps_due(deadline: date, today: date) -> list[str]:
     """The escalation steps that are due for ``deadline`` on ``today``, in order."""
     steps = []
-    if deadline - timedelta(days=_days("SHANGLIANG_REMIND_BEFORE_DAYS", 3)) <= today <= deadline:
+    if deadline - timedelta(days=settings.SHANGLIANG_REMIND_BEFORE_DAYS) <= today <= deadline:
         steps.append(ReminderKind.DUE_SOON)
     if today > deadline:
         steps.append(ReminderKind.OVERDUE)
-    if today >= deadline + timedelta(days=_days("SHANGLIANG_ESCALATE_HEAD_DAYS", 3)):
+    if today >= deadline + timedelta(days=settings.SHANGLIANG_ESCALATE_HEAD_DAYS):
         steps.append(ReminderKind.HEAD_NOTICE)
-    if today >= deadline + timedelta(days=_days("SHANGLIANG_ESCALATE_BOARD_DAYS", 7)):
+    if today >= deadline + timedelta(days=settings.SHANGLIANG_ESCALATE_BOARD_DAYS):
         steps.append(ReminderKind.DISTRICT_BOARD)
     return steps
 
@@ -70,7 +68,7 @@ def _message(assignment: Assignment, kind: str) -> tuple[str, str]:
     values = {
         "unit": assignment.lead_unit.name,
         "deadline": assignment.deadline.isoformat(),
-        "text": assignment.suggestion.text[:40],
+        "text": excerpt(assignment.suggestion.text, EXCERPT_SHORT),
         "topic": topic,
     }
     titles = {
@@ -86,31 +84,32 @@ def _message(assignment: Assignment, kind: str) -> tuple[str, str]:
 def send_step(assignment: Assignment, kind: str) -> bool:
     """Send one step once. Returns False when it was already sent (by this or another run) or has nobody to tell.
 
-    The row and the in-app messages commit together. A text message that the gateway refuses is
-    logged and not retried, so one bad number never makes the others receive the step again.
+    The row, the in-app messages and the texts go in one transaction. A text message that the
+    gateway refuses is recorded as failed and not retried, so one bad number never makes the others
+    receive the step again.
     """
     users = recipients_for(assignment, kind)
     if not users:
         # Nobody to tell yet (a unit without a liaison): leave the step for a later run.
         return False
     title, body = _message(assignment, kind)
-    return send_once(
+    return notify_step(
         lambda: Reminder.objects.create(
             assignment=assignment, kind=kind, deadline=assignment.deadline, recipients=len(users)
         ),
-        users,
+        kind=Kind.REMINDER if kind in {ReminderKind.DUE_SOON, ReminderKind.OVERDUE} else Kind.ESCALATION,
+        reason=f"reminder.{kind}:{assignment.pk}:{assignment.deadline.isoformat()}",
+        recipients=users,
         title=title,
         body=body,
         url=reverse("outcomes:assignment", args=[assignment.pk]),
-        logger=logger,
-        what=f"reminder {kind} for assignment {assignment.pk}",
     )
 
 
 def reminders_run(*, today: date | None = None) -> int:
     """Send every step that is due today and not yet sent; returns how many steps went out."""
     today = today or timezone.localdate()
-    horizon = today + timedelta(days=_days("SHANGLIANG_REMIND_BEFORE_DAYS", 3))
+    horizon = today + timedelta(days=settings.SHANGLIANG_REMIND_BEFORE_DAYS)
     items = (
         Assignment.objects.filter(status__in=OPEN_ASSIGNMENT, is_archived=False, deadline__lte=horizon)
         .select_related("lead_unit__head", "supervisor", "suggestion__consultation__topic")

@@ -1,15 +1,22 @@
-"""Reads of the outcomes stage. Derived facts (overdue, late reply, publication due) are computed here."""
+"""Reads of the outcomes stage. Derived facts (overdue, late reply, publication due) are computed here.
 
+Overdue and "the items of these units" are defined once each (``overdue_q``/``is_overdue``,
+``of_units_q``/``assignments_of_units``); every list, count and page of every stage uses them.
+"""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
-from shangliang.orgs.models import Platform, Region
+from shangliang.orgs.models import Platform, Region, Unit
+from shangliang.orgs.states import Role, UnitKind
 from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate, Reminder
 from shangliang.outcomes.states import (
     CLOSED_ASSIGNMENT,
@@ -23,15 +30,45 @@ from shangliang.outcomes.states import (
 
 
 def due_soon_days() -> int:
-    return int(getattr(settings, "SHANGLIANG_REMIND_BEFORE_DAYS", 3))
+    return settings.SHANGLIANG_REMIND_BEFORE_DAYS
+
+
+# --- overdue, due soon, and the items of a unit: one definition each ----------------------------
+
+
+def overdue_q(today: date) -> Q:
+    """Overdue on ``today``: still owed by the unit (assigned or accepted) and past the deadline."""
+    return Q(status__in=OPEN_ASSIGNMENT, deadline__lt=today)
+
+
+def is_overdue_on(status: str, deadline: date, today: date) -> bool:
+    """``overdue_q`` for one item's values, for lists already in memory."""
+    return status in OPEN_ASSIGNMENT and deadline < today
+
+
+def due_soon_q(today: date) -> Q:
+    """Due soon on ``today``: still owed and due within the reminder period (today included)."""
+    return Q(status__in=OPEN_ASSIGNMENT, deadline__gte=today, deadline__lte=today + timedelta(days=due_soon_days()))
+
+
+def of_units_q(unit_ids: Iterable[int]) -> Q:
+    """Items a unit answers for: led by one of ``unit_ids`` or shared with one of them as a co-unit."""
+    unit_ids = list(unit_ids)
+    shared = Assignment.objects.filter(co_units__in=unit_ids).values("pk")
+    return Q(lead_unit_id__in=unit_ids) | Q(pk__in=shared)
+
+
+def assignments_of_units(unit_ids: Iterable[int], among: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    """The items of these units (lead or co-unit), among ``among`` (default: every item not archived)."""
+    qs = Assignment.objects.filter(is_archived=False) if among is None else among
+    return qs.filter(of_units_q(unit_ids))
 
 
 # --- one assignment ------------------------------------------------------------------------
 
 
 def is_overdue(assignment: Assignment, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return assignment.status in OPEN_ASSIGNMENT and assignment.deadline < today
+    return is_overdue_on(assignment.status, assignment.deadline, today or timezone.localdate())
 
 
 def is_due_soon(assignment: Assignment, today: date | None = None) -> bool:
@@ -41,7 +78,7 @@ def is_due_soon(assignment: Assignment, today: date | None = None) -> bool:
 
 def days_overdue(assignment: Assignment, today: date | None = None) -> int:
     today = today or timezone.localdate()
-    return max(0, (today - assignment.deadline).days) if assignment.status in OPEN_ASSIGNMENT else 0
+    return (today - assignment.deadline).days if is_overdue(assignment, today) else 0
 
 
 def was_late(assignment: Assignment) -> bool:
@@ -85,6 +122,44 @@ def latest_update(assignment: Assignment) -> ProgressUpdate | None:
     return updates[0] if updates else None
 
 
+@dataclass
+class AssignmentRow:
+    """An assignment with the facts a list shows about it, computed once so templates never query."""
+
+    item: Assignment
+    is_overdue: bool
+    is_due_soon: bool
+    days_overdue: int
+    was_late: bool
+    latest: ProgressUpdate | None
+    escalation: str
+    show_mobile: bool = False
+    can_open: bool = True
+    is_co_unit: bool = False
+
+
+def assignment_row(assignment: Assignment, today: date, **flags) -> AssignmentRow:
+    """The row of an item loaded through ``with_related``; ``flags`` are what the viewer may do with it."""
+    escalation = escalation_of(assignment)
+    return AssignmentRow(
+        item=assignment,
+        is_overdue=is_overdue(assignment, today),
+        is_due_soon=is_due_soon(assignment, today),
+        days_overdue=days_overdue(assignment, today),
+        was_late=was_late(assignment),
+        latest=latest_update(assignment),
+        escalation=ReminderKind(escalation).label if escalation else "",
+        **flags,
+    )
+
+
+def reporting_unit(assignment: Assignment, unit_ids: set[int]) -> Unit:
+    """The unit a progress update is filed for: the lead unit, or the co-unit among ``unit_ids``."""
+    if assignment.lead_unit_id in unit_ids or not unit_ids:
+        return assignment.lead_unit
+    return next((unit for unit in assignment.co_units.all() if unit.pk in unit_ids), assignment.lead_unit)
+
+
 # --- lists -----------------------------------------------------------------------------------
 
 
@@ -98,14 +173,15 @@ def assignments_filtered(
     end: date | None = None,
     today: date | None = None,
 ) -> QuerySet[Assignment]:
-    """Filters of the board and the sheet. ``state``: overdue, due_soon, open, done, deferred, returned."""
+    """Filters of the board and the sheet. ``state``: overdue, due_soon, attention (overdue or due soon), open,
+    or a status."""
     today = today or timezone.localdate()
     if state == "overdue":
-        qs = qs.filter(status__in=OPEN_ASSIGNMENT, deadline__lt=today)
+        qs = qs.filter(overdue_q(today))
     elif state == "due_soon":
-        qs = qs.filter(
-            status__in=OPEN_ASSIGNMENT, deadline__gte=today, deadline__lte=today + timedelta(days=due_soon_days())
-        )
+        qs = qs.filter(due_soon_q(today))
+    elif state == "attention":
+        qs = qs.filter(overdue_q(today) | due_soon_q(today))
     elif state == "open":
         qs = qs.filter(status__in=OPEN_ASSIGNMENT)
     elif state in AssignmentStatus.values:
@@ -113,7 +189,7 @@ def assignments_filtered(
     if platform_id:
         qs = qs.filter(suggestion__consultation__platform_id=platform_id)
     if unit_id:
-        qs = qs.filter(Q(lead_unit_id=unit_id) | Q(pk__in=Assignment.objects.filter(co_units=unit_id).values("pk")))
+        qs = qs.filter(of_units_q([unit_id]))
     if start:
         qs = qs.filter(suggestion__consultation__starts_at__date__gte=start)
     if end:
@@ -163,7 +239,7 @@ def board_for(qs: QuerySet[Assignment], today: date | None = None) -> Board:
         for row in targets:
             if status in OPEN_ASSIGNMENT:
                 row.open += 1
-                if deadline < today:
+                if is_overdue_on(status, deadline, today):
                     row.overdue += 1
                 elif deadline <= soon:
                     row.due_soon += 1
@@ -220,6 +296,101 @@ def three_lists(consultation: Consultation) -> list[SuggestionLine]:
     return lines
 
 
+@dataclass
+class OutcomeLine:
+    """A suggestion on the consultation's outcomes page: its number, its live item's row, the returned items."""
+
+    number: int
+    suggestion: Suggestion
+    row: AssignmentRow | None
+    returned: list[Assignment]
+
+
+def outcome_lines(
+    lines: list[SuggestionLine], today: date, *, visible: set[int], shows_mobile: Callable[[Assignment], bool]
+) -> list[OutcomeLine]:
+    """The ``three_lists`` numbered, each live item with its row: ``visible`` are the pks the viewer may open."""
+    return [
+        OutcomeLine(
+            number,
+            line.suggestion,
+            assignment_row(
+                line.assignment,
+                today,
+                show_mobile=shows_mobile(line.assignment),
+                can_open=line.assignment.pk in visible,
+            )
+            if line.assignment is not None
+            else None,
+            line.returned,
+        )
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+def outcome_counts(lines: list[OutcomeLine]) -> dict[str, int]:
+    """The figures above the three lists: suggestions, assigned, done, deferred, overdue."""
+    rows = [line.row for line in lines if line.row]
+    return {
+        "suggestions": len(lines),
+        "assigned": len(rows),
+        "done": sum(1 for row in rows if row.item.status == AssignmentStatus.DONE),
+        "deferred": sum(1 for row in rows if row.item.status == AssignmentStatus.DEFERRED),
+        "overdue": sum(1 for row in rows if row.is_overdue),
+    }
+
+
+# --- who an item can be given to -------------------------------------------------------------
+
+
+def ancestor_paths(region: Region) -> list[str]:
+    """The paths of the region and of every region above it."""
+    segments = [s for s in region.path.split("/") if s]
+    return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+
+
+def deployment_units(consultation: Consultation) -> QuerySet[Unit]:
+    """Units of the deployment's district: departments, township governments, village committees, companies."""
+    top = ancestor_paths(consultation.topic.convening_region)[0]
+    return Unit.objects.filter(is_archived=False, region__path__startswith=top).order_by("kind", "name")
+
+
+def report_units(consultation: Consultation) -> QuerySet[Unit]:
+    """Units a report can be sent to: those of the district but the CPPCC committees."""
+    return deployment_units(consultation).exclude(kind=UnitKind.CPPCC_COMMITTEE)
+
+
+def supervisor_choices(consultation: Consultation):
+    """Supervisors and CPPCC office staff whose scope covers the convening region, or who sit in a committee."""
+    roles = [Role.SUPERVISOR, Role.COMMITTEE_STAFF]
+    region_grant = Q(
+        scoped_roles__role__in=roles,
+        scoped_roles__revoked_at__isnull=True,
+        scoped_roles__region__path__in=ancestor_paths(consultation.topic.convening_region),
+    )
+    committee_grant = Q(
+        scoped_roles__role__in=roles,
+        scoped_roles__revoked_at__isnull=True,
+        scoped_roles__unit__kind=UnitKind.CPPCC_COMMITTEE,
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(region_grant | committee_grant)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def board_choices(visible: QuerySet[Assignment]) -> tuple[QuerySet[Platform], QuerySet[Unit]]:
+    """The platforms and units (lead or co-unit) of the items the board may show, for its filters."""
+    platforms = Platform.objects.filter(pk__in=visible.values("suggestion__consultation__platform_id")).order_by("name")
+    units = Unit.objects.filter(
+        Q(pk__in=visible.values("lead_unit_id")) | Q(pk__in=visible.filter(co_units__isnull=False).values("co_units"))
+    ).order_by("kind", "name")
+    return platforms, units
+
+
 def completed_at(consultation: Consultation):
     """When every suggestion's item was finished (done or deferred with an explanation); None while any is open."""
     suggestions = consultation.suggestions.count()
@@ -236,7 +407,7 @@ def completed_at(consultation: Consultation):
 def _publication_due(finished) -> date | None:
     if finished is None:
         return None
-    return timezone.localtime(finished).date() + timedelta(days=int(getattr(settings, "SHANGLIANG_PUBLISH_DAYS", 7)))
+    return timezone.localtime(finished).date() + timedelta(days=settings.SHANGLIANG_PUBLISH_DAYS)
 
 
 def publication_due_on(consultation: Consultation) -> date | None:
@@ -272,6 +443,30 @@ def is_reply_late(report: OutcomeReport, today: date | None = None) -> bool:
 
 def replies_waiting(qs: QuerySet[OutcomeReport]) -> QuerySet[OutcomeReport]:
     return qs.filter(is_entrusted=True, status=ReportStatus.SENT).order_by("reply_due_on")
+
+
+def replies_late(qs: QuerySet[OutcomeReport], today: date) -> QuerySet[OutcomeReport]:
+    """Entrusted matters still waiting for their written reply after its due date."""
+    return replies_waiting(qs).filter(reply_due_on__lt=today)
+
+
+def reports_of(consultations: QuerySet[Consultation]) -> QuerySet[OutcomeReport]:
+    """The reports (not archived) of these consultations, with what their lists show."""
+    return OutcomeReport.objects.filter(is_archived=False, consultation__in=consultations).select_related(
+        "consultation__topic", "recipient_unit"
+    )
+
+
+def report_get(pk: int) -> OutcomeReport:
+    """One report with the joins of its page; fetch it through the access function first."""
+    return OutcomeReport.objects.select_related(
+        "consultation__topic__convening_region",
+        "consultation__platform",
+        "recipient_unit",
+        "created_by",
+        "sent_by",
+        "reply_recorded_by",
+    ).get(pk=pk)
 
 
 # --- publications ------------------------------------------------------------------------------
@@ -313,7 +508,7 @@ def unpublished_overdue(consultations: QuerySet[Consultation], today: date | Non
 # --- the public board --------------------------------------------------------------------------
 
 
-def public_consultations(*, platform: Platform | None = None, village: Region | None = None) -> QuerySet[Consultation]:
+def board_consultations(*, platform: Platform | None = None, village: Region | None = None) -> QuerySet[Consultation]:
     """Concluded consultations for the public board of a platform or a village (and its grids)."""
     qs = Consultation.objects.filter(status=ConsultationStatus.CONCLUDED, is_archived=False)
     if platform is not None:
@@ -322,7 +517,7 @@ def public_consultations(*, platform: Platform | None = None, village: Region | 
         path = village.path
         qs = qs.filter(Q(platform__region__path__startswith=path) | Q(topic__convening_region__path__startswith=path))
     return (
-        qs.select_related("topic__category", "platform", "form", "publication")
+        qs.select_related("topic__category", "platform", "session_format", "publication")
         .prefetch_related(
             Prefetch(
                 "suggestions",

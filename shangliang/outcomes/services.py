@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, Suggestion
-from shangliang.consultations.services import check_members
+from shangliang.consultations.services import require_eligible_members
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
+from shangliang.core.limits import EXCERPT_SHORT, excerpt
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Unit
@@ -45,17 +46,12 @@ from shangliang.outcomes.states import (
 
 def reply_days() -> int:
     """Days within which government answers an entrusted matter in writing (default 10)."""
-    return int(getattr(settings, "SHANGLIANG_REPLY_DAYS", 10))
+    return settings.SHANGLIANG_REPLY_DAYS
 
 
 def return_days() -> int:
     """Days within which a unit may return a wrongly assigned item (default 5)."""
-    return int(getattr(settings, "SHANGLIANG_RETURN_DAYS", 5))
-
-
-def publish_days() -> int:
-    """Days within which results are published once every item is finished (default 7)."""
-    return int(getattr(settings, "SHANGLIANG_PUBLISH_DAYS", 7))
+    return settings.SHANGLIANG_RETURN_DAYS
 
 
 def _require_concluded(consultation: Consultation) -> None:
@@ -77,7 +73,7 @@ def report_text(consultation: Consultation, kind: str) -> tuple[str, str]:
         % {
             "date": f"{held.year}年{held.month}月{held.day}日",
             "platform": consultation.platform.name,
-            "form": consultation.form.name,
+            "form": consultation.session_format.name,
             "topic": topic.title,
         },
     ]
@@ -120,7 +116,7 @@ def report_draft(
     if not recipient.strip():
         raise DomainError(_("请填写报送对象。"), field="recipient")
     members = list(members)
-    check_members(consultation, members, "members")
+    require_eligible_members(consultation, members, "members")
     default_title, default_body = report_text(consultation, kind)
     report = save_record(
         OutcomeReport(
@@ -134,7 +130,7 @@ def report_draft(
             created_by=actor,
         ),
         actor=actor,
-        reason=_("起草成果报送"),
+        reason="report.drafted",
     )
     if members:
         report.members.set(members)
@@ -149,7 +145,7 @@ def report_update(*, actor, report: OutcomeReport, title: str, body: str, recipi
     if not title.strip() or not body.strip():
         raise DomainError(_("标题和正文不能为空。"), field="body")
     report.title, report.body, report.recipient = title.strip(), body.strip(), recipient.strip()
-    return save_record(report, actor=actor, reason=_("修改成果报送"))
+    return save_record(report, actor=actor, reason="report.updated")
 
 
 @transaction.atomic
@@ -160,7 +156,9 @@ def report_send(*, actor, report: OutcomeReport, now=None) -> OutcomeReport:
     changes = {"sent_by": actor, "sent_at": now}
     if report.is_entrusted:
         changes["reply_due_on"] = timezone.localtime(now).date() + timedelta(days=reply_days())
-    return transition(report, to=ReportStatus.SENT, moves=REPORT_MOVES, actor=actor, reason=_("报送"), changes=changes)
+    return transition(
+        report, to=ReportStatus.SENT, moves=REPORT_MOVES, actor=actor, reason="report.sent", changes=changes, now=now
+    )
 
 
 @transaction.atomic
@@ -174,7 +172,13 @@ def report_reply(*, actor, report: OutcomeReport, text: str, attachment=None, no
     if attachment:
         changes["reply_attachment"] = attachment
     return transition(
-        report, to=ReportStatus.REPLIED, moves=REPORT_MOVES, actor=actor, reason=_("记录书面答复"), changes=changes
+        report,
+        to=ReportStatus.REPLIED,
+        moves=REPORT_MOVES,
+        actor=actor,
+        reason="report.replied",
+        changes=changes,
+        now=now,
     )
 
 
@@ -232,34 +236,51 @@ def assignment_create(
     )
     try:
         with transaction.atomic():
-            save_record(assignment, actor=actor, reason=_("交办"))
+            save_record(assignment, actor=actor, reason="assignment.assigned")
     except IntegrityError:
         raise DomainError(_("这条建议已经交办。"), field="lead_unit") from None
     if co_units:
         assignment.co_units.set(co_units)
-    feedback.schedule(
+    feedback.tell_concerned(
         assignment.suggestion.consultation,
         FeedbackEvent.ASSIGNED,
         key=f"assignment:{assignment.pk}",
         detail=_("建议“%(text)s”已交%(unit)s办理，时限%(deadline)s。")
-        % {"text": suggestion.text[:40], "unit": lead_unit.name, "deadline": deadline.isoformat()},
+        % {"text": excerpt(suggestion.text, EXCERPT_SHORT), "unit": lead_unit.name, "deadline": deadline.isoformat()},
     )
     return assignment
 
 
 @transaction.atomic
-def assignment_accept(*, actor, assignment: Assignment, version: int | None = None) -> Assignment:
-    """The lead unit signs for the item (签收)."""
+def assignment_accept(*, actor, assignment: Assignment, version: int | None = None, now=None) -> Assignment:
+    """The lead unit signs for the item (签收) at ``now`` (default the clock)."""
     assignment = _locked_assignment(assignment, version)
     transition(
         assignment,
         to=AssignmentStatus.ACCEPTED,
         moves=ASSIGNMENT_MOVES,
         actor=actor,
-        reason=_("签收"),
+        reason="assignment.accepted",
         changes={"version": assignment.version + 1},
+        now=now,
     )
     return assignment
+
+
+def return_until(assignment: Assignment):
+    """The last moment the lead unit may return the item as wrongly assigned."""
+    return assignment.assigned_at + timedelta(days=return_days())
+
+
+def assignment_return_refusal(assignment: Assignment, now) -> DomainError | None:
+    """Why the item can no longer be returned at ``now`` (None while it can); reads nothing from the database.
+
+    ``assignment_return`` raises it; the assignment page asks it before offering the form."""
+    if now > return_until(assignment):
+        return DomainError(
+            _("交办超过%(days)d天，不能再退回；如有困难请申请延期或说明暂缓原因。") % {"days": return_days()}
+        )
+    return None
 
 
 @transaction.atomic
@@ -270,10 +291,9 @@ def assignment_return(
     assignment = _locked_assignment(assignment, version)
     ensure_move(assignment, to=AssignmentStatus.RETURNED, moves=ASSIGNMENT_MOVES)
     now = now or timezone.now()
-    if now - assignment.assigned_at > timedelta(days=return_days()):
-        raise DomainError(
-            _("交办超过%(days)d天，不能再退回；如有困难请申请延期或说明暂缓原因。") % {"days": return_days()}
-        )
+    refusal = assignment_return_refusal(assignment, now)
+    if refusal is not None:
+        raise refusal
     if not reason.strip():
         raise DomainError(_("请说明退回理由。"), field="reason")
     return transition(
@@ -281,8 +301,10 @@ def assignment_return(
         to=AssignmentStatus.RETURNED,
         moves=ASSIGNMENT_MOVES,
         actor=actor,
-        reason=_("退回"),
+        reason="assignment.returned",
+        note=reason.strip(),
         changes={"return_reason": reason.strip(), "version": assignment.version + 1},
+        now=now,
     )
 
 
@@ -317,23 +339,23 @@ def progress_add(
             created_by=actor,
         ),
         actor=actor,
-        reason=_("填报进展"),
+        reason="progress.added",
     )
     _bump(assignment)
-    feedback.schedule(
+    feedback.tell_concerned(
         assignment.suggestion.consultation,
         FeedbackEvent.PROGRESS,
         key=f"progress:{update.pk}",
-        detail=progress.strip()[:120],
+        detail=excerpt(progress),
     )
     return update
 
 
 @transaction.atomic
 def assignment_complete(
-    *, actor, assignment: Assignment, result: str, evidence=None, version: int | None = None
+    *, actor, assignment: Assignment, result: str, evidence=None, version: int | None = None, now=None
 ) -> Assignment:
-    """Mark the item done, with what was done and the evidence (佐证材料)."""
+    """Mark the item done at ``now`` (default the clock), with what was done and the evidence (佐证材料)."""
     assignment = _locked_assignment(assignment, version)
     ensure_move(assignment, to=AssignmentStatus.DONE, moves=ASSIGNMENT_MOVES)
     if not result.strip():
@@ -344,20 +366,26 @@ def assignment_complete(
     if evidence:
         changes["evidence"] = evidence
     transition(
-        assignment, to=AssignmentStatus.DONE, moves=ASSIGNMENT_MOVES, actor=actor, reason=_("办结"), changes=changes
+        assignment,
+        to=AssignmentStatus.DONE,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason="assignment.done",
+        changes=changes,
+        now=now,
     )
-    feedback.schedule(
+    feedback.tell_concerned(
         assignment.suggestion.consultation,
         FeedbackEvent.DONE,
         key=f"assignment:{assignment.pk}",
-        detail=result.strip()[:120],
+        detail=excerpt(result),
     )
     return assignment
 
 
 @transaction.atomic
-def assignment_defer(*, actor, assignment: Assignment, reason: str, version: int | None = None) -> Assignment:
-    """The item cannot be done now: the explanation goes to the people concerned."""
+def assignment_defer(*, actor, assignment: Assignment, reason: str, version: int | None = None, now=None) -> Assignment:
+    """The item cannot be done now (deferred at ``now``, default the clock): the reason goes to the people concerned."""
     assignment = _locked_assignment(assignment, version)
     ensure_move(assignment, to=AssignmentStatus.DEFERRED, moves=ASSIGNMENT_MOVES)
     if not reason.strip():
@@ -367,14 +395,16 @@ def assignment_defer(*, actor, assignment: Assignment, reason: str, version: int
         to=AssignmentStatus.DEFERRED,
         moves=ASSIGNMENT_MOVES,
         actor=actor,
-        reason=_("暂缓办理"),
+        reason="assignment.deferred",
+        note=reason.strip(),
         changes={"deferral_reason": reason.strip(), "version": assignment.version + 1},
+        now=now,
     )
-    feedback.schedule(
+    feedback.tell_concerned(
         assignment.suggestion.consultation,
         FeedbackEvent.DEFERRED,
         key=f"assignment:{assignment.pk}",
-        detail=reason.strip()[:120],
+        detail=excerpt(reason),
     )
     return assignment
 
@@ -391,12 +421,26 @@ def assignment_resume(*, actor, assignment: Assignment, version: int | None = No
         to=AssignmentStatus.ACCEPTED,
         moves=ASSIGNMENT_MOVES,
         actor=actor,
-        reason=_("恢复办理"),
+        reason="assignment.resumed",
         changes={"version": assignment.version + 1},
     )
 
 
 # --- extensions ----------------------------------------------------------------------------
+
+
+def extension_request_refusal(pending: ExtensionRequest | None) -> DomainError | None:
+    """Why no new request can be made while ``pending`` (the item's request awaiting a decision) exists."""
+    if pending is not None:
+        return DomainError(_("已有一份延期申请在等待审批。"))
+    return None
+
+
+def extension_decision_refusal(extension: ExtensionRequest, actor) -> DomainError | None:
+    """Why ``actor`` may not decide the request (None when they may): nobody approves their own request."""
+    if extension.requested_by_id == actor.pk:
+        return DomainError(_("不能审批自己提出的延期申请。"))
+    return None
 
 
 @transaction.atomic
@@ -409,8 +453,9 @@ def extension_request(*, actor, assignment: Assignment, requested_deadline: date
         raise DomainError(_("申请的时限应晚于现在的时限。"), field="requested_deadline")
     if not reason.strip():
         raise DomainError(_("请说明延期理由。"), field="reason")
-    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise DomainError(_("已有一份延期申请在等待审批。"))
+    refusal = extension_request_refusal(assignment.extensions.filter(status=ExtensionStatus.PENDING).first())
+    if refusal is not None:
+        raise refusal
     return save_record(
         ExtensionRequest(
             assignment=assignment,
@@ -420,17 +465,21 @@ def extension_request(*, actor, assignment: Assignment, requested_deadline: date
             requested_by=actor,
         ),
         actor=actor,
-        reason=_("申请延期"),
+        reason="extension.requested",
+        note=reason.strip(),
     )
 
 
 @transaction.atomic
-def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
-    """Approve (the deadline moves, and reminders start again for the new date) or refuse a request."""
+def extension_decide(
+    *, actor, extension: ExtensionRequest, approve: bool, note: str = "", now=None
+) -> ExtensionRequest:
+    """Approve (the deadline moves, and reminders start again for the new date) or refuse a request at ``now``."""
     extension = ExtensionRequest.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
     to = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    if extension.requested_by_id == actor.pk:
-        raise DomainError(_("不能审批自己提出的延期申请。"))
+    refusal = extension_decision_refusal(extension, actor)
+    if refusal is not None:
+        raise refusal
     if approve and extension.assignment.status not in OPEN_ASSIGNMENT:
         raise DomainError(_("事项已办结或暂缓，无需延期。"))
     if not approve and not note.strip():
@@ -440,8 +489,10 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
         to=to,
         moves=EXTENSION_MOVES,
         actor=actor,
-        reason=ExtensionStatus(to).label,
+        reason="extension.approved" if approve else "extension.refused",
+        note=note.strip(),
         changes={"decided_by": actor, "decision_note": note.strip()},
+        now=now,
     )
     if approve:
         assignment = _locked_assignment(extension.assignment, None)
@@ -450,13 +501,43 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
         save_record(
             assignment,
             actor=actor,
-            reason=_("同意延期至%(date)s") % {"date": extension.requested_deadline.isoformat()},
+            reason="assignment.extended",
             update_fields=["deadline", "version", "updated_at"],
+            now=now,
         )
     return extension
 
 
 # --- publication ---------------------------------------------------------------------------
+
+
+def _effect_text(assignment: Assignment | None) -> str:
+    if assignment is None:
+        return _("正在研究交办。")
+    if assignment.status == AssignmentStatus.DONE:
+        finished = timezone.localtime(assignment.done_at).date().isoformat() if assignment.done_at else ""
+        values = {"unit": assignment.lead_unit.name, "date": finished, "result": assignment.result}
+        return _("已办结（%(unit)s，%(date)s）：%(result)s") % values
+    if assignment.status == AssignmentStatus.DEFERRED:
+        return _("暂缓办理：%(reason)s") % {"reason": assignment.deferral_reason}
+    values = {"unit": assignment.lead_unit.name, "deadline": assignment.deadline.isoformat()}
+    return _("正在办理（%(unit)s，办理时限%(deadline)s）。") % values
+
+
+def publication_text(consultation: Consultation, lines) -> str:
+    """A draft for residents from the effect list: suggestions and results, units but never people's names.
+
+    ``lines`` are the consultation's ``selectors.three_lists``; nothing is written."""
+    held = timezone.localtime(consultation.starts_at)
+    values = {
+        "date": f"{held.year}年{held.month}月{held.day}日",
+        "topic": consultation.topic.title,
+        "count": len(lines),
+    }
+    text = [_("%(date)s就“%(topic)s”开展协商，形成建议%(count)d条。落实情况如下：") % values]
+    for number, line in enumerate(lines, start=1):
+        text += [f"{number}. {line.suggestion.text.strip()}", "   " + _effect_text(line.assignment)]
+    return "\n".join(text)
 
 
 @transaction.atomic
@@ -475,11 +556,11 @@ def publication_publish(
     if is_new:
         publication = Publication(consultation=consultation, published_by=actor, published_at=now or timezone.now())
     publication.summary, publication.channels = summary.strip(), channels
-    save_record(publication, actor=actor, reason=_("公开结果") if is_new else _("更新公开内容"))
-    feedback.schedule(
+    save_record(publication, actor=actor, reason="publication.published" if is_new else "publication.updated", now=now)
+    feedback.tell_concerned(
         consultation,
         FeedbackEvent.PUBLISHED,
         key=f"publication:{publication.pk}:{publication.history.count()}",
-        detail=summary.strip()[:120],
+        detail=excerpt(summary),
     )
     return publication

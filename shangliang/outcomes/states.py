@@ -84,3 +84,25 @@ class FeedbackEvent(models.TextChoices):
     DONE = "done", _("已办结")
     DEFERRED = "deferred", _("暂缓办理")
     PUBLISHED = "published", _("结果已公开")
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "report.drafted": _("起草成果报送"),
+    "report.updated": _("修改成果报送"),
+    "report.sent": _("报送"),
+    "report.replied": _("记录书面答复"),
+    "assignment.assigned": _("交办"),
+    "assignment.accepted": _("签收"),
+    "assignment.returned": _("退回"),
+    "progress.added": _("填报进展"),
+    "assignment.done": _("办结"),
+    "assignment.deferred": _("暂缓办理"),
+    "assignment.resumed": _("恢复办理"),
+    "assignment.extended": _("同意延期"),
+    "extension.requested": _("申请延期"),
+    "extension.approved": ExtensionStatus.APPROVED.label,
+    "extension.refused": ExtensionStatus.REFUSED.label,
+    "publication.published": _("公开结果"),
+    "publication.updated": _("更新公开内容"),
+}

@@ -5,9 +5,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shangliang.core import limits
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.points.states import PointKind
 
@@ -28,14 +29,14 @@ class PointRule(ArchivableModel):
     )
     is_active = models.BooleanField(_("启用"), default=True)
     note = models.TextField(_("说明"), max_length=limits.NOTE, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("积分规则")
         verbose_name_plural = _("积分规则")
         ordering = ["kind", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=PointKind.values), name="points_rule_kind_valid"),
+            *valid_choices("points_rule", kind=PointKind),
             models.CheckConstraint(condition=Q(points__gte=0), name="points_rule_points_not_negative"),
             models.CheckConstraint(
                 condition=Q(yearly_cap__isnull=True) | Q(yearly_cap__gte=0), name="points_rule_cap_not_negative"
@@ -51,7 +52,3 @@ class PointRule(ArchivableModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.points}"
-
-    @property
-    def is_in_force(self) -> bool:
-        return self.is_active and not self.is_archived

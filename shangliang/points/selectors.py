@@ -5,7 +5,8 @@ to and the day it counts for. The ledger lists one member's records line by line
 everybody's with one grouped query per activity. Both apply the rule in force and its yearly cap the
 same way (records in date order until the cap is reached), so a member's ledger total always equals
 their ranking total. Archived or cancelled records, excluded or rejected recommendations and returned
-assignments earn nothing.
+assignments earn nothing. Attending and speaking count at sessions held (``consultations.selectors``:
+the session opened, neither cancelled nor archived), for the day the session opened.
 """
 
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Participant, Research, Statement
+from shangliang.consultations.selectors import HELD_AT, held_in
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.orgs.models import Member, MemberAssignment, Region
 from shangliang.outcomes.models import Assignment, OutcomeReport
@@ -51,13 +53,6 @@ def capped(count: int, rule: PointRule) -> Decimal:
 # --- the records behind each activity --------------------------------------------------------
 
 
-def _held_in(year: int, prefix: str = "") -> Q:
-    """Sessions of ``year`` that were neither cancelled nor archived."""
-    return Q(**{f"{prefix}consultation__starts_at__year": year, f"{prefix}consultation__is_archived": False}) & ~Q(
-        **{f"{prefix}consultation__status": ConsultationStatus.CANCELLED}
-    )
-
-
 def _as_participant(member: Member, prefix: str = "") -> Q:
     """Participant rows of ``member``: invited as the member, or on the member's own account."""
     q = Q(**{f"{prefix}member": member})
@@ -67,11 +62,12 @@ def _as_participant(member: Member, prefix: str = "") -> Q:
 
 
 def _attendances(year: int) -> QuerySet[Participant]:
-    return Participant.objects.filter(_held_in(year), signed_in_at__isnull=False)
+    """Sign-ins at the sessions held in ``year`` (``consultations.selectors.held_in``)."""
+    return Participant.objects.filter(consultation__in=held_in(year), signed_in_at__isnull=False)
 
 
 def _statements(year: int) -> QuerySet[Statement]:
-    return Statement.objects.filter(_held_in(year))
+    return Statement.objects.filter(consultation__in=held_in(year))
 
 
 def _research(year: int) -> QuerySet[Research]:
@@ -119,7 +115,7 @@ class Occurrence:
     url: str
 
 
-def _day(moment) -> date:
+def _local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
@@ -133,7 +129,7 @@ def _session_occurrences(rows, consultation_of) -> list[Occurrence]:
         seen.add(consultation.pk)
         found.append(
             Occurrence(
-                on=_day(consultation.starts_at),
+                on=_local_day(getattr(consultation, HELD_AT)),
                 record=consultation.topic.title,
                 url=reverse("consultations:detail", args=[consultation.pk]),
             )
@@ -148,7 +144,7 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
             _attendances(year)
             .filter(_as_participant(member))
             .select_related("consultation__topic")
-            .order_by("consultation__starts_at", "consultation_id")
+            .order_by(f"consultation__{HELD_AT}", "consultation_id")
         )
         return _session_occurrences(rows, lambda p: p.consultation)
     if kind == PointKind.SESSION_SPOKE:
@@ -156,7 +152,7 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
             _statements(year)
             .filter(_as_participant(member, "participant__"))
             .select_related("consultation__topic")
-            .order_by("consultation__starts_at", "consultation_id")
+            .order_by(f"consultation__{HELD_AT}", "consultation_id")
         )
         return _session_occurrences(rows, lambda s: s.consultation)
     if kind == PointKind.RESEARCH:
@@ -182,7 +178,7 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
         rows = _signed_reports(year).filter(members=member).order_by("sent_at", "pk")
         return [
             Occurrence(
-                _day(r.sent_at),
+                _local_day(r.sent_at),
                 _("%(kind)s：%(title)s") % {"kind": r.get_kind_display(), "title": r.title},
                 reverse("outcomes:report", args=[r.pk]),
             )
@@ -201,7 +197,9 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
                 seen.add(submission.topic_id)
                 topic = submission.topic
                 found.append(
-                    Occurrence(_day(topic.approved_at), topic.title, reverse("topics:topic_detail", args=[topic.pk]))
+                    Occurrence(
+                        _local_day(topic.approved_at), topic.title, reverse("topics:topic_detail", args=[topic.pk])
+                    )
                 )
         return found
     if kind == PointKind.RECOMMENDATION_ASSIGNED:
@@ -217,73 +215,41 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
 
 def _assignment_occurrence(assignment: Assignment) -> Occurrence:
     return Occurrence(
-        _day(assignment.assigned_at),
+        _local_day(assignment.assigned_at),
         _("%(suggestion)s（交%(unit)s办理）")
         % {"suggestion": assignment.suggestion.text[:60], "unit": assignment.lead_unit.name},
         reverse("outcomes:assignment", args=[assignment.pk]),
     )
 
 
+def _per_member(rows: QuerySet, member, counted: str) -> QuerySet:
+    """``rows`` grouped by ``member`` (an expression): how many distinct ``counted`` each member has."""
+    return rows.order_by().values(member_key=member).annotate(n=Count(counted, distinct=True))
+
+
 def counts(kind: str, year: int, member_ids: QuerySet | Iterable[int]) -> dict[int, int]:
     """How many records earn ``kind`` in ``year`` for each of ``member_ids`` (one grouped query)."""
     if kind == PointKind.SESSION_ATTENDED:
-        rows = (
-            _attendances(year)
-            .annotate(member_key=Coalesce("member", "user__member"))
-            .filter(member_key__in=member_ids)
-            .order_by()
-            .values("member_key")
-            .annotate(n=Count("consultation", distinct=True))
-        )
+        rows = _attendances(year).alias(person=Coalesce("member", "user__member")).filter(person__in=member_ids)
+        rows = _per_member(rows, F("person"), "consultation")
     elif kind == PointKind.SESSION_SPOKE:
-        rows = (
-            _statements(year)
-            .annotate(member_key=Coalesce("participant__member", "participant__user__member"))
-            .filter(member_key__in=member_ids)
-            .order_by()
-            .values("member_key")
-            .annotate(n=Count("consultation", distinct=True))
-        )
+        speaker = Coalesce("participant__member", "participant__user__member")
+        rows = _statements(year).alias(person=speaker).filter(person__in=member_ids)
+        rows = _per_member(rows, F("person"), "consultation")
     elif kind == PointKind.RESEARCH:
-        rows = (
-            _research(year)
-            .filter(members__in=member_ids)
-            .order_by()
-            .values(member_key=F("members"))
-            .annotate(n=Count("pk", distinct=True))
-        )
+        rows = _per_member(_research(year).filter(members__in=member_ids), F("members"), "pk")
     elif kind == PointKind.SUGGESTION_ADOPTED:
-        rows = (
-            Assignment.objects.filter(**_assigned_filter(year), suggestion__proposed_by__in=member_ids)
-            .order_by()
-            .values(member_key=F("suggestion__proposed_by"))
-            .annotate(n=Count("pk", distinct=True))
-        )
+        rows = Assignment.objects.filter(**_assigned_filter(year), suggestion__proposed_by__in=member_ids)
+        rows = _per_member(rows, F("suggestion__proposed_by"), "pk")
     elif kind == PointKind.REPORT_SENT:
-        rows = (
-            _signed_reports(year)
-            .filter(members__in=member_ids)
-            .order_by()
-            .values(member_key=F("members"))
-            .annotate(n=Count("pk", distinct=True))
-        )
+        rows = _per_member(_signed_reports(year).filter(members__in=member_ids), F("members"), "pk")
     elif kind == PointKind.RECOMMENDATION_APPROVED:
-        rows = (
-            _approved_recommendations(year)
-            .filter(member__in=member_ids)
-            .order_by()
-            .values(member_key=F("member"))
-            .annotate(n=Count("topic", distinct=True))
-        )
+        rows = _per_member(_approved_recommendations(year).filter(member__in=member_ids), F("member"), "topic")
     elif kind == PointKind.RECOMMENDATION_ASSIGNED:
         # One filter() call, so the conditions hold for the same assignment row.
-        rows = (
-            _recommendations()
-            .filter(member__in=member_ids, **_assigned_filter(year, "topic__consultations__suggestions__assignments__"))
-            .order_by()
-            .values(member_key=F("member"))
-            .annotate(n=Count("topic__consultations__suggestions__assignments", distinct=True))
-        )
+        assigned = _assigned_filter(year, "topic__consultations__suggestions__assignments__")
+        rows = _recommendations().filter(member__in=member_ids, **assigned)
+        rows = _per_member(rows, F("member"), "topic__consultations__suggestions__assignments")
     else:
         raise ValueError(kind)
     return {row["member_key"]: row["n"] for row in rows}

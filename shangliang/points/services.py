@@ -2,21 +2,20 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from shangliang.core.records import save_record
 from shangliang.points.models import PointRule
 
 
 @transaction.atomic
-def rule_save(*, actor, rule: PointRule, reason: str = "") -> PointRule:
+def rule_save(*, actor, rule: PointRule, note: str = "") -> PointRule:
     """Create or change a rule.
 
-    Changes the rule row; the history row names ``actor`` and ``reason``. Every ledger and ranking
+    Changes the rule row; the history row names ``actor`` and the person's ``note``. Every ledger and ranking
     follows the new values at once, for past years too. Raises ValidationError for a negative value
     or a second rule in force for the same activity.
     """
-    return save_record(rule, actor=actor, reason=reason or (_("修改积分规则") if rule.pk else _("新增积分规则")))
+    return save_record(rule, actor=actor, reason="point_rule.changed" if rule.pk else "point_rule.created", note=note)
 
 
 @transaction.atomic
@@ -30,4 +29,4 @@ def rule_archive(*, actor, rule: PointRule) -> PointRule:
     if rule.is_archived:
         return rule
     rule.is_archived, rule.archived_at, rule.is_active = True, timezone.now(), False
-    return save_record(rule, actor=actor, reason=_("归档积分规则"))
+    return save_record(rule, actor=actor, reason="point_rule.archived")

@@ -24,3 +24,11 @@ class PointKind(models.TextChoices):
     SUGGESTION_ADOPTED = "suggestion_adopted", _("所提建议被采纳交办")
     # A proposal (政协提案) or public-opinion bulletin (社情民意信息) the member signed was sent; once per report.
     REPORT_SENT = "report_sent", _("署名提案或社情民意信息报送")
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "point_rule.created": _("新增积分规则"),
+    "point_rule.changed": _("修改积分规则"),
+    "point_rule.archived": _("归档积分规则"),
+}

@@ -13,9 +13,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from shangliang.core.documents.responses import XLSX, download
 from shangliang.orgs.access import staff_required
-from shangliang.outcomes.documents import XLSX
-from shangliang.outcomes.documents_views import download
 from shangliang.points import documents, permissions, selectors
 from shangliang.points.forms import RankingFilterForm, YearForm
 

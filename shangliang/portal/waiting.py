@@ -16,9 +16,8 @@ from shangliang.evaluation.permissions import follow_ups_visible_to
 from shangliang.evaluation.states import FollowUpStatus
 from shangliang.orgs.permissions import role_names
 from shangliang.outcomes import selectors as outcome_selectors
-from shangliang.outcomes.models import Assignment, OutcomeReport
 from shangliang.outcomes.permissions import SUPERVISORS, assignments_visible_to, liaison_unit_ids
-from shangliang.outcomes.states import OPEN_ASSIGNMENT, AssignmentStatus
+from shangliang.outcomes.states import AssignmentStatus
 from shangliang.topics.selectors import waiting_counts
 
 
@@ -50,11 +49,9 @@ def outcome_items(user) -> list[WaitingItem]:
     units = liaison_unit_ids(user)
     if units:
         desk = reverse("outcomes:unit_desk")
-        mine = Assignment.objects.filter(is_archived=False).filter(
-            Q(lead_unit_id__in=units) | Q(pk__in=Assignment.objects.filter(co_units__in=units).values("pk"))
-        )
+        mine = outcome_selectors.assignments_of_units(units)
         to_accept = mine.filter(status=AssignmentStatus.ASSIGNED, lead_unit_id__in=units).count()
-        overdue = mine.filter(status__in=OPEN_ASSIGNMENT, deadline__lt=today).count()
+        overdue = mine.filter(outcome_selectors.overdue_q(today)).count()
         items += [
             WaitingItem(_("待签收的交办事项"), f"{desk}?tab=todo", to_accept),
             WaitingItem(_("本单位逾期事项"), f"{desk}?tab=overdue", overdue),
@@ -62,7 +59,7 @@ def outcome_items(user) -> list[WaitingItem]:
     if is_root or roles & SUPERVISORS:
         board = reverse("outcomes:board")
         visible = assignments_visible_to(user)
-        overdue = visible.filter(status__in=OPEN_ASSIGNMENT, deadline__lt=today).count()
+        overdue = visible.filter(outcome_selectors.overdue_q(today)).count()
         extensions = outcome_selectors.pending_extensions(visible).count()
         items += [
             WaitingItem(_("逾期未办结事项"), f"{board}?state=overdue", overdue),
@@ -70,10 +67,8 @@ def outcome_items(user) -> list[WaitingItem]:
         ]
     if is_root or roles & ORGANISERS:
         reports = reverse("outcomes:reports")
-        waiting = outcome_selectors.replies_waiting(
-            OutcomeReport.objects.filter(is_archived=False, consultation__in=consultations_visible_to(user))
-        )
-        late = waiting.filter(reply_due_on__lt=today).count()
+        reports_visible = outcome_selectors.reports_of(consultations_visible_to(user))
+        late = outcome_selectors.replies_late(reports_visible, today).count()
         items.append(WaitingItem(_("书面答复已超期的委托事项"), f"{reports}?show=late", late))
     return [item for item in items if item.count]
 

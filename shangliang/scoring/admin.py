@@ -2,14 +2,9 @@
 
 from django.contrib import admin
 
-from shangliang.core.admin import HistoryAdmin
+from shangliang.core.admin import NoDeleteAdmin
 from shangliang.scoring import services
 from shangliang.scoring.models import AnnualTarget, Inspection, ScoringScheme
-
-
-class NoDeleteAdmin(HistoryAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AnnualTarget)
@@ -20,17 +15,7 @@ class AnnualTargetAdmin(NoDeleteAdmin):
     fields = ["year", "region", "platform", "min_consultations", "min_on_time_rate", "min_satisfaction_rate", "note"]
 
     def save_model(self, request, obj, form, change):
-        saved = services.target_set(
-            actor=request.user,
-            year=obj.year,
-            region=obj.region,
-            platform=obj.platform,
-            min_consultations=obj.min_consultations,
-            min_on_time_rate=obj.min_on_time_rate,
-            min_satisfaction_rate=obj.min_satisfaction_rate,
-            note=obj.note,
-        )
-        obj.pk = saved.pk
+        obj.pk = services.target_set(actor=request.user, **{name: getattr(obj, name) for name in self.fields}).pk
 
 
 @admin.register(ScoringScheme)
@@ -46,16 +31,7 @@ class ScoringSchemeAdmin(NoDeleteAdmin):
     fields = ["year", "weight_consultations", "weight_on_time", "weight_replies", "weight_satisfaction", "full_points"]
 
     def save_model(self, request, obj, form, change):
-        saved = services.scheme_set(
-            actor=request.user,
-            year=obj.year,
-            weight_consultations=obj.weight_consultations,
-            weight_on_time=obj.weight_on_time,
-            weight_replies=obj.weight_replies,
-            weight_satisfaction=obj.weight_satisfaction,
-            full_points=obj.full_points,
-        )
-        obj.pk = saved.pk
+        obj.pk = services.scheme_set(actor=request.user, **{name: getattr(obj, name) for name in self.fields}).pk
 
 
 @admin.register(Inspection)

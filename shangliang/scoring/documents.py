@@ -1,23 +1,18 @@
 """The stations' ranking as an Excel workbook (考核排名表). Every cell goes through ``safe_cell``."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 
-from shangliang.outcomes.documents import safe_cell
+from shangliang.core.documents import sheets
+from shangliang.core.documents.formats import NO_FIGURE, percent
 from shangliang.scoring.selectors import StationRow
 from shangliang.scoring.states import Component
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TOP_FILL = PatternFill("solid", fgColor="FFF2CC")
-
 
 def percent_text(share: float | None) -> str:
-    if share is None:
-        return "—"
-    return f"{share * 100:.1f}".removesuffix(".0") + "%"
+    """85.7%, 50% (no ".0"), or a dash: the ranking's way of printing a rate, on the page and in the sheet."""
+    return percent(share, drop_zero_decimal=True)
 
 
 def headers() -> list[str]:
@@ -49,12 +44,12 @@ def row_values(row: StationRow) -> list:
         row.min_consultations,
         row.is_met,
         f"{f.items_on_time}/{f.items_due}",
-        percent_text(row.on_time_rate),
+        percent_text(row.items_on_time_rate),
         f"{f.replies_on_time}/{f.replies_due}",
         percent_text(row.reply_rate),
         f.ratings,
         percent_text(row.satisfaction_rate),
-        *[row.component_scores[c.value] if row.component_scores[c.value] is not None else "—" for c in Component],
+        *[row.component_scores[c.value] if row.component_scores[c.value] is not None else NO_FIGURE for c in Component],
         row.total,
         row.points,
         row.is_top_third,
@@ -67,22 +62,22 @@ def ranking_xlsx(rows: list[StationRow], year: int) -> bytes:
     sheet.title = _("考核排名")
     title = _("%(year)s年度政协联络站基层协商工作考核排名") % {"year": year}
     columns = headers()
-    sheet.append([safe_cell(title)])
+    sheet.append([sheets.safe_cell(title)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([safe_cell(h) for h in columns])
+    sheet.append(sheets.safe_row(columns))
     for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        cell.font = sheets.BOLD
     for row in rows:
-        sheet.append([safe_cell(v) for v in row_values(row)])
+        sheet.append(sheets.safe_row(row_values(row)))
         if row.is_top_third:
             for cell in sheet[sheet.max_row]:
-                cell.fill = TOP_FILL
+                cell.fill = sheets.HIGHLIGHT_FILL
     sheet.append([])
     sheet.append(
         [
-            safe_cell(
+            sheets.safe_cell(
                 _(
                     "说明：按实际成效计分（开展协商、建议按期落实、十日内书面答复、群众满意度），不以台账资料为考核依据。"
                 )
@@ -90,6 +85,4 @@ def ranking_xlsx(rows: list[StationRow], year: int) -> bytes:
         ]
     )
     sheet.column_dimensions["B"].width = 18
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.workbook_bytes(book)

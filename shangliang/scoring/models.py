@@ -14,9 +14,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shangliang.core import limits
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import valid_choices
 from shangliang.core.dates import FIRST_YEAR, LAST_YEAR
 from shangliang.core.models import ArchivableModel
 from shangliang.orgs.models import Platform, Region, Unit
@@ -29,7 +30,7 @@ YEAR = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 def default_township_minimum() -> int:
     """Consultations a township must hold in a year when no target row says otherwise (default 2)."""
-    return int(getattr(settings, "SHANGLIANG_TOWNSHIP_MIN_CONSULTATIONS", 2))
+    return settings.SHANGLIANG_TOWNSHIP_MIN_CONSULTATIONS
 
 
 class AnnualTarget(ArchivableModel):
@@ -61,7 +62,7 @@ class AnnualTarget(ArchivableModel):
         _("群众满意率不低于（%）"), null=True, blank=True, validators=PERCENT
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("年度目标任务")
@@ -113,7 +114,7 @@ class ScoringScheme(ArchivableModel):
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text=_("满分100分折合为全区年度考核中的分值"),
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("考核办法")
@@ -141,10 +142,6 @@ class ScoringScheme(ArchivableModel):
             "replies": self.weight_replies,
             "satisfaction": self.weight_satisfaction,
         }
-
-    @property
-    def weight_total(self) -> int:
-        return sum(self.weights.values())
 
     def clean(self):
         super().clean()
@@ -178,15 +175,13 @@ class Inspection(ArchivableModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("督导记录")
         verbose_name_plural = _("督导记录")
         ordering = ["-visited_on", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=InspectionKind.values), name="scoring_inspection_kind_valid"),
-        ]
+        constraints = valid_choices("scoring_inspection", kind=InspectionKind)
         indexes = [models.Index(fields=["committee", "platform", "visited_on"])]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 """Reads of the assessment: stations' scores against their targets, and the committees' inspection schedule.
 
-Every figure is computed here from the records of the loop (consultations concluded, items done,
+Every figure is computed here from the records of the loop (consultations held, items done,
 written replies, residents' ratings) and never stored, so it always agrees with the records behind
 it and filing more documents (reports, progress updates, photos) cannot raise it
 (不以台账资料为考核依据). The same querysets feed the aggregate and the detail lists, so the
@@ -8,8 +8,9 @@ figures on the ranking and the records on a station's page match by construction
 
 Counting rules, per calendar year (local time):
 
-- consultations held: concluded (已形成协商意见), not archived, session started in the year, on a
-  platform in the township (the township room and its villages' rooms);
+- consultations held: as everywhere (``consultations.selectors.held_in``), the session opened in the
+  year and the consultation is neither cancelled nor archived; on a platform in the township (the
+  township room and its villages' rooms);
 - items on time: live assignments (not returned, not archived) of those platforms whose deadline
   falls in the year and has passed, or which are already done; on time = done on or before the
   deadline. A deferred item (暂缓办理) counts as not implemented;
@@ -33,7 +34,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from shangliang.consultations.models import Consultation
-from shangliang.consultations.states import ConsultationStatus
+from shangliang.consultations.selectors import held_in
 from shangliang.evaluation.models import Rating
 from shangliang.evaluation.states import Satisfaction
 from shangliang.orgs.models import ContactLink, Platform, Region
@@ -43,7 +44,6 @@ from shangliang.outcomes.states import AssignmentStatus, ReportStatus
 from shangliang.scoring.models import AnnualTarget, Inspection, ScoringScheme, default_township_minimum
 from shangliang.scoring.states import Component, InspectionKind, MonthState
 
-COMPONENTS = [c.value for c in Component]
 SATISFIED_LEVELS = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 # The district commends the top third of its stations.
 COMMENDED_SHARE = 3
@@ -59,12 +59,6 @@ def scheme_for(year: int) -> ScoringScheme:
 
 
 # --- the records behind each figure ----------------------------------------------------------
-
-
-def held_in(year: int) -> QuerySet[Consultation]:
-    return Consultation.objects.filter(
-        status=ConsultationStatus.CONCLUDED, is_archived=False, starts_at__year=year
-    ).order_by()
 
 
 def items_due_in(year: int, today: date) -> QuerySet[Assignment]:
@@ -156,7 +150,7 @@ class ScoreRow:
         return self.target is None
 
     @property
-    def on_time_rate(self) -> float | None:
+    def items_on_time_rate(self) -> float | None:
         return _share(self.figures.items_on_time, self.figures.items_due)
 
     @property
@@ -177,7 +171,7 @@ class ScoreRow:
         missing = []
         if not self.is_consultations_met:
             missing.append(Component.CONSULTATIONS.label)
-        rate = self.on_time_rate
+        rate = self.items_on_time_rate
         if self.min_on_time_rate is not None and rate is not None and rate * 100 < self.min_on_time_rate:
             missing.append(Component.ON_TIME.label)
         rate = self.satisfaction_rate
@@ -192,7 +186,7 @@ class ScoreRow:
     def score(self) -> None:
         ratios = {
             Component.CONSULTATIONS: min(1.0, self.held / self.min_consultations) if self.min_consultations else 1.0,
-            Component.ON_TIME: self.on_time_rate,
+            Component.ON_TIME: self.items_on_time_rate,
             Component.REPLIES: self.reply_rate,
             Component.SATISFACTION: self.satisfaction_rate,
         }
@@ -396,10 +390,7 @@ def station_records(year: int, township: Region, *, today: date | None = None) -
     today = today or timezone.localdate()
     under = township.path
     consultations = list(
-        held_in(year)
-        .filter(platform__region__path__startswith=under)
-        .select_related("topic", "platform", "form")
-        .order_by("starts_at", "pk")
+        held_in(year, region=township).select_related("topic", "platform", "session_format").order_by("starts_at", "pk")
     )
     items = list(
         items_due_in(year, today)

@@ -61,19 +61,39 @@ def target_set(
     target.is_archived = False
     target.archived_at = None
     try:
-        save_record(target, actor=actor, reason=_("设定年度目标任务") if is_new else _("修改年度目标任务"))
+        save_record(target, actor=actor, reason="target.set" if is_new else "target.changed")
     except ValidationError as error:
         raise _domain_error(error) from None
     return target
 
 
 @transaction.atomic
-def target_archive(*, actor, target: AnnualTarget) -> AnnualTarget:
-    """Withdraw a target (the township falls back to the default); the row stays with its history."""
-    target = AnnualTarget.objects.select_for_update(of=("self",)).get(pk=target.pk)
-    target.is_archived = True
-    target.archived_at = timezone.now()
-    return save_record(target, actor=actor, reason=_("撤销年度目标任务"))
+def township_targets_set(*, actor, year: int, targets) -> list[AnnualTarget]:
+    """Set the year's targets of several townships together (the table on the targets page).
+
+    ``targets`` gives (township, minimum, on-time rate, satisfaction rate) per row. Each row is set as
+    ``target_set`` sets one, with a history row by ``actor``; a refused row refuses the table, so no
+    target changes. Raises DomainError naming the township of the refused row.
+    """
+    saved = []
+    for township, minimum, on_time, satisfaction in targets:
+        try:
+            saved.append(
+                target_set(
+                    actor=actor,
+                    year=year,
+                    region=township,
+                    min_consultations=minimum,
+                    min_on_time_rate=on_time,
+                    min_satisfaction_rate=satisfaction,
+                )
+            )
+        except DomainError as error:
+            raise DomainError(
+                _("%(township)s：%(reason)s本次没有保存任何目标。")
+                % {"township": township.name, "reason": error.message}
+            ) from None
+    return saved
 
 
 @transaction.atomic
@@ -97,7 +117,7 @@ def scheme_set(
     scheme.full_points = full_points
     scheme.is_archived = False
     try:
-        save_record(scheme, actor=actor, reason=_("设定考核办法") if is_new else _("修改考核办法"))
+        save_record(scheme, actor=actor, reason="scheme.set" if is_new else "scheme.changed")
     except ValidationError as error:
         raise _domain_error(error) from None
     return scheme
@@ -154,18 +174,7 @@ def inspection_record(
     if attachment:
         inspection.attachment = attachment
     try:
-        save_record(inspection, actor=actor, reason=_("录入督导记录"))
+        save_record(inspection, actor=actor, reason="inspection.recorded")
     except ValidationError as error:
         raise _domain_error(error) from None
     return inspection
-
-
-@transaction.atomic
-def inspection_archive(*, actor, inspection: Inspection, reason: str) -> Inspection:
-    """Withdraw an inspection entered by mistake; it no longer counts, the row and its history stay."""
-    if not reason.strip():
-        raise DomainError(_("请说明撤销原因。"), field="reason")
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    inspection.is_archived = True
-    inspection.archived_at = timezone.now()
-    return save_record(inspection, actor=actor, reason=reason.strip())

@@ -26,3 +26,13 @@ class MonthState(models.TextChoices):
     DUE = "due", _("进行中")  # the current period: still time to go
     FUTURE = "future", _("未到")  # not yet begun
     NOT_LINKED = "not_linked", _("未联系")  # the link did not exist during the period
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "target.set": _("设定年度目标任务"),
+    "target.changed": _("修改年度目标任务"),
+    "scheme.set": _("设定考核办法"),
+    "scheme.changed": _("修改考核办法"),
+    "inspection.recorded": _("录入督导记录"),
+}

@@ -14,16 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shangliang.core.documents.responses import XLSX, download
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.core.params import year_param
 from shangliang.orgs.access import staff_required
-from shangliang.outcomes.documents_views import download
 from shangliang.scoring import documents, permissions, selectors, services
 from shangliang.scoring.forms import InspectionForm, PlatformTargetForm, SchemeForm, TownshipTargetsForm
 from shangliang.scoring.models import AnnualTarget, default_township_minimum
 from shangliang.scoring.states import Component, MonthState
+
+# The year's newest inspections on the page; the spreadsheet has them all.
+INSPECTIONS_SHOWN = 200
 
 
 def year_of(request) -> int:
@@ -75,9 +78,8 @@ def station_ranking_xlsx(request):
     _reader_required(request)
     year = year_of(request)
     rows = _visible_rows(request.user, year)
-    return download(
-        documents.ranking_xlsx(rows, year), documents.XLSX, _("%(year)s年度联络站考核排名") % {"year": year}, "xlsx"
-    )
+    name = _("%(year)s年度联络站考核排名") % {"year": year}
+    return download(documents.ranking_xlsx(rows, year), XLSX, name, "xlsx")
 
 
 @staff_required
@@ -128,15 +130,7 @@ def targets(request):
     here = f"{reverse('scoring:targets')}?year={year}"
     if action == "townships" and township_form.is_valid():
         try:
-            for township, minimum, on_time, satisfaction in township_form.values():
-                services.target_set(
-                    actor=user,
-                    year=year,
-                    region=township,
-                    min_consultations=minimum,
-                    min_on_time_rate=on_time,
-                    min_satisfaction_rate=satisfaction,
-                )
+            services.township_targets_set(actor=user, year=year, targets=township_form.values())
         except DomainError as error:
             add_service_error(township_form, error)
         else:
@@ -196,7 +190,7 @@ def inspection_list(request):
         permissions.inspections_visible_to(user)
         .filter(visited_on__year=year)
         .select_related("committee", "platform__region", "recorded_by")
-        .order_by("-visited_on", "-pk")[:200]
+        .order_by("-visited_on", "-pk")[:INSPECTIONS_SHOWN]
     )
     links = permissions.links_for_recording(user, selectors.active_links(timezone.localdate().year))
     context = {

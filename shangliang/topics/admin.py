@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from shangliang.core.admin import HistoryAdmin
+from shangliang.core.admin import HistoryAdmin, ReadOnlyAdmin
 from shangliang.topics.models import Category, ExclusionRule, Submission, Topic
 
 
@@ -21,19 +21,6 @@ class ExclusionRuleAdmin(HistoryAdmin):
     list_filter = ["reason", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["keyword"]
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    """Submissions and topics move only through their pages, where the state rules apply."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from shangliang.core import limits
+from shangliang.core.audit import history_records
+from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Platform, Region, Unit
@@ -39,7 +40,7 @@ class Category(ArchivableModel):
     responsible_units = models.ManyToManyField(
         Unit, verbose_name=_("主管单位"), blank=True, related_name="categories", help_text=_("协商时建议邀请的职能部门")
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("议题类别")
@@ -56,7 +57,7 @@ class ExclusionRule(models.Model):
     keyword = models.CharField(_("关键词"), max_length=30, unique=True)
     reason = models.CharField(_("可能的排除情形"), max_length=20, choices=ExclusionReason.choices)
     is_active = models.BooleanField(_("启用"), default=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("排除提示规则")
@@ -101,16 +102,13 @@ class Topic(ArchivableModel):
         related_name="+",
     )
     decision_note = models.TextField(_("审定意见"), max_length=limits.NOTE, blank=True)
-    history = HistoricalRecords(m2m_fields=[regions])
+    history = history_records(m2m_fields=[regions])
 
     class Meta:
         verbose_name = _("议题")
         verbose_name_plural = _("议题")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(status__in=TopicStatus.values), name="topics_topic_status_valid"),
-            models.CheckConstraint(condition=Q(source__in=Source.values), name="topics_topic_source_valid"),
-        ]
+        constraints = valid_choices("topics_topic", status=TopicStatus, source=Source)
 
     def __str__(self):
         return self.title
@@ -198,7 +196,7 @@ class Submission(ArchivableModel):
     topic = models.ForeignKey(
         Topic, verbose_name=_("议题"), null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
     )
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("诉求与建议")
@@ -206,10 +204,7 @@ class Submission(ArchivableModel):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=SubmissionStatus.values), name="topics_submission_status_valid"
-            ),
-            models.CheckConstraint(condition=Q(source__in=Source.values), name="topics_submission_source_valid"),
+            *valid_choices("topics_submission", status=SubmissionStatus, source=Source),
             models.CheckConstraint(
                 condition=~Q(status=SubmissionStatus.EXCLUDED) | ~Q(exclusion_reason=""),
                 name="topics_submission_excluded_has_reason",
@@ -251,7 +246,7 @@ class Reply(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("答复内容"), max_length=limits.TEXT)
     created_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("答复")
@@ -271,7 +266,7 @@ class Verification(models.Model):
     findings = models.TextField(_("核实情况"), max_length=limits.TEXT)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = _("核实记录")

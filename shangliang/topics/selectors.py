@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shangliang.orgs.models import Region
-from shangliang.orgs.permissions import covers, path_q, region_paths, roles_of
+from shangliang.orgs.permissions import path_q, region_paths, roles_of
 from shangliang.orgs.selectors import path_ids
 from shangliang.orgs.states import Role
 from shangliang.topics.models import ExclusionRule, Submission, Topic
@@ -315,12 +315,10 @@ class AuditEntry:
 
 
 def topic_timeline(history) -> list[AuditEntry]:
-    """Every recorded change of a topic with who made it (staff pages only)."""
+    """Every recorded change of a topic with who made it and why, translated (staff pages only)."""
     labels = dict(TopicStatus.choices)
     return [
-        AuditEntry(
-            row.history_date, str(labels.get(row.status, row.status)), row.history_user, row.history_change_reason or ""
-        )
+        AuditEntry(row.history_date, str(labels.get(row.status, row.status)), row.history_user, row.reason_display)
         for row in history
     ]
 
@@ -371,7 +369,3 @@ def user_relation_to_topic(user, topic: Topic) -> dict:
         "supported": topic.supports.filter(user=user).exists(),
         "following": topic.follows.filter(user=user).exists(),
     }
-
-
-def is_screener_for(user, region: Region) -> bool:
-    return getattr(user, "is_superuser", False) or covers(user, SCREENERS, region)

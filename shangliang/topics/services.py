@@ -99,7 +99,7 @@ def submission_create(
     )
     try:
         with transaction.atomic():
-            save_record(submission, actor=actor, reason=_("提交"))
+            save_record(submission, actor=actor, reason="submission.submitted")
             for photo in photos:
                 SubmissionPhoto.objects.create(submission=submission, image=photo)
     except IntegrityError:
@@ -131,7 +131,9 @@ def submission_screen(*, actor, submission: Submission, eligible: bool, reason: 
         if not note.strip():
             raise DomainError(_("请写明不纳入的理由，群众将在查询页看到。"), field="note")
     changes = {"exclusion_reason": "" if eligible else reason, "screening_note": note.strip(), "screened_by": actor}
-    return transition(submission, to=target, moves=SUBMISSION_MOVES, actor=actor, reason=_("筛查"), changes=changes)
+    return transition(
+        submission, to=target, moves=SUBMISSION_MOVES, actor=actor, reason="submission.screened", changes=changes
+    )
 
 
 @transaction.atomic
@@ -143,7 +145,8 @@ def submission_reopen(*, actor, submission: Submission, note: str) -> Submission
         to=SubmissionStatus.SUBMITTED,
         moves=SUBMISSION_MOVES,
         actor=actor,
-        reason=_("重新筛查"),
+        reason="submission.reopened",
+        note=note.strip(),
         changes={"exclusion_reason": "", "screening_note": note.strip()},
     )
 
@@ -173,7 +176,7 @@ def submission_merge(*, actor, submission: Submission, into: Submission) -> Subm
         to=SubmissionStatus.MERGED,
         moves=SUBMISSION_MOVES,
         actor=actor,
-        reason=_("合并"),
+        reason="submission.merged",
         changes={"merged_into": target, "topic": target.topic},
     )
     # Submissions already merged into this one move along with it.
@@ -188,7 +191,7 @@ def reply_add(*, actor, submission: Submission, text: str) -> Reply:
     """A reply the submitter reads on the tracking page."""
     if not text.strip():
         raise DomainError(_("请填写答复内容。"), field="text")
-    return save_record(Reply(submission=submission, author=actor, text=text.strip()), actor=actor, reason=_("答复"))
+    return save_record(Reply(submission=submission, author=actor, text=text.strip()), actor=actor, reason="reply.added")
 
 
 # --- topics --------------------------------------------------------------------------------
@@ -233,14 +236,14 @@ def topic_draft_from_submission(*, actor, submission: Submission) -> Topic:
         source=submission.source,
         drafted_by=actor,
     )
-    save_record(topic, actor=actor, reason=_("拟定议题"))
+    save_record(topic, actor=actor, reason="topic.drafted")
     topic.regions.set([submission.region])
     transition(
         submission,
         to=SubmissionStatus.DRAFTED,
         moves=SUBMISSION_MOVES,
         actor=actor,
-        reason=_("转为议题"),
+        reason="submission.drafted",
         changes={"topic": topic},
     )
     merged = list(Submission.objects.filter(merged_into=submission))
@@ -275,7 +278,7 @@ def topic_update(
     topic.convening_region, topic.convening_level = convening_for(regions)
     topic.title, topic.background, topic.category = title.strip(), background.strip(), category
     topic.is_livelihood, topic.small_cut_reason, topic.platform = is_livelihood, small_cut_reason.strip(), platform
-    save_record(topic, actor=actor, reason=_("修改议题"))
+    save_record(topic, actor=actor, reason="topic.updated")
     topic.regions.set(regions)
     return topic
 
@@ -287,7 +290,7 @@ def verification_add(*, actor, topic: Topic, checked_by: str, checked_on, findin
     verification = save_record(
         Verification(topic=topic, checked_by=checked_by, checked_on=checked_on, findings=findings, recorded_by=actor),
         actor=actor,
-        reason=_("核实"),
+        reason="verification.added",
     )
     for photo in photos:
         VerificationPhoto.objects.create(verification=verification, image=photo)
@@ -303,31 +306,61 @@ def topic_submit(*, actor, topic: Topic) -> Topic:
             raise DomainError(_("请先填写核实记录：不核实不拟题。"))
         if not topic.background.strip():
             raise DomainError(_("请填写议题的背景情况。"))
-    return transition(topic, to=TopicStatus.PENDING, moves=TOPIC_MOVES, actor=actor, reason=_("提交审定"))
+    return transition(topic, to=TopicStatus.PENDING, moves=TOPIC_MOVES, actor=actor, reason="topic.submitted")
 
 
-DECISIONS = {
-    "approve": TopicStatus.APPROVED,
-    "reject": TopicStatus.REJECTED,
-    "return": TopicStatus.RETURNED,
-}
+def _topic_decide(*, actor, topic: Topic, to: str, reason: str, note: str, note_required: bool) -> Topic:
+    """The approver's decision on a pending topic: moves it to ``to``, stamps who decided and the note.
 
-
-@transaction.atomic
-def topic_decide(*, actor, topic: Topic, decision: str, note: str = "") -> Topic:
-    """Approve, reject (with a reason) or return (with what is missing) a pending topic."""
-    if decision not in DECISIONS:
-        raise DomainError(_("请选择审定结果。"), field="decision")
-    if decision != "approve" and not note.strip():
+    The history row gets the decision's code (``reason``) and the note.
+    """
+    if note_required and not note.strip():
         raise DomainError(_("不予审定或退回时，请写明理由。"), field="note")
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     return transition(
         topic,
-        to=DECISIONS[decision],
+        to=to,
         moves=TOPIC_MOVES,
         actor=actor,
-        reason=_("审定"),
+        reason=reason,
+        note=note.strip(),
         changes={"decided_by": actor, "decision_note": note.strip()},
+    )
+
+
+@transaction.atomic
+def topic_approve(*, actor, topic: Topic, note: str = "") -> Topic:
+    """Approve a pending topic (审定), which opens it for planning a consultation.
+
+    Records the approver and the optional note with an audit row; raises ``TransitionNotAllowed`` if the
+    topic is not pending.
+    """
+    return _topic_decide(
+        actor=actor, topic=topic, to=TopicStatus.APPROVED, reason="topic.approved", note=note, note_required=False
+    )
+
+
+@transaction.atomic
+def topic_reject(*, actor, topic: Topic, note: str) -> Topic:
+    """Refuse a pending topic for good (不予审定); the reason is required and shown to its drafter.
+
+    Records the approver and the reason with an audit row; raises ``DomainError`` without a reason and
+    ``TransitionNotAllowed`` if the topic is not pending.
+    """
+    return _topic_decide(
+        actor=actor, topic=topic, to=TopicStatus.REJECTED, reason="topic.rejected", note=note, note_required=True
+    )
+
+
+@transaction.atomic
+def topic_return(*, actor, topic: Topic, note: str) -> Topic:
+    """Send a pending topic back to its drafter (退回补充) with what is missing, to be submitted again.
+
+    Records the approver and the note with an audit row; raises ``DomainError`` without a note and
+    ``TransitionNotAllowed`` if the topic is not pending.
+    """
+    return _topic_decide(
+        actor=actor, topic=topic, to=TopicStatus.RETURNED, reason="topic.returned", note=note, note_required=True
     )
 
 

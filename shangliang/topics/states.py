@@ -83,3 +83,23 @@ class ConveningLevel(models.TextChoices):
     VILLAGE = "village", _("村（社区）召集")  # the matter concerns one village
     TOWNSHIP = "township", _("乡镇（街道）党委召集")  # several villages of one township
     DISTRICT = "district", _("区（县）召集")  # several townships
+
+
+# What a history row says happened (``core.audit``): stable codes, translated when shown.
+AUDIT_REASONS = {
+    "submission.submitted": _("提交"),
+    "submission.screened": _("筛查"),
+    "submission.reopened": _("重新筛查"),
+    "submission.merged": _("合并"),
+    "submission.drafted": _("转为议题"),
+    "reply.added": _("答复"),
+    "topic.drafted": _("拟定议题"),
+    "topic.updated": _("修改议题"),
+    "verification.added": _("核实"),
+    "topic.submitted": _("提交审定"),
+    "topic.approved": _("审定"),
+    "topic.rejected": _("不予审定"),
+    "topic.returned": _("退回补充"),
+    # Categories have no service: an administrator (or the demo) links the departments to invite.
+    "category.units_set": _("设置主管单位"),
+}

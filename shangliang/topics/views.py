@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.core.errors import DomainError, TransitionNotAllowed
+from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error
+from shangliang.core.views import form_page, reloaded
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.models import Platform
 from shangliang.orgs.permissions import platforms_visible_to, regions_visible_to
@@ -93,32 +94,35 @@ def submission_new(request):
     if not (permissions.can_record_submission(request.user) or permissions.can_assign_topic(request.user)):
         raise PermissionDenied
     form = _staff_submission_form(request, request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def create(data):
         if data["source"] != Source.GOVERNMENT and not permissions.can_record_submission(request.user):
             raise PermissionDenied
-        try:
-            created = services.submission_create(
-                actor=request.user,
-                source=data["source"],
-                region=data["region"],
-                category=data["category"],
-                title=data["title"],
-                content=data["content"],
-                location_detail=data["location_detail"],
-                platform=data["platform"],
-                is_anonymous=not data["submitter_mobile"],
-                submitter_name=data["submitter_name"],
-                submitter_mobile=data["submitter_mobile"],
-                photos=data["photos"],
-                assigning_unit=data.get("assigning_unit"),
-            )
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已登记，查询码 %(code)s。") % {"code": created.submission.tracking_code})
-            return redirect("topics:submission_detail", pk=created.submission.pk)
-    return render(request, "topics/submission_new.html", {"form": form})
+        return services.submission_create(
+            actor=request.user,
+            source=data["source"],
+            region=data["region"],
+            category=data["category"],
+            title=data["title"],
+            content=data["content"],
+            location_detail=data["location_detail"],
+            platform=data["platform"],
+            is_anonymous=not data["submitter_mobile"],
+            submitter_name=data["submitter_name"],
+            submitter_mobile=data["submitter_mobile"],
+            photos=data["photos"],
+            assigning_unit=data.get("assigning_unit"),
+        )
+
+    return form_page(
+        request,
+        form,
+        create,
+        success=lambda created: _("已登记，查询码 %(code)s。") % {"code": created.submission.tracking_code},
+        then=lambda created: reverse("topics:submission_detail", args=[created.submission.pk]),
+        template="topics/submission_new.html",
+        context={"form": form},
+    )
 
 
 @staff_required
@@ -181,27 +185,18 @@ def submission_detail(request, pk):
 def submission_screen(request, pk):
     submission = permissions.get_submission_for_screening(request.user, pk)
     form = ScreenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.submission_screen(
-                actor=request.user,
-                submission=submission,
-                eligible=form.cleaned_data["eligible"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except TransitionNotAllowed as error:
-            # Someone else screened it meanwhile: say so on the page as it now stands.
-            messages.error(request, error.message)
-            return redirect("topics:submission_detail", pk=pk)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("筛查结论已记录。"))
-            return redirect("topics:submission_detail", pk=pk)
-    submission.refresh_from_db()
-    context = _submission_context(request, submission, screen_form=form)
-    return render(request, "topics/submission_detail.html", context, status=400)
+    page = reverse("topics:submission_detail", args=[pk])
+    return form_page(
+        request,
+        form,
+        lambda data: services.submission_screen(actor=request.user, submission=submission, **data),
+        success=_("筛查结论已记录。"),
+        then=page,
+        reload=page,  # someone else screened it meanwhile
+        template="topics/submission_detail.html",
+        context=lambda: _submission_context(request, reloaded(submission), screen_form=form),
+        status=400,
+    )
 
 
 @staff_required
@@ -209,16 +204,16 @@ def submission_screen(request, pk):
 def submission_reopen(request, pk):
     submission = permissions.get_submission_for_screening(request.user, pk)
     form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.submission_reopen(actor=request.user, submission=submission, note=form.cleaned_data["note"])
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已退回待筛查。"))
-            return redirect("topics:submission_detail", pk=pk)
-    context = _submission_context(request, submission, reopen_form=form)
-    return render(request, "topics/submission_detail.html", context, status=400)
+    return form_page(
+        request,
+        form,
+        lambda data: services.submission_reopen(actor=request.user, submission=submission, **data),
+        success=_("已退回待筛查。"),
+        then=reverse("topics:submission_detail", args=[pk]),
+        template="topics/submission_detail.html",
+        context=lambda: _submission_context(request, submission, reopen_form=form),
+        status=400,
+    )
 
 
 @staff_required
@@ -303,16 +298,15 @@ def topic_edit(request, pk):
         regions=regions_visible_to(request.user),
         platforms=platforms_visible_to(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_update(actor=request.user, topic=topic, **form.cleaned_data)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("议题已保存。"))
-            return redirect("topics:topic_detail", pk=pk)
-    topic.refresh_from_db()
-    return render(request, "topics/topic_form.html", {"form": form, "topic": topic})
+    return form_page(
+        request,
+        form,
+        lambda data: services.topic_update(actor=request.user, topic=topic, **data),
+        success=_("议题已保存。"),
+        then=reverse("topics:topic_detail", args=[pk]),
+        template="topics/topic_form.html",
+        context=lambda: {"form": form, "topic": reloaded(topic)},
+    )
 
 
 @staff_required
@@ -347,22 +341,28 @@ def topic_submit(request, pk):
     return redirect("topics:topic_detail", pk=pk)
 
 
+# The approver's choice on the decision form, and the service that records it.
+DECISION_SERVICES = {
+    "approve": services.topic_approve,
+    "reject": services.topic_reject,
+    "return": services.topic_return,
+}
+
+
 @staff_required
 @require_POST
 def topic_decide(request, pk):
     topic = permissions.get_topic_for_approval(request.user, pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_decide(actor=request.user, topic=topic, **form.cleaned_data)
-        except TransitionNotAllowed as error:
-            messages.error(request, error.message)
-            return redirect("topics:topic_detail", pk=pk)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("审定结果已记录。"))
-            return redirect("topics:topic_detail", pk=pk)
-    topic.refresh_from_db()
-    context = _topic_context(request, topic, decision_form=form)
-    return render(request, "topics/topic_detail.html", context, status=400)
+    page = reverse("topics:topic_detail", args=[pk])
+    return form_page(
+        request,
+        form,
+        lambda data: DECISION_SERVICES[data["decision"]](actor=request.user, topic=topic, note=data["note"]),
+        success=_("审定结果已记录。"),
+        then=page,
+        reload=page,  # another approver decided meanwhile
+        template="topics/topic_detail.html",
+        context=lambda: _topic_context(request, reloaded(topic), decision_form=form),
+        status=400,
+    )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from shangliang.consultations.defaults import ensure_forms
-from shangliang.consultations.models import ConsultationForm
+from shangliang.consultations.defaults import ensure_session_formats
+from shangliang.consultations.models import SessionFormat
 from shangliang.topics.defaults import ensure_defaults
 from shangliang.topics.models import Category, ExclusionRule
 
@@ -76,4 +76,4 @@ def default_categories(request):
         return
     request.getfixturevalue("transactional_db")
     ensure_defaults(Category, ExclusionRule)
-    ensure_forms(ConsultationForm)
+    ensure_session_formats(SessionFormat)

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from shangliang.consultations.defaults import ensure_forms
+from shangliang.consultations.defaults import ensure_session_formats
 
 
 def add_defaults(apps, schema_editor):
-    ensure_forms(apps.get_model("consultations", "ConsultationForm"))
+    ensure_session_formats(apps.get_model("consultations", "ConsultationForm"))
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from shangliang.consultations import services
-from shangliang.consultations.models import ConsultationForm
+from shangliang.consultations.models import SessionFormat
 from shangliang.consultations.states import Mode, ParticipantCategory
 from shangliang.orgs.tests.factories import make_platform, make_user
 from shangliang.topics.tests.builders import approved
@@ -20,7 +20,7 @@ def planned(district, *, convener=None, days_ahead=10, mode=Mode.OFFLINE, title=
         actor=convener,
         topic=topic,
         platform=platform,
-        form=ConsultationForm.objects.get(name="居（村）民议事会"),
+        session_format=SessionFormat.objects.get(name="居（村）民议事会"),
         mode=mode,
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),

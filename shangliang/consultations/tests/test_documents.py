@@ -1,6 +1,7 @@
 """Printable documents: what the notice and the minutes say, where their QR codes lead, and who may download them."""
 
 import io
+from urllib.parse import quote
 
 import docx
 import pytest
@@ -11,9 +12,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from shangliang.consultations import services
-from shangliang.consultations.documents_views import DOCX
 from shangliang.consultations.states import ExplanationOutcome, Mode
 from shangliang.consultations.tests.builders import in_session, notified
+from shangliang.core.documents.responses import DOCX
+from shangliang.core.tests.pdf_fonts import assert_cjk_font_embedded
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
 
@@ -67,6 +69,24 @@ def test_notice_is_an_a4_page_with_the_title_place_and_agenda(client, district, 
     assert "各位参会代表：" in text and "电动车停在人行道上" in text
     assert "地点：甲一村党群服务中心" in text and "召集人：王主任" in text
     assert "1.通报调研情况（10分钟）" in text and "2.自由发言（60分钟）" in text
+
+
+def test_notice_embeds_its_chinese_font_so_a_printer_without_it_shows_no_boxes(client, district, convener):
+    consultation = notified(district, convener=convener)
+    client.force_login(convener)
+    response = client.get(_url("notice_pdf", consultation))
+    assert_cjk_font_embedded(response.content)
+    assert "关于召开“集镇电动车乱停放”居（村）民议事会的通知" in _text(_pdf(response))
+    name = quote("集镇电动车乱停放-协商通知.pdf")
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
+
+
+def test_minutes_embed_their_chinese_font_with_the_draft_watermark(client, district, convener):
+    consultation = _held(district, convener)
+    client.force_login(convener)
+    response = client.get(_url("minutes_pdf", consultation))
+    assert_cjk_font_embedded(response.content)
+    assert "纪要尚未确认（草稿）" in _text(_pdf(response))
 
 
 @pytest.mark.parametrize(

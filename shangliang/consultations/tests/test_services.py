@@ -3,13 +3,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from shangliang.consultations import services
-from shangliang.consultations.models import NoticeDelivery, Participant, Statement
+from shangliang.consultations import selectors, services
+from shangliang.consultations.models import Participant, Statement
 from shangliang.consultations.selectors import candidates_for
 from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, Mode, ParticipantCategory, Stance
 from shangliang.consultations.tests.builders import in_session, notified, planned, researched, with_people
 from shangliang.core.errors import DomainError, TransitionNotAllowed
-from shangliang.core.models import Notification
+from shangliang.core.models import Delivery, Notification
 from shangliang.core.senders import ConsoleSender
 from shangliang.orgs.tests.factories import make_user
 from shangliang.topics.models import Submission
@@ -26,7 +26,7 @@ def test_only_approved_topics_can_be_planned_and_only_once(district):
             actor=consultation.convener,
             topic=topic,
             platform=consultation.platform,
-            form=consultation.form,
+            session_format=consultation.session_format,
             mode=Mode.OFFLINE,
             starts_at=consultation.starts_at,
             ends_at=consultation.ends_at,
@@ -36,7 +36,7 @@ def test_only_approved_topics_can_be_planned_and_only_once(district):
             actor=consultation.convener,
             topic=consultation.topic,
             platform=consultation.platform,
-            form=consultation.form,
+            session_format=consultation.session_format,
             mode=Mode.OFFLINE,
             starts_at=consultation.starts_at,
             ends_at=consultation.ends_at,
@@ -74,7 +74,7 @@ def test_no_notice_without_a_representativeness_check_being_acknowledged(distric
         services.notice_send(actor=consultation.convener, consultation=consultation)
     assert excinfo.value.field == "acknowledge_warnings"
     consultation.refresh_from_db()
-    assert consultation.status == ConsultationStatus.PLANNED and not NoticeDelivery.objects.exists()
+    assert consultation.status == ConsultationStatus.PLANNED and not Delivery.objects.exists()
     services.notice_send(actor=consultation.convener, consultation=consultation, acknowledge_warnings=True)
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.NOTIFIED
@@ -105,13 +105,16 @@ def test_notice_reaches_each_participant_once_per_channel(district, django_captu
     sms = [m for m in ConsoleSender.outbox if m.channel == "sms"]
     assert sorted(m.to for m in sms) == ["13800000001", "13900000000", "13900000001"]
     participant = consultation.participants.get(user=resident)
-    services._send("sms", participant, "t", "b", "/")  # a retried job sends nothing more
+    with django_capture_on_commit_callbacks(execute=True):
+        services._deliver_notice(consultation, [participant])  # a retried job sends nothing more
     assert len([m for m in ConsoleSender.outbox if m.channel == "sms"]) == 3
-    assert set(NoticeDelivery.objects.filter(participant=participant).values_list("channel", flat=True)) == {
-        "app",
-        "sms",
-        "wechat",
-    }
+    assert Notification.objects.filter(user=resident).count() == 1
+    [shown] = [p for p in selectors.participants_with_notices(consultation) if p.pk == participant.pk]
+    assert [(d.channel, d.recipient, d.is_delivered) for d in shown.notice_deliveries] == [
+        ("app", str(resident.pk), True),
+        ("sms", "13800000001", True),
+        ("wechat", str(resident.pk), True),
+    ]
 
 
 def test_each_notice_carries_the_participants_own_link(district, django_capture_on_commit_callbacks):
@@ -334,7 +337,7 @@ def test_a_participant_claims_their_place_through_their_link_and_the_history_say
     assert claimed.user == account
     latest = invited.history.first()
     assert latest.user_id == account.pk and latest.history_user == account
-    assert latest.history_change_reason == "通过个人通知链接关联账号"
+    assert latest.history_change_reason == "participant.claimed"
     services.participant_claim(actor=account, participant=invited)
     assert invited.history.count() == 2
     assert services.online_post(user=account, consultation=consultation, text="同意").participant == invited
@@ -406,7 +409,7 @@ def test_a_cancelled_consultation_can_be_planned_again(district):
         actor=consultation.convener,
         topic=consultation.topic,
         platform=consultation.platform,
-        form=consultation.form,
+        session_format=consultation.session_format,
         mode=Mode.OFFLINE,
         starts_at=consultation.starts_at,
         ends_at=consultation.ends_at,

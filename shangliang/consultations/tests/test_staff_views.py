@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.consultations import services
-from shangliang.consultations.models import Consultation, ConsultationForm, Participant
+from shangliang.consultations.models import Consultation, Participant, SessionFormat
 from shangliang.consultations.states import ConsultationStatus, Mode
 from shangliang.consultations.tests.builders import in_session, notified, planned, researched, with_people
 from shangliang.orgs.states import Role
@@ -42,7 +42,7 @@ def test_convener_plans_a_consultation_of_an_approved_village_topic(client, dist
     start = timezone.localtime() + datetime.timedelta(days=7)
     data = {
         "platform": platform.pk,
-        "form": ConsultationForm.objects.get(name="百姓评政坝坝会").pk,
+        "session_format": SessionFormat.objects.get(name="百姓评政坝坝会").pk,
         "mode": Mode.HYBRID,
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (start - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),

@@ -36,12 +36,12 @@ def test_transition_allows_exactly_the_moves_in_the_table(start, target):
     user = get_user_model().objects.create_user("job-owner")
     job = BackgroundJob.objects.create(kind="demo", created_by=user, status=start)
     if target in JOB_MOVES.get(start, ()):
-        transition(job, to=target, moves=JOB_MOVES, actor=user)
+        transition(job, to=target, moves=JOB_MOVES, actor=user, reason="")
         job.refresh_from_db()
         assert job.status == target
     else:
         with pytest.raises(TransitionNotAllowed) as excinfo:
-            transition(job, to=target, moves=JOB_MOVES, actor=user)
+            transition(job, to=target, moves=JOB_MOVES, actor=user, reason="")
         assert "不能变为" in excinfo.value.message
         job.refresh_from_db()
         assert job.status == start

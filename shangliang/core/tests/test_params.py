@@ -16,7 +16,7 @@ from shangliang.core.converters import FilePathConverter, IdConverter, TokenConv
 from shangliang.core.dates import FIRST_YEAR, LAST_YEAR, parse_date
 from shangliang.core.forms import CleanTextMixin
 from shangliang.core.middleware import RefuseNulBytesMiddleware
-from shangliang.core.params import id_param, parse_id, parse_year, text_param
+from shangliang.core.params import parse_id, parse_year
 
 
 def _matches(converter, text: str) -> bool:
@@ -97,15 +97,6 @@ def test_parse_year_keeps_to_the_platforms_years(value, expected):
 )
 def test_parse_date_answers_none_outside_the_range(value, expected):
     assert parse_date(value) == expected
-
-
-def test_query_readers_answer_nothing_for_malformed_values():
-    request = RequestFactory().get("/", {"region": "9" * 30, "platform": "7", "q": " 电动\x00车\x1f "})
-    assert id_param(request, "region") is None
-    assert id_param(request, "platform") == 7
-    assert id_param(request, "missing") is None
-    assert text_param(request, "q") == "电动车"
-    assert text_param(request, "q", max_length=2) == "电动"
 
 
 class DatesForm(CleanTextMixin, forms.Form):

@@ -1,4 +1,5 @@
-"""Word files drop the characters XML 1.0 cannot hold, and every writer adds text only through ``core.word``."""
+"""Word files drop the characters XML 1.0 cannot hold, and every writer adds text only through
+``core.documents.word``."""
 
 import io
 import re
@@ -8,10 +9,10 @@ import docx
 import pytest
 from docx import Document
 
-from shangliang.core import word
+from shangliang.core.documents import word
 
-PROJECT = Path(word.__file__).resolve().parents[1]
-# What adds text to a python-docx document other than through core.word.
+PROJECT = Path(word.__file__).resolve().parents[2]
+# What adds text to a python-docx document other than through core.documents.word.
 DIRECT_WRITES = re.compile(
     r"(?<!word)\.(add_run\(|add_heading\(|add_paragraph\([^)])|\.text\s*=(?!\s*\"\")|core_properties\.\w+\s*="
 )

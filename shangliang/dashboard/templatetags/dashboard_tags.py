@@ -2,6 +2,7 @@
 
 from django import template
 
+from shangliang.core.documents.formats import percent as percent_text
 from shangliang.dashboard import links
 
 register = template.Library()
@@ -21,6 +22,4 @@ def dashboard_of(context, region):
 @register.filter
 def percent(value):
     """A share as a percentage with one decimal; a dash when there is nothing to divide by."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%"
+    return percent_text(value)

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangliang.consultations import services as consultation_services
-from shangliang.consultations.models import Consultation, ConsultationForm
+from shangliang.consultations.models import Consultation, SessionFormat
 from shangliang.consultations.states import Mode, ParticipantCategory
 from shangliang.consultations.tests.builders import researched, with_people
 from shangliang.evaluation import services as evaluation_services
@@ -86,7 +86,7 @@ def held(
         actor=convener,
         topic=topic,
         platform=platform,
-        form=ConsultationForm.objects.get(name=form),
+        session_format=SessionFormat.objects.get(name=form),
         mode=Mode.OFFLINE,
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
@@ -109,7 +109,9 @@ def held(
     for text in suggestions:
         consultation_services.suggestion_add(actor=convener, consultation=consultation, text=text)
     consultation = consultation_services.resolution_agree(actor=convener, consultation=consultation)
-    Consultation.objects.filter(pk=consultation.pk).update(starts_at=when, ends_at=when + datetime.timedelta(hours=2))
+    Consultation.objects.filter(pk=consultation.pk).update(
+        starts_at=when, ends_at=when + datetime.timedelta(hours=2), in_session_at=when
+    )
     consultation.refresh_from_db()
     return consultation
 
@@ -241,7 +243,7 @@ def build_world(district) -> World:
         actor=convener,
         topic=planned_topic,
         platform=platforms["pa1"],
-        form=ConsultationForm.objects.get(name="居（村）民议事会"),
+        session_format=SessionFormat.objects.get(name="居（村）民议事会"),
         mode=Mode.OFFLINE,
         starts_at=at(4, 1),
         ends_at=at(4, 1, 11),

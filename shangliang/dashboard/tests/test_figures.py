@@ -144,7 +144,7 @@ def test_outcomes_of_a_township_and_a_platform(township_scope, platform_scope):
 def test_written_replies_within_ten_days(district_scope, township_scope):
     figures = selectors.reply_figures(district_scope, TODAY)
     assert (figures.entrusted, figures.on_time, figures.late, figures.waiting) == (3, 1, 1, 1)
-    assert figures.on_time_rate == 0.5
+    assert figures.reply_rate == 0.5
     township = selectors.reply_figures(township_scope, TODAY)
     assert (township.entrusted, township.on_time, township.late, township.waiting) == (2, 1, 0, 1)
 

@@ -97,7 +97,7 @@ def test_permission_matrix_of_scopes_for_the_dashboard_the_drill_down_and_the_re
 ):
     # The scope is checked before the report is written; drawing it for every cell would only be slow.
     monkeypatch.setattr(report, "annual_report", lambda scope: SimpleNamespace(title=scope.name))
-    monkeypatch.setattr(report, "report_docx", lambda content: b"")
+    monkeypatch.setattr(report, "annual_report_docx", lambda content: b"")
     client.force_login(people[who])
     allowed = MATRIX[who]
     for name in SCOPES:

@@ -8,13 +8,13 @@ from django.utils import timezone
 from shangliang.consultations.models import Consultation
 from shangliang.core.models import Notification
 from shangliang.evaluation import selectors
-from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation
 from shangliang.evaluation.states import FollowUpStatus, RatingChannel
 from shangliang.orgs.states import Role
 
 pytestmark = pytest.mark.django_db
 
-EVALUATION_MODELS = (Rating, FollowUp, Assessment, Notification)
+EVALUATION_MODELS = (Rating, FollowUp, ThirdPartyEvaluation, Notification)
 
 
 def user(username):
@@ -61,12 +61,12 @@ class TestDemoEvaluation:
             convener = follow_up.consultation.convener
             assert Notification.objects.filter(user=convener, title__startswith="【回访重办】").exists()
 
-    def test_the_evaluator_assessed_several_consultations_for_the_assessment_centre(self):
-        assessments = Assessment.objects.all()
-        assert 3 <= assessments.count() <= 8
-        assert set(assessments.values_list("assessor__username", flat=True)) == {"evaluator"}
-        assert set(assessments.values_list("organisation", flat=True)) == {"云溪区社会治理评估中心"}
-        assert not assessments.filter(consultation__publication__isnull=True).exists()
+    def test_the_evaluator_evaluated_several_consultations_for_the_evaluation_centre(self):
+        evaluations = ThirdPartyEvaluation.objects.all()
+        assert 3 <= evaluations.count() <= 8
+        assert set(evaluations.values_list("evaluator__username", flat=True)) == {"evaluator"}
+        assert set(evaluations.values_list("organisation", flat=True)) == {"云溪区社会治理评估中心"}
+        assert not evaluations.filter(consultation__publication__isnull=True).exists()
 
     def test_the_resident_has_a_published_consultation_of_the_first_township_left_to_rate(self):
         resident = user("resident")
@@ -83,7 +83,7 @@ class TestDemoEvaluation:
             for field in model._meta.concrete_fields:
                 if isinstance(field, DateTimeField):
                     assert not model.objects.filter(**{f"{field.name}__gte": today}).exists(), (model, field.name)
-        assert not Assessment.objects.filter(assessed_on__gte=timezone.localdate()).exists()
+        assert not ThirdPartyEvaluation.objects.filter(evaluated_on__gte=timezone.localdate()).exists()
         raters = get_user_model().objects.filter(ratings__channel=RatingChannel.ONLINE).exclude(username="resident")
         assert raters.exists()
         assert not raters.filter(date_joined__gte=today).exists()

@@ -7,13 +7,12 @@ from django.utils import timezone
 
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
-from shangliang.core.models import Notification
+from shangliang.core.models import Delivery, Notification
 from shangliang.orgs.states import Role, UnitKind
 from shangliang.outcomes import selectors
 from shangliang.outcomes.models import (
     Assignment,
     ExtensionRequest,
-    FeedbackDelivery,
     OutcomeReport,
     ProgressUpdate,
     Publication,
@@ -32,7 +31,7 @@ from shangliang.outcomes.states import (
 
 pytestmark = pytest.mark.django_db
 
-OUTCOME_MODELS = (OutcomeReport, Assignment, ProgressUpdate, ExtensionRequest, Reminder, Publication, FeedbackDelivery)
+OUTCOME_MODELS = (OutcomeReport, Assignment, ProgressUpdate, ExtensionRequest, Reminder, Publication, Delivery)
 
 
 def user(username):
@@ -155,7 +154,7 @@ class TestDemoOutcomes:
             assert publication.published_at > selectors.completed_at(publication.consultation)
             assert "board" in publication.channels
             assert "1." in publication.summary
-        assert FeedbackDelivery.objects.filter(event=FeedbackEvent.PUBLISHED).exists()
+        assert Delivery.objects.filter(reason__startswith=f"feedback.{FeedbackEvent.PUBLISHED}:").exists()
         told = Notification.objects.filter(user=user("resident"), title__startswith="【")
         assert told.exists()
 

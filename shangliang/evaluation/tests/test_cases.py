@@ -112,7 +112,8 @@ def test_withdraw_requires_a_reason_and_a_published_case(consultation, convener)
     services.typical_case_withdraw(actor=convener, case=case, reason="情况有变")
     with pytest.raises(DomainError, match="未在发布中"):
         services.typical_case_withdraw(actor=convener, case=case, reason="再次撤回")
-    assert case.history.first().history_change_reason == "撤回典型案例：情况有变"
+    row = case.history.first()
+    assert (row.history_change_reason, row.history_note) == ("typical_case.withdrawn", "情况有变")
 
 
 def test_committee_staff_covering_the_region_may_publish_and_others_may_not(district, consultation, outsider):

@@ -1,4 +1,4 @@
-"""Rules of residents' ratings, follow-ups and assessments, through the services."""
+"""Rules of residents' ratings, follow-ups and third-party evaluations, through the services."""
 
 import datetime
 
@@ -144,26 +144,26 @@ def test_a_closed_follow_up_counts_only_later_ratings(published, settings):
     assert FollowUp.objects.count() == 2
 
 
-def test_an_assessment_records_the_evaluator_and_both_aspects(consultation):
+def test_a_third_party_evaluation_records_the_evaluator_and_both_aspects(consultation):
     evaluator = make_user("pinggu")
-    assessment = services.assessment_add(
+    evaluation = services.third_party_evaluation_add(
         actor=evaluator,
         consultation=consultation,
         organisation="云溪社会治理研究中心",
         process=S,
         result=B,
         findings="程序规范，停放点仍需管理",
-        assessed_on=datetime.date(2026, 11, 1),
+        evaluated_on=datetime.date(2026, 11, 1),
     )
-    assert assessment.assessor == evaluator and (assessment.process, assessment.result) == (S, B)
+    assert evaluation.evaluator == evaluator and (evaluation.process, evaluation.result) == (S, B)
     with pytest.raises(DomainError) as error:
-        services.assessment_add(
+        services.third_party_evaluation_add(
             actor=evaluator,
             consultation=consultation,
             organisation="x",
             process=S,
             result=S,
             findings=" ",
-            assessed_on=datetime.date(2026, 11, 1),
+            evaluated_on=datetime.date(2026, 11, 1),
         )
     assert error.value.field == "findings"

@@ -1,4 +1,4 @@
-"""Staff pages of evaluation through HTTP: figures and ratings, offline entry, follow-ups, assessments,
+"""Staff pages of evaluation through HTTP: figures and ratings, offline entry, follow-ups, third-party evaluations,
 refusals outside scope, bad input, query bounds."""
 
 import datetime
@@ -12,7 +12,7 @@ from django.utils import timezone
 from shangliang.consultations.tests.builders import in_session
 from shangliang.core.models import Notification
 from shangliang.evaluation import services
-from shangliang.evaluation.models import Assessment, FollowUp, Rating
+from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation
 from shangliang.evaluation.states import FollowUpStatus, RatingChannel, Satisfaction
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
@@ -77,13 +77,13 @@ def with_follow_up(consultation, actor) -> FollowUp:
     return FollowUp.objects.get(consultation=consultation, status=FollowUpStatus.OPEN)
 
 
-def assessment_data(**fields):
+def evaluation_data(**fields):
     return {
         "organisation": "某某社会评估中心",
         "process": S,
         "result": B,
         "findings": "程序完整，停放点仍需加强管理",
-        "assessed_on": timezone.localdate().isoformat(),
+        "evaluated_on": timezone.localdate().isoformat(),
         **fields,
     }
 
@@ -226,48 +226,50 @@ def test_follow_ups_list_puts_open_ones_first_and_flags_overdue(client, district
     assert "已超期" in page and "路灯不亮" in page and "已回访" in page
 
 
-# --- assessments -----------------------------------------------------------------------------
+# --- third-party evaluations -------------------------------------------------------------------
 
 
-def test_an_evaluator_covering_the_region_records_an_assessment(client, consultation, people):
+def test_an_evaluator_covering_the_region_records_a_third_party_evaluation(client, consultation, people):
     client = login(client, people["evaluator"])
     page = client.get(url("consultation", consultation.pk))
-    assert page.status_code == 200 and page.context["assessment_form"] is not None
+    assert page.status_code == 200 and page.context["evaluation_form"] is not None
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client.post(url("assessment_add", consultation.pk), assessment_data(findings="", assessed_on=tomorrow))
+    response = client.post(
+        url("third_party_evaluation_add", consultation.pk), evaluation_data(findings="", evaluated_on=tomorrow)
+    )
     assert response.status_code == 400 and "评估日期不能晚于今天" in text(response)
-    assert not Assessment.objects.exists()
-    response = client.post(url("assessment_add", consultation.pk), assessment_data())
+    assert not ThirdPartyEvaluation.objects.exists()
+    response = client.post(url("third_party_evaluation_add", consultation.pk), evaluation_data())
     assert response.status_code == 302
-    assessment = Assessment.objects.get()
-    assert assessment.assessor == people["evaluator"] and assessment.result == B
+    evaluation = ThirdPartyEvaluation.objects.get()
+    assert evaluation.evaluator == people["evaluator"] and evaluation.result == B
     page = text(client.get(url("consultation", consultation.pk)))
     assert "某某社会评估中心" in page and "程序完整" in page
 
 
-def test_an_assessment_before_the_resolution_is_refused(client, district, people):
+def test_a_third_party_evaluation_before_the_resolution_is_refused(client, district, people):
     consultation = in_session(district, convener=people["convener"])
     client = login(client, people["evaluator"])
-    assert client.get(url("consultation", consultation.pk)).context["assessment_form"] is None
-    response = client.post(url("assessment_add", consultation.pk), assessment_data())
+    assert client.get(url("consultation", consultation.pk)).context["evaluation_form"] is None
+    response = client.post(url("third_party_evaluation_add", consultation.pk), evaluation_data())
     assert response.status_code == 400 and "协商意见形成后才能评估" in text(response)
-    assert not Assessment.objects.exists()
+    assert not ThirdPartyEvaluation.objects.exists()
 
 
-def test_only_an_evaluator_in_scope_may_assess_and_only_organisers_record_ratings(client, consultation, people):
+def test_only_an_evaluator_in_scope_may_evaluate_and_only_organisers_record_ratings(client, consultation, people):
     follow_up = with_follow_up(consultation, people["convener"])
     ratings = Rating.objects.count()
     client = login(client, people["convener"])
-    assert client.get(url("consultation", consultation.pk)).context["assessment_form"] is None
-    assert client.post(url("assessment_add", consultation.pk), assessment_data()).status_code == 404
+    assert client.get(url("consultation", consultation.pk)).context["evaluation_form"] is None
+    assert client.post(url("third_party_evaluation_add", consultation.pk), evaluation_data()).status_code == 404
     client = login(client, people["evaluator"])
     assert client.get(url("rating_record", consultation.pk)).status_code == 404
     assert client.post(url("rating_record", consultation.pk), entry()).status_code == 404
     assert client.post(url("follow_up_close", follow_up.pk), {"result": "x"}).status_code == 404
     client = login(client, people["far_evaluator"])
     assert client.get(url("consultation", consultation.pk)).status_code == 404
-    assert client.post(url("assessment_add", consultation.pk), assessment_data()).status_code == 404
-    assert not Assessment.objects.exists() and Rating.objects.count() == ratings
+    assert client.post(url("third_party_evaluation_add", consultation.pk), evaluation_data()).status_code == 404
+    assert not ThirdPartyEvaluation.objects.exists() and Rating.objects.count() == ratings
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.OPEN
 
@@ -279,12 +281,12 @@ def test_a_convener_of_another_village_gets_404_on_every_staff_url(client, consu
     for address in (url("consultation", consultation.pk), url("rating_record", consultation.pk)):
         assert client.get(address).status_code == 404, address
     assert client.post(url("rating_record", consultation.pk), entry()).status_code == 404
-    assert client.post(url("assessment_add", consultation.pk), assessment_data()).status_code == 404
+    assert client.post(url("third_party_evaluation_add", consultation.pk), evaluation_data()).status_code == 404
     assert client.post(url("follow_up_close", follow_up.pk), {"result": "x"}).status_code == 404
     assert client.post(url("follow_up_close", 999999), {"result": "x"}).status_code == 404
     assert client.get(url("consultation", 999999)).status_code == 404
     assert login(client, people["outsider"]).get(url("follow_ups")).context["rows"] == []
-    assert Rating.objects.count() == ratings and not Assessment.objects.exists()
+    assert Rating.objects.count() == ratings and not ThirdPartyEvaluation.objects.exists()
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.OPEN
 
@@ -312,14 +314,14 @@ def _count(client, address) -> int:
 def test_the_ratings_page_uses_a_bounded_number_of_queries(client, consultation, people):
     convener = people["convener"]
     record(consultation, convener, S, mobile="13900000001")
-    services.assessment_add(
+    services.third_party_evaluation_add(
         actor=people["evaluator"],
         consultation=consultation,
         organisation="评估中心",
         process=S,
         result=S,
         findings="好",
-        assessed_on=timezone.localdate(),
+        evaluated_on=timezone.localdate(),
     )
     client = login(client, convener)
     address = url("consultation", consultation.pk)
@@ -328,14 +330,14 @@ def test_the_ratings_page_uses_a_bounded_number_of_queries(client, consultation,
         record(consultation, convener, U if n % 2 else S, mobile=f"1390000{n + 10:04d}")
     resident = make_user("resident", mobile="13700000001")
     services.rating_submit(user=resident, consultation=consultation, process=B, result=B, comment="好")
-    services.assessment_add(
+    services.third_party_evaluation_add(
         actor=people["evaluator"],
         consultation=consultation,
         organisation="另一评估中心",
         process=B,
         result=B,
         findings="可以",
-        assessed_on=timezone.localdate(),
+        evaluated_on=timezone.localdate(),
     )
     assert FollowUp.objects.exists()
     many = _count(client, address)

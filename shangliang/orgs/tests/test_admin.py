@@ -24,7 +24,7 @@ def test_admin_pages_open_in_chinese(superuser_client, district):
     other_apps = [
         "topics_category",
         "topics_exclusionrule",
-        "consultations_consultationform",
+        "consultations_sessionformat",
         "consultations_consultation",
     ]
     for name in other_apps:

@@ -37,7 +37,7 @@ def make_unit(region, name="区住建局", *, kind=UnitKind.GOVERNMENT_DEPARTMEN
     unit = org_services.unit_create(actor=None, name=name, kind=kind, region=region)
     if head is not None:
         unit.head = head
-        save_record(unit, actor=None, reason="设置单位负责人")
+        save_record(unit, actor=None)
     for user in liaisons:
         grant(user, Role.UNIT_LIAISON, unit=unit)
     return unit

@@ -25,8 +25,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from shangliang.consultations.defaults import ensure_forms
-from shangliang.consultations.models import ConsultationForm
+from shangliang.consultations.defaults import ensure_session_formats
+from shangliang.consultations.models import SessionFormat
 from shangliang.core.models import Notification
 from shangliang.core.senders import Result
 from shangliang.orgs.tests.factories import make_user
@@ -160,7 +160,7 @@ def worker(transactional_db, tmp_path, request):
     redis.Redis.from_url(REDIS_URL).flushdb()
     # transactional tests before this one flushed the rows that migrations add.
     ensure_defaults(Category, ExclusionRule)
-    ensure_forms(ConsultationForm)
+    ensure_session_formats(SessionFormat)
     workers = Worker(tmp_path)
     request.addfinalizer(workers.stop)
     return workers

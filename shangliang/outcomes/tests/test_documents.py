@@ -7,6 +7,7 @@ poster carries no one's name or number, and that every download answers 404 outs
 import csv
 import datetime
 import io
+from urllib.parse import quote
 
 import docx
 import pytest
@@ -18,12 +19,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from shangliang.consultations.tests.builders import in_session
+from shangliang.core.documents.responses import DOCX, XLSX
+from shangliang.core.documents.sheets import safe_cell
 from shangliang.core.phones import mask_mobile
+from shangliang.core.tests.pdf_fonts import assert_cjk_font_embedded
 from shangliang.orgs.states import Role, UnitKind
 from shangliang.orgs.tests.factories import grant, make_user
 from shangliang.outcomes import services
-from shangliang.outcomes.documents import safe_cell
-from shangliang.outcomes.documents_views import DOCX, XLSX
 from shangliang.outcomes.states import ReportKind
 from shangliang.outcomes.tests.builders import assigned, concluded, liaison_of, make_unit
 
@@ -229,6 +231,24 @@ def test_report_pdf_is_a4_with_the_title_and_body_and_drops_the_draft_mark_once_
     text = _text(_pdf(client.get(url)))
     today = timezone.localdate()
     assert "草稿" not in text and f"{today.year}年{today.month}月{today.day}日" in text
+
+
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_report_pdf_embeds_its_chinese_font_and_names_it_in_the_download(client, world, convener, kind):
+    report = _report(world, convener, kind=kind)
+    client.force_login(convener)
+    response = client.get(reverse("outcomes_files:report_pdf", args=[report.pk]))
+    assert_cjk_font_embedded(response.content)
+    assert report.title in _text(_pdf(response))
+    name = quote(f"{report.title}.pdf".replace(" ", "_"))
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
+
+
+def test_poster_pdf_embeds_its_chinese_font(client, world, convener):
+    client.force_login(convener)
+    response = client.get(reverse("outcomes_files:poster_pdf", args=[world["consultation"].pk]))
+    assert_cjk_font_embedded(response.content)
+    assert "协商结果公开" in _text(_pdf(response))
 
 
 def test_proposal_prints_its_fields_with_the_platform_as_proposer(client, world, convener):

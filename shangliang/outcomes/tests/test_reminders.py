@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shangliang.celery import app as celery_app
 from shangliang.core import scheduler
-from shangliang.core.models import Notification
+from shangliang.core.models import Delivery, DeliveryStatus, Notification
 from shangliang.core.senders import Result
 from shangliang.orgs import services as org_services
 from shangliang.orgs.models import ScopedRole
@@ -173,9 +173,11 @@ def test_a_failed_sms_is_logged_and_does_not_hold_up_the_step_or_the_others(item
     other_liaison = liaison_of(other_unit, "chengguan", mobile="13900000004")
     other = assigned(item.consultation, unit=other_unit, order=1, deadline=DEADLINE, today=HANDED_OUT)
     outbox.failing.add(item.texting.mobile)
-    with caplog.at_level(logging.ERROR, logger="shangliang.outcomes.reminders"):
+    with caplog.at_level(logging.ERROR, logger="shangliang.core.notify"):
         assert reminders_run(today=day(-3)) == 2
-    assert "text to user" in caplog.text
+    assert f"sms to {item.texting.mobile}" in caplog.text
+    refused = Delivery.objects.get(channel="sms", recipient=item.texting.mobile)
+    assert refused.status == DeliveryStatus.FAILED and "短信网关无响应" in refused.detail
     # The step stands: recorded once, in-app messages delivered, only the refused text is missing.
     assert steps(item.assignment) == [(ReminderKind.DUE_SOON, DEADLINE)]
     assert len(titles(item.texting)) == len(titles(item.app_only)) == 1

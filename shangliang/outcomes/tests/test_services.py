@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from shangliang.consultations.tests.builders import in_session
 from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
-from shangliang.core.models import Notification
+from shangliang.core.models import Delivery, Notification
 from shangliang.core.transitions import transition
 from shangliang.orgs.states import UnitKind
 from shangliang.orgs.tests.factories import make_user
 from shangliang.outcomes import feedback, selectors, services
-from shangliang.outcomes.models import Assignment, ExtensionRequest, FeedbackDelivery, Publication
+from shangliang.outcomes.models import Assignment, ExtensionRequest, Publication
 from shangliang.outcomes.states import (
     ASSIGNMENT_MOVES,
     AssignmentStatus,
@@ -261,11 +261,11 @@ def test_every_move_of_the_assignment_table(consultation, unit, liaison):
             Assignment.objects.filter(pk=assignment.pk).update(status=start)
             assignment = fresh(assignment)
             if target in ASSIGNMENT_MOVES[start]:
-                transition(assignment, to=target, moves=ASSIGNMENT_MOVES, actor=liaison)
+                transition(assignment, to=target, moves=ASSIGNMENT_MOVES, actor=liaison, reason="")
                 assert fresh(assignment).status == target
             else:
                 with pytest.raises(TransitionNotAllowed):
-                    transition(assignment, to=target, moves=ASSIGNMENT_MOVES, actor=liaison)
+                    transition(assignment, to=target, moves=ASSIGNMENT_MOVES, actor=liaison, reason="")
 
 
 # --- extensions ----------------------------------------------------------------------------
@@ -398,20 +398,21 @@ def test_people_concerned_are_told_at_each_step_once(consultation, unit, liaison
     titles = list(Notification.objects.filter(user=follower).order_by("pk").values_list("title", flat=True))
     assert [t.split("】")[0] for t in titles] == ["【已交办", "【有新进展", "【已办结", "【结果已公开"]
     mobiles = {p.mobile for p in consultation.participants.all() if p.mobile}
-    sms = set(
-        FeedbackDelivery.objects.filter(event=FeedbackEvent.DONE, channel="sms").values_list("recipient", flat=True)
-    )
+    done = feedback.reason(FeedbackEvent.DONE, f"assignment:{assignment.pk}")
+    sms = set(Delivery.objects.filter(reason=done, channel="sms").values_list("recipient", flat=True))
     assert mobiles and mobiles <= sms
-    # A retried job sends nothing twice.
-    before = FeedbackDelivery.objects.count()
-    assert feedback.send(consultation.pk, FeedbackEvent.DONE, key=f"assignment:{assignment.pk}", detail="x") == 0
-    assert FeedbackDelivery.objects.count() == before
+    # A retried step tells nobody twice, on any channel.
+    before = (Delivery.objects.count(), Notification.objects.count())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        told = feedback.tell_concerned(consultation, FeedbackEvent.DONE, key=f"assignment:{assignment.pk}", detail="x")
+        assert told == 0
+    assert callbacks and (Delivery.objects.count(), Notification.objects.count()) == before
 
 
 def test_a_proposal_is_signed_only_by_members_taking_part_and_names_them_as_proposers(consultation):
     from shangliang.orgs import services as org_services
     from shangliang.orgs.tests.factories import make_member
-    from shangliang.outcomes.documents import report_letter
+    from shangliang.outcomes.documents.outcome_report import report_letter
     from shangliang.outcomes.states import ReportKind
 
     attached = make_member("陈委员")

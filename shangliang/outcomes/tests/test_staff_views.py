@@ -388,6 +388,147 @@ def test_a_supervisor_who_asked_for_the_extension_cannot_approve_it(client, peop
     assert fresh(extension).status == ExtensionStatus.PENDING
 
 
+# --- the table of actions: the page and the one POST view read the same declaration ------------
+
+ACTION_URLS = {
+    "accept": "assignment_accept",
+    "return": "assignment_return",
+    "progress": "progress_add",
+    "complete": "assignment_complete",
+    "defer": "assignment_defer",
+    "resume": "assignment_resume",
+    "extension": "extension_request",
+    "decision": "extension_decide",
+}
+
+
+@pytest.fixture
+def shared_item(consultation, people):
+    """Suggestion 1 led by unit A with unit B as co-unit, followed by the supervisor."""
+    return assigned(consultation, unit=people["unit_a"], co_units=[people["unit_b"]], supervisor=people["supervisor"])
+
+
+def _bring_to(state: str, item, people) -> ExtensionRequest | None:
+    """Move the item through the services to ``state``; returns the extension request it made, if any."""
+    liaison = people["liaison_a"]
+    if state == "late":
+        Assignment.objects.filter(pk=item.pk).update(assigned_at=timezone.now() - datetime.timedelta(days=6))
+    if state in {"assigned", "late"}:
+        return None
+    services.assignment_accept(actor=liaison, assignment=item)
+    if state == "deferred":
+        services.assignment_defer(actor=liaison, assignment=item, reason="用地手续未批")
+    elif state == "done":
+        services.progress_add(actor=liaison, assignment=item, unit=people["unit_a"], progress="选址")
+        services.assignment_complete(actor=liaison, assignment=item, result="建成")
+    elif state in {"pending", "decided"}:
+        extension = services.extension_request(
+            actor=liaison, assignment=item, requested_deadline=item.deadline + datetime.timedelta(days=9), reason="雨季"
+        )
+        if state == "decided":
+            services.extension_decide(actor=people["supervisor"], extension=extension, approve=True)
+        return extension
+    return None
+
+
+def _action_url(key, item, extension):
+    return url(ACTION_URLS[key], extension.pk if key == "decision" else item.pk)
+
+
+@pytest.mark.parametrize(
+    "state, who, expected",
+    [
+        ("assigned", "liaison_a", {"accept", "return", "extension"}),
+        ("assigned", "liaison_b", set()),
+        ("assigned", "supervisor", set()),
+        ("late", "liaison_a", {"accept", "extension"}),
+        ("accepted", "liaison_a", {"progress", "complete", "defer", "extension"}),
+        ("accepted", "liaison_b", {"progress"}),
+        ("accepted", "supervisor", set()),
+        ("deferred", "liaison_a", {"progress", "resume"}),
+        ("done", "liaison_a", set()),
+        ("pending", "liaison_a", {"progress", "complete", "defer"}),
+        ("pending", "supervisor", {"decision"}),
+        ("decided", "supervisor", set()),
+    ],
+)
+def test_the_page_shows_exactly_the_forms_the_table_opens(client, people, shared_item, settings, state, who, expected):
+    settings.SHANGLIANG_RETURN_DAYS = 5
+    extension = _bring_to(state, shared_item, people)
+    page = login(client, people[who]).get(url("assignment", shared_item.pk))
+    assert page.status_code == 200
+    shown = {key.removesuffix("_form") for key, is_shown in page.context["show"].items() if is_shown}
+    assert shown == expected
+    html = text(page)
+    in_html = {
+        key
+        for key in ACTION_URLS
+        if (key != "decision" or extension) and f'action="{_action_url(key, shared_item, extension)}"' in html
+    }
+    assert in_html == expected
+    assert {key for key in ACTION_URLS if f"{key}_form" in page.context} == expected
+    assert ("不能再退回" in html) == (state == "late" and who == "liaison_a")
+
+
+@pytest.mark.parametrize(
+    "state, key, data, message",
+    [
+        ("assigned", "complete", {"result": "建成"}, "只有办理中的事项可以办结"),
+        ("assigned", "progress", {"progress": "选址"}, "签收后才能填报进展"),
+        # Signing for a deferred item would move it to "accepted" in the service; only resuming may.
+        ("deferred", "accept", {}, "只有待签收的事项可以签收"),
+        ("accepted", "return", {"reason": "不归我局"}, "只有待签收的事项可以退回"),
+        ("done", "extension", {"reason": "雨季"}, "只有办理中的事项可以申请延期"),
+        ("late", "return", {"reason": "不归我局"}, "不能再退回"),
+        ("pending", "extension", {"reason": "再延"}, "已有一份延期申请在等待审批"),
+        ("decided", "decision", {"decision": "refuse", "note": "不同意"}, "这份延期申请已经审批"),
+    ],
+)
+def test_the_action_view_refuses_an_action_not_open_now_and_writes_nothing(
+    client, people, shared_item, settings, state, key, data, message
+):
+    settings.SHANGLIANG_RETURN_DAYS = 5
+    extension = _bring_to(state, shared_item, people)
+    who = "supervisor" if key == "decision" else "liaison_a"
+    item = fresh(shared_item)
+    before = (item.status, item.version, item.deadline, item.history.count())
+    records = (ProgressUpdate.objects.count(), list(ExtensionRequest.objects.values_list("pk", "status")))
+    data = {"version": item.version, "requested_deadline": (item.deadline + datetime.timedelta(days=40)), **data}
+    response = login(client, people[who]).post(_action_url(key, item, extension), data)
+    assert response.status_code == 400 and message in text(response)
+    item = fresh(item)
+    assert (item.status, item.version, item.deadline, item.history.count()) == before
+    assert (ProgressUpdate.objects.count(), list(ExtensionRequest.objects.values_list("pk", "status"))) == records
+
+
+@pytest.mark.parametrize(
+    "state, who, key",
+    [
+        ("assigned", "supervisor", "accept"),
+        # The right is checked before the status, so a closed action tells nothing to those without it.
+        ("assigned", "supervisor", "complete"),
+        ("assigned", "liaison_b", "accept"),
+        ("accepted", "liaison_b", "complete"),
+        ("accepted", "liaison_b", "extension"),
+        ("pending", "liaison_a", "decision"),
+        ("pending", "liaison_b", "decision"),
+    ],
+)
+def test_the_action_view_answers_404_to_a_user_without_the_right_and_writes_nothing(
+    client, people, shared_item, state, who, key
+):
+    extension = _bring_to(state, shared_item, people)
+    item = fresh(shared_item)
+    before = (item.status, item.version, item.deadline, item.history.count())
+    data = {"version": item.version, "result": "建成", "reason": "x", "decision": "approve", "note": "同意"}
+    data["requested_deadline"] = (item.deadline + datetime.timedelta(days=40)).isoformat()
+    assert login(client, people[who]).post(_action_url(key, item, extension), data).status_code == 404
+    item = fresh(item)
+    assert (item.status, item.version, item.deadline, item.history.count()) == before
+    assert ExtensionRequest.objects.count() == (1 if extension else 0)
+    assert extension is None or fresh(extension).status == ExtensionStatus.PENDING
+
+
 # --- scope -------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from shangliang.consultations import services as consultation_services
-from shangliang.consultations.models import Consultation, ConsultationForm
+from shangliang.consultations.models import Consultation, SessionFormat
 from shangliang.consultations.states import Mode, ParticipantCategory
 from shangliang.consultations.tests.builders import researched, with_people
 from shangliang.orgs.tests.factories import make_platform, make_user
@@ -21,7 +21,8 @@ def recommended(district, member, title, *, decision="approve", region=None) -> 
     if decision == "approve":
         return approved(region, title, source=Source.MEMBER, member=member)
     topic = pending(region, title, source=Source.MEMBER, member=member)
-    return topic_services.topic_decide(actor=make_user(), topic=topic, decision=decision, note="材料不足")
+    decide = {"reject": topic_services.topic_reject, "return": topic_services.topic_return}[decision]
+    return decide(actor=make_user(), topic=topic, note="材料不足")
 
 
 def excluded_recommendation(district, member, title):
@@ -39,7 +40,7 @@ def planned_on(district, topic, *, convener=None) -> Consultation:
         actor=convener,
         topic=topic,
         platform=make_platform(district["a1"], name=f"{topic.title}议事室"),
-        form=ConsultationForm.objects.get(name="居（村）民议事会"),
+        session_format=SessionFormat.objects.get(name="居（村）民议事会"),
         mode=Mode.OFFLINE,
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
@@ -99,10 +100,11 @@ def conclude(consultation, suggestions=("规划电动车停放点", "安排赶�
 
 
 def held_in(consultation, year: int, month: int = 6) -> Consultation:
-    """Move the session to a day of ``year`` (which year a session counts for is the subject of some tests)."""
+    """Move the session to a day of ``year``, and its opening when it was opened (which year a session
+    counts for is the subject of some tests)."""
     starts = timezone.make_aware(datetime.datetime(year, month, 1, 9, 0))
-    Consultation.objects.filter(pk=consultation.pk).update(
-        starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
-    )
+    moved = Consultation.objects.filter(pk=consultation.pk)
+    moved.update(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    moved.filter(in_session_at__isnull=False).update(in_session_at=starts)
     consultation.refresh_from_db()
     return consultation

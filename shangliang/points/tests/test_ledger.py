@@ -147,7 +147,7 @@ def test_archiving_a_rule_keeps_it_and_its_history():
     services.rule_archive(actor=None, rule=rule(A))
     archived = PointRule.objects.get(kind=A)
     assert archived.is_archived and not archived.is_active and archived.archived_at
-    assert archived.history.first().history_change_reason == "归档积分规则"
+    assert archived.history.first().history_change_reason == "point_rule.archived"
     assert A not in selectors.rules_in_force()
     with pytest.raises(PermissionError):
         archived.delete()

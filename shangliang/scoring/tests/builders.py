@@ -23,10 +23,12 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 def held(village, day: datetime.date, *, suggestions=("建议一",), title=None):
-    """A concluded consultation on a platform of ``village``, its session moved to ``day``."""
+    """A concluded consultation on a platform of ``village``, its session moved to ``day`` (opened then)."""
     title = title or f"议题{next(_seq)}"
     consultation = concluded({"a1": village}, title=title, suggestions=suggestions)
-    type(consultation).objects.filter(pk=consultation.pk).update(starts_at=at(day), ends_at=at(day, 12))
+    type(consultation).objects.filter(pk=consultation.pk).update(
+        starts_at=at(day), ends_at=at(day, 12), in_session_at=at(day)
+    )
     consultation.refresh_from_db()
     return consultation
 

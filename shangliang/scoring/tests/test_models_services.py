@@ -51,6 +51,23 @@ def test_target_refuses_a_village_and_both_subjects(district):
         services.target_set(actor=None, year=2025, region=district["a"], platform=platform, min_consultations=2)
 
 
+def test_township_targets_are_saved_together_or_not_at_all(district):
+    a, b = district["a"], district["b"]
+    kept = services.target_set(actor=None, year=2025, region=a, min_consultations=3)
+    rows = [(a, 5, 80, 90), (district["a1"], 2, None, None), (b, 4, None, None)]
+    with pytest.raises(DomainError, match="甲一村：年度目标只能设在乡镇（街道）一级。本次没有保存任何目标。"):
+        services.township_targets_set(actor=None, year=2025, targets=rows)
+    kept.refresh_from_db()
+    assert (kept.min_consultations, kept.min_on_time_rate, kept.history.count()) == (3, None, 1)
+    assert not AnnualTarget.objects.filter(region=b).exists()
+    admin = make_user()
+    saved = services.township_targets_set(actor=admin, year=2025, targets=[rows[0], rows[2]])
+    assert [(t.region, t.min_consultations) for t in saved] == [(a, 5), (b, 4)]
+    kept.refresh_from_db()
+    assert (kept.min_satisfaction_rate, kept.history.count()) == (90, 2)
+    assert {t.history.first().history_user for t in saved} == {admin}
+
+
 def test_targets_are_archived_not_deleted(district):
     target = services.target_set(actor=None, year=2025, region=district["a"], min_consultations=3)
     with pytest.raises(PermissionError):
@@ -119,11 +136,3 @@ def test_inspection_refused_in_the_future_and_before_the_link(linked):
         _record(linked, InspectionKind.RESEARCH_VISIT, D(2026, 2, 1))
     with pytest.raises(DomainError, match="没有联系关系"):
         _record(linked, InspectionKind.RESEARCH_VISIT, D(2024, 12, 1))
-
-
-def test_archived_inspection_no_longer_counts(linked):
-    inspection = _record(linked, InspectionKind.RESEARCH_VISIT, D(2025, 1, 15))
-    services.inspection_archive(actor=make_user(), inspection=inspection, reason="重复录入")
-    (row,) = selectors.inspection_schedule(2025, today=D(2025, 3, 1))
-    assert row.month_gaps == [1, 2]
-    assert inspection.history.first().history_change_reason == "重复录入"

@@ -118,7 +118,7 @@ def test_scheme_weights_not_summing_to_100_are_refused(client, world):
     assert "四项权重之和应为100，当前为110。" in response.content.decode()
     data["weight_consultations"] = 30
     assert client.post(reverse("scoring:targets") + "?year=2025", data).status_code == 302
-    assert ScoringScheme.objects.get(year=2025).weight_total == 100
+    assert sum(ScoringScheme.objects.get(year=2025).weights.values()) == 100
 
 
 def test_targets_page_is_for_administrators_only(client, world):

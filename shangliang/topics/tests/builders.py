@@ -57,4 +57,4 @@ def pending(region, title="集镇电动车乱停放", *, actor=None, **fields):
 
 def approved(region, title="集镇电动车乱停放", *, approver=None, **fields):
     topic = pending(region, title, **fields)
-    return services.topic_decide(actor=approver or make_user(), topic=topic, decision="approve")
+    return services.topic_approve(actor=approver or make_user(), topic=topic)

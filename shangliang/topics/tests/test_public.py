@@ -75,7 +75,7 @@ def approve(submission, staff):
 def approve_draft(topic, staff):
     services.verification_add(actor=staff, topic=topic, checked_by="李干事", checked_on=date.today(), findings="属实")
     services.topic_submit(actor=staff, topic=topic)
-    return services.topic_decide(actor=staff, topic=topic, decision="approve")
+    return services.topic_approve(actor=staff, topic=topic)
 
 
 def jpeg_with_gps() -> bytes:
@@ -474,7 +474,7 @@ def test_pool_topic_of_a_topic_not_approved_is_404(client, district, category, s
     assert client.get(reverse("topics:pool_topic", args=[topic.pk])).status_code == 404
     services.verification_add(actor=staff, topic=topic, checked_by="李干事", checked_on=date.today(), findings="属实")
     services.topic_submit(actor=staff, topic=topic)
-    services.topic_decide(actor=staff, topic=topic, decision="reject", note="不属于本级事权")
+    services.topic_reject(actor=staff, topic=topic, note="不属于本级事权")
     assert client.get(reverse("topics:pool_topic", args=[topic.pk])).status_code == 404
     assert client.get(reverse("topics:pool_topic", args=[999999])).status_code == 404
     resident = make_user("resident")

@@ -164,16 +164,34 @@ def test_decisions_are_stamped_and_reasons_required(district):
     approver = make_user("approver")
     topic = pending(district["a1"])
     with pytest.raises(DomainError):
-        services.topic_decide(actor=approver, topic=topic, decision="reject", note="")
-    services.topic_decide(actor=approver, topic=topic, decision="return", note="请补充费用测算")
+        services.topic_reject(actor=approver, topic=topic, note="")
+    services.topic_return(actor=approver, topic=topic, note="请补充费用测算")
     topic.refresh_from_db()
     assert topic.status == TopicStatus.RETURNED and topic.returned_at and topic.decision_note == "请补充费用测算"
     services.topic_submit(actor=None, topic=topic)
-    services.topic_decide(actor=approver, topic=topic, decision="approve")
+    services.topic_approve(actor=approver, topic=topic)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.APPROVED and topic.approved_at and topic.decided_by == approver
     with pytest.raises(TransitionNotAllowed):
-        services.topic_decide(actor=approver, topic=topic, decision="reject", note="晚了")
+        services.topic_reject(actor=approver, topic=topic, note="晚了")
+
+
+def test_return_and_reject_refuse_a_blank_note_and_leave_the_topic_pending(district):
+    approver, topic = make_user("approver"), pending(district["a1"])
+    for decide in (services.topic_return, services.topic_reject):
+        with pytest.raises(DomainError) as excinfo:
+            decide(actor=approver, topic=topic, note="  ")
+        assert excinfo.value.field == "note"
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.PENDING and topic.decided_by is None
+
+
+def test_reject_stamps_the_reason_and_closes_the_topic(district):
+    approver = make_user("approver")
+    topic = services.topic_reject(actor=approver, topic=pending(district["a1"]), note=" 不属于本级事权 ")
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.REJECTED and topic.decision_note == "不属于本级事权"
+    assert topic.decided_by == approver
 
 
 def test_a_topic_under_review_cannot_be_edited(district):
@@ -209,7 +227,7 @@ def test_submission_transition_table_is_enforced(district, start, settings):
         if target in SUBMISSION_MOVES[start]:
             continue
         with pytest.raises(TransitionNotAllowed):
-            transition(submission, to=target, moves=SUBMISSION_MOVES, actor=None)
+            transition(submission, to=target, moves=SUBMISSION_MOVES, actor=None, reason="")
 
 
 def test_topic_transition_table_has_no_way_out_of_a_decision():
