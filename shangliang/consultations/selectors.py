@@ -41,48 +41,72 @@ def _member_score(member: Member, words: set[str], category_name: str) -> int:
     return sum(2 for w in words if len(w) > 1 and w in text) + (3 if category_name and category_name in text else 0)
 
 
-def candidates_for(consultation: Consultation) -> list[Candidate]:
-    """Whoever the interest touches (利益涉及谁就和谁商量), minus those already invited.
+@dataclass(frozen=True)
+class _Taken:
+    """Who is already on the list, by each way a participant can be identified."""
 
-    Submitters of the topic's submissions (stakeholders), residents who supported it, the standing
-    consultation committee of each village concerned, members assigned to the platform or the
-    township station (ranked by how well sector and specialty match the topic), the units
-    responsible for the category, and the village committees concerned.
-    """
-    topic = consultation.topic
-    taken = set(consultation.participants.values_list("user_id", "member_id", "mobile", "unit_id", "submission_id"))
-    taken_users = {row[0] for row in taken if row[0]}
-    taken_members = {row[1] for row in taken if row[1]}
-    taken_mobiles = {row[2] for row in taken if row[2]}
-    taken_units = {row[3] for row in taken if row[3]}
-    taken_submissions = {row[4] for row in taken if row[4]}
-    regions = list(topic.regions.all())
-    words = set(search_terms(topic.title))
-    out: list[Candidate] = []
+    users: set
+    members: set
+    mobiles: set
+    units: set
+    submissions: set
 
+
+def _taken(consultation: Consultation) -> _Taken:
+    rows = set(consultation.participants.values_list("user_id", "member_id", "mobile", "unit_id", "submission_id"))
+    return _Taken(*({row[i] for row in rows if row[i]} for i in range(5)))
+
+
+def _submission_is_taken(s: Submission, taken: _Taken) -> bool:
+    return (
+        s.pk in taken.submissions
+        or bool(s.submitter_id and s.submitter_id in taken.users)
+        or bool(s.submitter_mobile and s.submitter_mobile in taken.mobiles)
+    )
+
+
+def _submitter_candidates(topic: Topic, taken: _Taken) -> list[Candidate]:
+    """The named submitters of the topic's submissions (stakeholders)."""
+    out = []
     for s in Submission.objects.filter(topic=topic).select_related("submitter", "region"):
-        if s.pk in taken_submissions or (s.submitter_id and s.submitter_id in taken_users):
-            continue
-        if s.is_anonymous:  # they chose not to be named, even to the convener
-            continue
-        if s.submitter_mobile and s.submitter_mobile in taken_mobiles:
+        # An anonymous submitter chose not to be named, even to the convener.
+        if s.is_anonymous or _submission_is_taken(s, taken):
             continue
         name = s.submitter_name or (s.submitter.display_name if s.submitter else "")
         out.append(Candidate(f"submission:{s.pk}", ParticipantCategory.STAKEHOLDER, name, s.region.name, "反映人"))
+    return out
 
+
+def _supporter_candidates(topic: Topic, taken: _Taken) -> list[Candidate]:
+    """Residents who supported the topic."""
     supporters = TopicSupport.objects.filter(topic=topic, user__isnull=False).select_related("user")
-    for support in supporters:
-        if support.user_id not in taken_users:
-            user = support.user
-            out.append(Candidate(f"user:{user.pk}", ParticipantCategory.RESIDENT, user.display_name, "", "支持该议题"))
+    return [
+        Candidate(f"user:{s.user.pk}", ParticipantCategory.RESIDENT, s.user.display_name, "", "支持该议题")
+        for s in supporters
+        if s.user_id not in taken.users
+    ]
 
+
+def _seat_candidates(regions: list[Region], taken: _Taken) -> list[Candidate]:
+    """The standing consultation committee of each village concerned."""
     seats = CommitteeSeat.objects.filter(committee__region__in=regions, is_archived=False).select_related("committee")
-    for seat in seats:
-        if seat.mobile and seat.mobile in taken_mobiles:
-            continue
-        category = ParticipantCategory.VILLAGE_CADRE if seat.position == "主任" else ParticipantCategory.RESIDENT
-        out.append(Candidate(f"seat:{seat.pk}", category, seat.name, seat.committee.name, seat.position))
+    return [
+        Candidate(
+            f"seat:{seat.pk}",
+            ParticipantCategory.VILLAGE_CADRE if seat.position == "主任" else ParticipantCategory.RESIDENT,
+            seat.name,
+            seat.committee.name,
+            seat.position,
+        )
+        for seat in seats
+        if not (seat.mobile and seat.mobile in taken.mobiles)
+    ]
 
+
+def _member_candidates(consultation: Consultation, regions: list[Region], taken: _Taken) -> list[Candidate]:
+    """Members assigned to the platform or the township station, the best matches for the topic first."""
+    topic = consultation.topic
+    words = set(search_terms(topic.title))
     township_ids = {r.parent_id for r in regions if r.parent_id} | {topic.convening_region_id}
     members = (
         Member.objects.filter(
@@ -94,35 +118,53 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
             assignments__ended_on__isnull=True,
             is_archived=False,
         )
-        .exclude(pk__in=taken_members)
+        .exclude(pk__in=taken.members)
         .select_related("sector")
         .distinct()
     )
     ranked = sorted(members, key=lambda m: (-_member_score(m, words, topic.category.name), m.name))
+    out = []
     for member in ranked[:MEMBERS_PROPOSED]:
         score = _member_score(member, words, topic.category.name)
         reason = f"{member.sector.name} · {member.specialty}" if member.specialty else member.sector.name
         out.append(Candidate(f"member:{member.pk}", ParticipantCategory.MEMBER, member.name, reason, "下沉委员", score))
+    return out
 
+
+def _unit_candidate(unit: Unit) -> Candidate:
+    if unit.kind == UnitKind.VILLAGE_COMMITTEE:
+        return Candidate(f"unit:{unit.pk}", ParticipantCategory.VILLAGE_CADRE, "", unit.name, "村（居）委会")
+    return Candidate(f"unit:{unit.pk}", ParticipantCategory.UNIT, "", unit.name, "责任单位")
+
+
+def _unit_candidates(topic: Topic, regions: list[Region], taken: _Taken) -> list[Candidate]:
+    """The units responsible for the topic's category and the village committees concerned."""
     units = Unit.objects.filter(
         Q(pk__in=topic.category.responsible_units.values("pk"))
         | Q(kind=UnitKind.VILLAGE_COMMITTEE, region__in=regions),
         is_archived=False,
-    ).exclude(pk__in=taken_units)
-    for unit in units:
-        category = (
-            ParticipantCategory.VILLAGE_CADRE if unit.kind == UnitKind.VILLAGE_COMMITTEE else ParticipantCategory.UNIT
-        )
-        out.append(
-            Candidate(
-                f"unit:{unit.pk}",
-                category,
-                "",
-                unit.name,
-                "责任单位" if category == ParticipantCategory.UNIT else "村（居）委会",
-            )
-        )
-    return out
+    ).exclude(pk__in=taken.units)
+    return [_unit_candidate(unit) for unit in units]
+
+
+def candidates_for(consultation: Consultation) -> list[Candidate]:
+    """Whoever the interest touches (利益涉及谁就和谁商量), minus those already invited.
+
+    Submitters of the topic's submissions (stakeholders), residents who supported it, the standing
+    consultation committee of each village concerned, members assigned to the platform or the
+    township station (ranked by how well sector and specialty match the topic), the units
+    responsible for the category, and the village committees concerned.
+    """
+    topic = consultation.topic
+    taken = _taken(consultation)
+    regions = list(topic.regions.all())
+    return [
+        *_submitter_candidates(topic, taken),
+        *_supporter_candidates(topic, taken),
+        *_seat_candidates(regions, taken),
+        *_member_candidates(consultation, regions, taken),
+        *_unit_candidates(topic, regions, taken),
+    ]
 
 
 def resolve_candidate(consultation: Consultation, key: str, candidates: list[Candidate] | None = None) -> dict | None:

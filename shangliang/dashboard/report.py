@@ -100,45 +100,50 @@ def summary_of(board: Dashboard) -> str:
     }
 
 
-def _tables(board: Dashboard) -> list[ReportTable]:
-    cov, c, o, r, s, m = (
-        board.coverage,
-        board.consultations,
-        board.outcomes,
-        board.replies,
-        board.satisfaction,
-        board.members,
-    )
-    item, count = _("项目"), _("数量")
-    platform_rows = [[_("协商议事平台"), str(cov.platforms)]]
-    platform_rows += [[label, str(n)] for _kind, label, n in cov.by_kind]
+def _item_count() -> list[str]:
+    return [_("项目"), _("数量")]
+
+
+def _platform_table(board: Dashboard) -> list[ReportTable]:
+    cov = board.coverage
+    rows = [[_("协商议事平台"), str(cov.platforms)]]
+    rows += [[label, str(n)] for _kind, label, n in cov.by_kind]
     if board.scope.platform is None:
-        platform_rows += [
+        rows += [
             [_("乡镇（街道）议事室覆盖"), f"{cov.townships_covered}/{cov.townships}（{_percent(cov.township_rate)}）"],
             [_("村（社区）议事室覆盖"), f"{cov.villages_covered}/{cov.villages}（{_percent(cov.village_rate)}）"],
         ]
-    tables = [ReportTable(_("平台建设与覆盖"), [item, count], platform_rows)]
-    if cov.rows:
-        tables.append(
-            ReportTable(
-                _("各乡镇（街道）覆盖情况"),
-                [_("乡镇（街道）"), _("乡镇议事室"), _("村（社区）"), _("已覆盖"), _("覆盖率")],
+    return [ReportTable(_("平台建设与覆盖"), _item_count(), rows)]
+
+
+def _township_coverage_table(board: Dashboard) -> list[ReportTable]:
+    rows = board.coverage.rows
+    if not rows:
+        return []
+    return [
+        ReportTable(
+            _("各乡镇（街道）覆盖情况"),
+            [_("乡镇（街道）"), _("乡镇议事室"), _("村（社区）"), _("已覆盖"), _("覆盖率")],
+            [
                 [
-                    [
-                        row.region.name,
-                        _("有") if row.has_township_room else _("无"),
-                        str(row.villages),
-                        str(row.villages_covered),
-                        _percent(row.rate),
-                    ]
-                    for row in cov.rows
-                ],
-            )
+                    row.region.name,
+                    _("有") if row.has_township_room else _("无"),
+                    str(row.villages),
+                    str(row.villages_covered),
+                    _percent(row.rate),
+                ]
+                for row in rows
+            ],
         )
-    tables.append(
+    ]
+
+
+def _consultation_tables(board: Dashboard) -> list[ReportTable]:
+    c = board.consultations
+    tables = [
         ReportTable(
             _("协商开展情况"),
-            [item, count],
+            _item_count(),
             [
                 [_("开展协商（次）"), str(c.total)],
                 [_("民生议题（次）"), str(c.livelihood)],
@@ -146,126 +151,144 @@ def _tables(board: Dashboard) -> list[ReportTable]:
             ]
             + [[_("%(month)s月") % {"month": b.label}, str(b.n)] for b in c.by_month if b.n],
         )
-    )
+    ]
     for heading, buckets in (
         (_("按协商形式"), c.by_form),
         (_("按议题来源"), c.by_source),
         (_("按议题类别"), c.by_category),
     ):
         if buckets:
-            tables.append(ReportTable(heading, [item, _("次数")], [[b.label, str(b.n)] for b in buckets]))
-    tables.append(
-        ReportTable(
-            _("成果转化落实"),
-            [item, count],
-            [
-                [_("协商建议（条）"), str(o.suggestions)],
-                [_("已交办（条）"), str(o.assigned)],
-                [_("已办结（条）"), str(o.done)],
-                [_("逾期未办结（条）"), str(o.overdue)],
-                [_("交办率"), _percent(o.adoption_rate)],
-                [_("办结率"), _percent(o.completion_rate)],
-                [_("解决实际问题（件）"), str(o.solved)],
-            ],
-        )
-    )
-    tables.append(
-        ReportTable(
-            _("委托事项书面答复"),
-            [item, count],
-            [
-                [_("政府委托事项（件）"), str(r.entrusted)],
-                [_("10日内答复（件）"), str(r.on_time)],
-                [_("逾期答复或逾期未答复（件）"), str(r.late)],
-                [_("未到期待答复（件）"), str(r.waiting)],
-                [_("10日内答复率"), _percent(r.reply_rate)],
-            ],
-        )
-    )
-    levels = [str(level.label) for level in Satisfaction]
-    tables.append(
-        ReportTable(
-            _("群众满意度"),
-            [_("方面"), *levels, _("满意率")],
-            [
-                [_("协商过程"), *[str(s.process[level]) for level in Satisfaction.values], _percent(s.process_rate)],
-                [_("落实结果"), *[str(s.result[level]) for level in Satisfaction.values], _percent(s.result_rate)],
-            ],
-        )
-    )
-    tables.append(
-        ReportTable(
-            _("委员履职"),
-            [item, count],
-            [
-                [_("下沉委员（名）"), str(m.assigned)],
-                [_("参加协商的委员（名）"), str(m.active)],
-                [_("委员参与率"), _percent(m.participation_rate)],
-            ],
-        )
-    )
-    if board.children:
-        tables.append(
-            ReportTable(
-                _("各地对比"),
-                [_("区划"), _("开展协商"), _("民生议题"), _("协商建议"), _("已交办"), _("已办结"), _("逾期")],
-                [
-                    [
-                        _("%(name)s（本级）") % {"name": row.region.name} if row.is_self else row.region.name,
-                        *[
-                            str(n)
-                            for n in (
-                                row.consultations,
-                                row.livelihood,
-                                row.suggestions,
-                                row.assigned,
-                                row.done,
-                                row.overdue,
-                            )
-                        ],
-                    ]
-                    for row in board.children
-                ],
-            )
-        )
-    stations = board.station_targets or []
-    if stations:
-        tables.append(
-            ReportTable(
-                _("联络站年度目标完成情况"),
-                [
-                    _("名次"),
-                    _("联络站"),
-                    _("开展协商/目标"),
-                    _("按期办结率"),
-                    _("10日答复率"),
-                    _("满意率"),
-                    _("考核分"),
-                ],
-                [
-                    [
-                        str(row.rank or "—") + ("★" if getattr(row, "is_top_third", False) else ""),
-                        row.name,
-                        f"{row.held}/{row.min_consultations}",
-                        _percent(row.items_on_time_rate),
-                        _percent(row.reply_rate),
-                        _percent(row.satisfaction_rate),
-                        str(row.points),
-                    ]
-                    for row in stations
-                ],
-            )
-        )
-    ranked = board.member_ranking
-    if ranked is not None and ranked.rows:
-        tables.append(
-            ReportTable(
-                _("委员履职积分前十名"),
-                [_("名次"), _("姓名"), _("界别"), _("积分")],
-                [[str(r.rank), r.member.name, r.member.sector.name, str(r.total)] for r in ranked.rows],
-            )
-        )
+            tables.append(ReportTable(heading, [_("项目"), _("次数")], [[b.label, str(b.n)] for b in buckets]))
     return tables
+
+
+def _outcome_table(board: Dashboard) -> list[ReportTable]:
+    o = board.outcomes
+    rows = [
+        [_("协商建议（条）"), str(o.suggestions)],
+        [_("已交办（条）"), str(o.assigned)],
+        [_("已办结（条）"), str(o.done)],
+        [_("逾期未办结（条）"), str(o.overdue)],
+        [_("交办率"), _percent(o.adoption_rate)],
+        [_("办结率"), _percent(o.completion_rate)],
+        [_("解决实际问题（件）"), str(o.solved)],
+    ]
+    return [ReportTable(_("成果转化落实"), _item_count(), rows)]
+
+
+def _reply_table(board: Dashboard) -> list[ReportTable]:
+    r = board.replies
+    rows = [
+        [_("政府委托事项（件）"), str(r.entrusted)],
+        [_("10日内答复（件）"), str(r.on_time)],
+        [_("逾期答复或逾期未答复（件）"), str(r.late)],
+        [_("未到期待答复（件）"), str(r.waiting)],
+        [_("10日内答复率"), _percent(r.reply_rate)],
+    ]
+    return [ReportTable(_("委托事项书面答复"), _item_count(), rows)]
+
+
+def _satisfaction_table(board: Dashboard) -> list[ReportTable]:
+    s = board.satisfaction
+    levels = [str(level.label) for level in Satisfaction]
+    rows = [
+        [_("协商过程"), *[str(s.process[level]) for level in Satisfaction.values], _percent(s.process_rate)],
+        [_("落实结果"), *[str(s.result[level]) for level in Satisfaction.values], _percent(s.result_rate)],
+    ]
+    return [ReportTable(_("群众满意度"), [_("方面"), *levels, _("满意率")], rows)]
+
+
+def _member_table(board: Dashboard) -> list[ReportTable]:
+    m = board.members
+    rows = [
+        [_("下沉委员（名）"), str(m.assigned)],
+        [_("参加协商的委员（名）"), str(m.active)],
+        [_("委员参与率"), _percent(m.participation_rate)],
+    ]
+    return [ReportTable(_("委员履职"), _item_count(), rows)]
+
+
+def _child_row(row) -> list[str]:
+    name = _("%(name)s（本级）") % {"name": row.region.name} if row.is_self else row.region.name
+    figures = (row.consultations, row.livelihood, row.suggestions, row.assigned, row.done, row.overdue)
+    return [name, *[str(n) for n in figures]]
+
+
+def _children_table(board: Dashboard) -> list[ReportTable]:
+    if not board.children:
+        return []
+    return [
+        ReportTable(
+            _("各地对比"),
+            [_("区划"), _("开展协商"), _("民生议题"), _("协商建议"), _("已交办"), _("已办结"), _("逾期")],
+            [_child_row(row) for row in board.children],
+        )
+    ]
+
+
+def _station_row(row) -> list[str]:
+    return [
+        str(row.rank or "—") + ("★" if getattr(row, "is_top_third", False) else ""),
+        row.name,
+        f"{row.held}/{row.min_consultations}",
+        _percent(row.items_on_time_rate),
+        _percent(row.reply_rate),
+        _percent(row.satisfaction_rate),
+        str(row.points),
+    ]
+
+
+def _station_table(board: Dashboard) -> list[ReportTable]:
+    stations = board.station_targets or []
+    if not stations:
+        return []
+    return [
+        ReportTable(
+            _("联络站年度目标完成情况"),
+            [
+                _("名次"),
+                _("联络站"),
+                _("开展协商/目标"),
+                _("按期办结率"),
+                _("10日答复率"),
+                _("满意率"),
+                _("考核分"),
+            ],
+            [_station_row(row) for row in stations],
+        )
+    ]
+
+
+def _member_ranking_table(board: Dashboard) -> list[ReportTable]:
+    ranked = board.member_ranking
+    if ranked is None or not ranked.rows:
+        return []
+    return [
+        ReportTable(
+            _("委员履职积分前十名"),
+            [_("名次"), _("姓名"), _("界别"), _("积分")],
+            [[str(r.rank), r.member.name, r.member.sector.name, str(r.total)] for r in ranked.rows],
+        )
+    ]
+
+
+# The report's tables in the order they print; each gives none when it has nothing to show.
+TABLES = (
+    _platform_table,
+    _township_coverage_table,
+    _consultation_tables,
+    _outcome_table,
+    _reply_table,
+    _satisfaction_table,
+    _member_table,
+    _children_table,
+    _station_table,
+    _member_ranking_table,
+)
+
+
+def _tables(board: Dashboard) -> list[ReportTable]:
+    return [table for build in TABLES for table in build(board)]
 
 
 def _charts(board: Dashboard) -> list[tuple[str, bytes]]:

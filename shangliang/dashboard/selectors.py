@@ -700,6 +700,114 @@ def _int(value: str) -> int:
     return pk
 
 
+def _platform_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    """Platforms, narrowed to one level (``level:<level>``) or one kind."""
+    qs = platforms_in(scope)
+    if value.startswith("level:"):
+        qs = qs.filter(region__level=value.removeprefix("level:"))
+    elif value in PlatformKind.values:
+        qs = qs.filter(kind=value)
+    elif value:
+        raise UnknownFigure(value)
+    return qs.select_related("region").order_by("region__path", "name", "pk")
+
+
+def _region_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    level = RegionLevel.TOWNSHIP if key == "townships" else RegionLevel.VILLAGE
+    return covered_regions(scope, level, value).select_related("parent")
+
+
+def _source_q(value: str) -> Q:
+    if value not in Source.values:
+        raise UnknownFigure(value)
+    return Q(topic__source=value)
+
+
+# How each breakdown of the consultations narrows them by its ``value``.
+CONSULTATION_FILTERS = {
+    "month": _month_q,
+    "form": lambda value: Q(session_format_id=_int(value)),
+    "source": _source_q,
+    "category": lambda value: Q(topic__category_id=_int(value)),
+    "livelihood": lambda _value: Q(topic__is_livelihood=True),
+}
+
+
+def _consultation_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    qs = held_consultations(scope)
+    narrow = CONSULTATION_FILTERS.get(key)
+    if narrow is not None:
+        qs = qs.filter(narrow(value))
+    elif value:
+        raise UnknownFigure(value)
+    return qs.select_related("topic__category", "platform", "session_format").order_by("starts_at", "pk")
+
+
+def _suggestion_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    return (
+        suggestions_of(scope)
+        .select_related("consultation__topic", "consultation__platform")
+        .order_by("consultation__starts_at", "consultation_id", "order", "pk")
+    )
+
+
+def _assignment_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    qs = live_assignments(scope)
+    if key == "done":
+        qs = qs.filter(status=AssignmentStatus.DONE)
+    elif key == "overdue":
+        qs = qs.filter(overdue_q(today))
+    return qs.select_related("suggestion__consultation__topic", "lead_unit").order_by("deadline", "pk")
+
+
+def _submission_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    return solved_submissions(scope).select_related("region", "category", "topic").order_by("created_at", "pk")
+
+
+def _report_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    qs = entrusted_reports(scope)
+    if value:
+        qs = qs.filter(_reply_q(value, today))
+    return qs.select_related("consultation__topic").order_by("sent_at", "pk")
+
+
+def _rating_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    qs = ratings_of(scope)
+    if value:
+        qs = qs.filter(_rating_q(value))
+    return qs.select_related("consultation__topic").order_by("created_at", "pk")
+
+
+def _member_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    qs = assigned_members(scope)
+    if value == "active":
+        qs = qs.filter(_attended_q(scope))
+    elif value == "inactive":
+        qs = qs.exclude(_attended_q(scope))
+    elif value:
+        raise UnknownFigure(value)
+    return qs.select_related("sector").order_by("level", "name", "pk")
+
+
+def _case_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
+    return typical_cases(scope)
+
+
+# The records behind each kind of figure (``Figure.kind``).
+RECORDS_BY_KIND = {
+    "platforms": _platform_records,
+    "regions": _region_records,
+    "consultations": _consultation_records,
+    "suggestions": _suggestion_records,
+    "assignments": _assignment_records,
+    "submissions": _submission_records,
+    "reports": _report_records,
+    "ratings": _rating_records,
+    "members": _member_records,
+    "cases": _case_records,
+}
+
+
 def records(scope: Scope, key: str, value: str = "", today: date | None = None) -> QuerySet:
     """The records behind figure ``key`` (narrowed by ``value``), with the joins their list shows.
 
@@ -708,70 +816,7 @@ def records(scope: Scope, key: str, value: str = "", today: date | None = None) 
     today = today or timezone.localdate()
     if key not in FIGURES:
         raise UnknownFigure(key)
-    if key == "platforms":
-        qs = platforms_in(scope)
-        if value.startswith("level:"):
-            qs = qs.filter(region__level=value.removeprefix("level:"))
-        elif value in PlatformKind.values:
-            qs = qs.filter(kind=value)
-        elif value:
-            raise UnknownFigure(value)
-        return qs.select_related("region").order_by("region__path", "name", "pk")
-    if key in ("townships", "villages"):
-        level = RegionLevel.TOWNSHIP if key == "townships" else RegionLevel.VILLAGE
-        return covered_regions(scope, level, value).select_related("parent")
-    if FIGURES[key].kind == "consultations":
-        qs = held_consultations(scope)
-        if key == "month":
-            qs = qs.filter(_month_q(value))
-        elif key == "form":
-            qs = qs.filter(session_format_id=_int(value))
-        elif key == "source":
-            if value not in Source.values:
-                raise UnknownFigure(value)
-            qs = qs.filter(topic__source=value)
-        elif key == "category":
-            qs = qs.filter(topic__category_id=_int(value))
-        elif key == "livelihood":
-            qs = qs.filter(topic__is_livelihood=True)
-        elif value:
-            raise UnknownFigure(value)
-        return qs.select_related("topic__category", "platform", "session_format").order_by("starts_at", "pk")
-    if key == "suggestions":
-        return (
-            suggestions_of(scope)
-            .select_related("consultation__topic", "consultation__platform")
-            .order_by("consultation__starts_at", "consultation_id", "order", "pk")
-        )
-    if key in ("assigned", "done", "overdue"):
-        qs = live_assignments(scope)
-        if key == "done":
-            qs = qs.filter(status=AssignmentStatus.DONE)
-        elif key == "overdue":
-            qs = qs.filter(overdue_q(today))
-        return qs.select_related("suggestion__consultation__topic", "lead_unit").order_by("deadline", "pk")
-    if key == "solved":
-        return solved_submissions(scope).select_related("region", "category", "topic").order_by("created_at", "pk")
-    if key == "entrusted":
-        qs = entrusted_reports(scope)
-        if value:
-            qs = qs.filter(_reply_q(value, today))
-        return qs.select_related("consultation__topic").order_by("sent_at", "pk")
-    if key in ("ratings", "satisfaction"):
-        qs = ratings_of(scope)
-        if value:
-            qs = qs.filter(_rating_q(value))
-        return qs.select_related("consultation__topic").order_by("created_at", "pk")
-    if key == "members":
-        qs = assigned_members(scope)
-        if value == "active":
-            qs = qs.filter(_attended_q(scope))
-        elif value == "inactive":
-            qs = qs.exclude(_attended_q(scope))
-        elif value:
-            raise UnknownFigure(value)
-        return qs.select_related("sector").order_by("level", "name", "pk")
-    return typical_cases(scope)
+    return RECORDS_BY_KIND[FIGURES[key].kind](scope, key, value, today)
 
 
 WORD_VALUES = {

@@ -229,35 +229,14 @@ def _header(value) -> str:
     return re.sub(r"[\s*＊]", "", _as_text(value))
 
 
-def read_rows(upload, kind: ImportKind, problems: list, examples: list) -> list[Row]:
-    """The data rows; the Excel numbers of rows marked as the example go to ``examples``, not to the rows."""
-    columns = {column.header: column for column in kind.columns}
-    rows = []
+@contextmanager
+def _first_sheet(upload):
+    """The first sheet's rows as values; any error while reading them, except a refusal, refuses the file."""
     try:
         with upload.open("rb") as file:
             book = load_workbook(file, read_only=True, data_only=True)
             try:
-                values = book.worksheets[0].iter_rows(values_only=True)
-                header = [_header(value) for value in next(values, ())]
-                position = {name: i for i, name in reversed(list(enumerate(header))) if name in columns}
-                marker = header.index(EXAMPLE_HEADER) if EXAMPLE_HEADER in header else None
-                missing = [c.header for c in kind.columns if c.required and c.header not in position]
-                if missing:
-                    raise ImportRejected(
-                        _("表头与“%(kind)s”模板不符，请使用下载的模板。") % {"kind": kind.label},
-                        errors=[{"row": 1, "column": name, "message": _("缺少这一列。")} for name in missing],
-                    )
-                for number, raw in enumerate(values, start=2):
-                    if marker is not None and marker < len(raw) and _as_text(raw[marker]).startswith(EXAMPLE_MARK):
-                        examples.append(number)
-                        continue
-                    cells = {name: raw[i] for name, i in position.items() if i < len(raw)}
-                    if any(_as_text(value) for value in cells.values()):
-                        rows.append(Row(number, cells, columns, problems))
-                    if len(rows) > MAX_ROWS:
-                        raise ImportRejected(
-                            _("一次最多导入%(count)d行，请分成几个文件。") % {"count": MAX_ROWS}, errors=[]
-                        )
+                yield book.worksheets[0].iter_rows(values_only=True)
             finally:
                 book.close()
     except ImportRejected:
@@ -265,10 +244,52 @@ def read_rows(upload, kind: ImportKind, problems: list, examples: list) -> list[
     except Exception as exc:  # openpyxl raises many kinds of error for a damaged or disguised file
         message = _("无法读取这个 Excel 文件，请用下载的模板填写后另存为 .xlsx 再上传。")
         raise ImportRejected(message, errors=[]) from exc
-    if not rows and examples:
-        raise ImportRejected(_("文件中没有可导入的数据（示例行已忽略）。"), errors=[])
+
+
+def _require_columns(kind: ImportKind, position: dict[str, int]) -> None:
+    missing = [c.header for c in kind.columns if c.required and c.header not in position]
+    if missing:
+        raise ImportRejected(
+            _("表头与“%(kind)s”模板不符，请使用下载的模板。") % {"kind": kind.label},
+            errors=[{"row": 1, "column": name, "message": _("缺少这一列。")} for name in missing],
+        )
+
+
+def _read_header(values, kind: ImportKind) -> tuple[dict[str, int], int | None]:
+    """Each known column's position (its first occurrence) and the example marker's; refuses missing required ones."""
+    header = [_header(value) for value in values]
+    known = {column.header for column in kind.columns}
+    position = {name: i for i, name in reversed(list(enumerate(header))) if name in known}
+    _require_columns(kind, position)
+    return position, header.index(EXAMPLE_HEADER) if EXAMPLE_HEADER in header else None
+
+
+def _is_example(raw: tuple, marker: int | None) -> bool:
+    return marker is not None and marker < len(raw) and _as_text(raw[marker]).startswith(EXAMPLE_MARK)
+
+
+def _cells(raw: tuple, position: dict[str, int]) -> dict:
+    """The row's known cells, or an empty dict for a row with nothing written in them."""
+    cells = {name: raw[i] for name, i in position.items() if i < len(raw)}
+    return cells if any(_as_text(value) for value in cells.values()) else {}
+
+
+def read_rows(upload, kind: ImportKind, problems: list, examples: list) -> list[Row]:
+    """The data rows; the Excel numbers of rows marked as the example go to ``examples``, not to the rows."""
+    columns = {column.header: column for column in kind.columns}
+    rows = []
+    with _first_sheet(upload) as values:
+        position, marker = _read_header(next(values, ()), kind)
+        for number, raw in enumerate(values, start=2):
+            if _is_example(raw, marker):
+                examples.append(number)
+            elif cells := _cells(raw, position):
+                rows.append(Row(number, cells, columns, problems))
+            if len(rows) > MAX_ROWS:
+                raise ImportRejected(_("一次最多导入%(count)d行，请分成几个文件。") % {"count": MAX_ROWS}, errors=[])
     if not rows:
-        raise ImportRejected(_("文件中没有数据行。"), errors=[])
+        empty = _("文件中没有可导入的数据（示例行已忽略）。") if examples else _("文件中没有数据行。")
+        raise ImportRejected(empty, errors=[])
     return rows
 
 
@@ -370,68 +391,105 @@ class NewRegion:
     region: Region | None = None
 
 
-def check_regions(user, rows: list[Row], progress: Progress) -> list[NewRegion]:
-    existing, levels = _Regions(), region_levels()
-    first_row = {}  # every name and code in the file, to explain a parent listed below its child
+def _first_rows(rows: list[Row]) -> dict[str, int]:
+    """Every name and code in the file with the row it first appears on, to explain a parent listed below its child."""
+    first_row = {}
     for row in rows:
         for header in ("名称", "统计用区划代码"):
             first_row.setdefault(_as_text(row.cells.get(header)), row.number)
-    plan, earlier, names_seen, codes_seen = [], defaultdict(list), {}, {}
-    for i, row in enumerate(rows, start=1):
-        name, level = row.text("名称"), row.choice("层级", levels)
-        code, ref = row.text("统计用区划代码"), row.text("上级")
-        parent = None
-        if ref:
-            found = earlier.get(ref, []) + existing.matching(ref)
-            facts = {"count": len(found), "name": ref, "row": first_row.get(ref, 0)}
-            if len(found) == 1:
-                parent = found[0]
-            elif found:
-                row.error("上级", _("有%(count)d个区划名为“%(name)s”，请改填上级的统计用区划代码。") % facts)
-            elif facts["row"] > row.number:
-                row.error("上级", _("上级“%(name)s”在第%(row)d行，须放在本行之前。") % facts)
-            else:
-                row.error("上级", _("找不到上级区划“%(name)s”。") % facts)
+    return first_row
 
+
+def _check_top_level(user, row: Row, level: str) -> None:
+    if level and level != RegionLevel.DISTRICT:
+        row.error("上级", _("请填写上级；只有区/县可以不填上级。"))
+    elif level and not user.is_superuser:
+        row.error("上级", _("只有系统管理员可以导入没有上级的区/县。"))
+
+
+def _check_child_level(row: Row, parent: Region | NewRegion, level: str) -> None:
+    expected = REGION_CHILD_LEVEL.get(parent.level)
+    if expected is None:
+        row.error("上级", _("网格/小组/楼栋下不能再设下级区划。"))
+    elif level and level != expected:
+        message = _("上级“%(parent)s”的下级应为“%(level)s”。")
+        row.error("层级", message % {"parent": parent.name, "level": RegionLevel(expected).label})
+
+
+class _RegionCheck:
+    """One pass over a regions file: what the file has named so far, and which names and codes it has taken."""
+
+    def __init__(self, user, rows: list[Row]):
+        self.user, self.existing, self.levels = user, _Regions(), region_levels()
+        self.first_row = _first_rows(rows)
+        self.earlier = defaultdict(list)  # name or code -> the file's rows that carry it, so far
+        self.names_seen, self.codes_seen = {}, {}
+
+    def plan(self, row: Row) -> NewRegion:
+        name, level = row.text("名称"), row.choice("层级", self.levels)
+        code, ref = row.text("统计用区划代码"), row.text("上级")
+        parent = self.find_parent(row, ref) if ref else None
+        self.check_parent(row, ref, parent, level)
+        code = self.check_code(row, code) if code else None
+        if name and (parent or not ref):
+            self.check_name(row, name, parent)
+        new = NewRegion(row.number, name, level, code, parent)
+        for key in (name, code):
+            if key:
+                self.earlier[key].append(new)
+        return new
+
+    def find_parent(self, row: Row, ref: str) -> Region | NewRegion | None:
+        """The one region, earlier in the file or existing, that ``ref`` names; None with a problem noted."""
+        found = self.earlier.get(ref, []) + self.existing.matching(ref)
+        facts = {"count": len(found), "name": ref, "row": self.first_row.get(ref, 0)}
+        if len(found) == 1:
+            return found[0]
+        if found:
+            message = _("有%(count)d个区划名为“%(name)s”，请改填上级的统计用区划代码。")
+        elif facts["row"] > row.number:
+            message = _("上级“%(name)s”在第%(row)d行，须放在本行之前。")
+        else:
+            message = _("找不到上级区划“%(name)s”。")
+        row.error("上级", message % facts)
+        return None
+
+    def check_parent(self, row: Row, ref: str, parent, level: str) -> None:
         if not ref:
-            if level and level != RegionLevel.DISTRICT:
-                row.error("上级", _("请填写上级；只有区/县可以不填上级。"))
-            elif level and not user.is_superuser:
-                row.error("上级", _("只有系统管理员可以导入没有上级的区/县。"))
-        elif isinstance(parent, Region) and not permissions.region_in_import_scope(user, parent):
+            _check_top_level(self.user, row, level)
+        elif isinstance(parent, Region) and not permissions.region_in_import_scope(self.user, parent):
             _out_of_scope(row, "上级", parent)
         elif parent and parent.level:
-            expected = REGION_CHILD_LEVEL.get(parent.level)
-            if expected is None:
-                row.error("上级", _("网格/小组/楼栋下不能再设下级区划。"))
-            elif level and level != expected:
-                message = _("上级“%(parent)s”的下级应为“%(level)s”。")
-                row.error("层级", message % {"parent": parent.name, "level": RegionLevel(expected).label})
+            _check_child_level(row, parent, level)
 
-        if code:
-            if not CODE_RE.fullmatch(code):
-                row.error("统计用区划代码", _("应为12位数字。"))
-            elif code in codes_seen:
-                row.error("统计用区划代码", _("与第%(row)d行重复。") % {"row": codes_seen[code]})
-            elif code in existing.by_code:
-                row.error("统计用区划代码", _("已被现有区划“%(name)s”使用。") % {"name": existing.by_code[code].name})
-            else:
-                codes_seen[code] = row.number
-        if name and (parent or not ref):
-            in_file = isinstance(parent, NewRegion)
-            key = (in_file, parent.row if in_file else getattr(parent, "pk", None), name)
-            if key in names_seen:
-                row.error("名称", _("与第%(row)d行重复：同一上级下不能有同名区划。") % {"row": names_seen[key]})
-            elif not in_file and key[1:] in existing.child_names:
-                where = parent.name if parent else _("最上级")
-                row.error("名称", _("“%(parent)s”下已有名为“%(name)s”的区划。") % {"parent": where, "name": name})
-            names_seen[key] = row.number
+    def check_code(self, row: Row, code: str) -> str | None:
+        """The code when the row may take it, else None with a problem noted."""
+        if not CODE_RE.fullmatch(code):
+            row.error("统计用区划代码", _("应为12位数字。"))
+        elif code in self.codes_seen:
+            row.error("统计用区划代码", _("与第%(row)d行重复。") % {"row": self.codes_seen[code]})
+        elif code in self.existing.by_code:
+            row.error("统计用区划代码", _("已被现有区划“%(name)s”使用。") % {"name": self.existing.by_code[code].name})
+        else:
+            self.codes_seen[code] = row.number
+            return code
+        return None
 
-        new = NewRegion(row.number, name, level, code if codes_seen.get(code) == row.number else None, parent)
-        plan.append(new)
-        for key in (name, new.code):
-            if key:
-                earlier[key].append(new)
+    def check_name(self, row: Row, name: str, parent) -> None:
+        in_file = isinstance(parent, NewRegion)
+        key = (in_file, parent.row if in_file else getattr(parent, "pk", None), name)
+        if key in self.names_seen:
+            row.error("名称", _("与第%(row)d行重复：同一上级下不能有同名区划。") % {"row": self.names_seen[key]})
+        elif not in_file and key[1:] in self.existing.child_names:
+            where = parent.name if parent else _("最上级")
+            row.error("名称", _("“%(parent)s”下已有名为“%(name)s”的区划。") % {"parent": where, "name": name})
+        self.names_seen[key] = row.number
+
+
+def check_regions(user, rows: list[Row], progress: Progress) -> list[NewRegion]:
+    check, plan = _RegionCheck(user, rows), []
+    for i, row in enumerate(rows, start=1):
+        plan.append(check.plan(row))
         progress.checked(i)
     return plan
 

@@ -104,6 +104,72 @@ def station_detail(request, pk):
 # --- targets and scheme ----------------------------------------------------------------------
 
 
+def _save_township_targets(user, year: int, form: TownshipTargetsForm) -> str:
+    services.township_targets_set(actor=user, year=year, targets=form.values())
+    return _("已保存%(year)s年度各乡镇（街道）目标任务。") % {"year": year}
+
+
+def _save_platform_target(user, year: int, form: PlatformTargetForm) -> str:
+    data = form.cleaned_data
+    services.target_set(
+        actor=user,
+        year=year,
+        platform=data["platform"],
+        min_consultations=data["min_consultations"],
+        min_on_time_rate=data["min_on_time_rate"],
+        min_satisfaction_rate=data["min_satisfaction_rate"],
+        note=data["note"],
+    )
+    return _("已保存平台目标任务。")
+
+
+def _save_scheme(user, year: int, form: SchemeForm) -> str:
+    services.scheme_set(actor=user, year=year, **form.cleaned_data)
+    return _("已保存%(year)s年度考核办法。") % {"year": year}
+
+
+# What each form of the targets page saves (returning the success message), and the refusals shown on it.
+TARGET_SAVES = {
+    "townships": (_save_township_targets, (DomainError,)),
+    "platform": (_save_platform_target, (DomainError,)),
+    "scheme": (_save_scheme, (DomainError, ValidationError)),
+}
+
+
+def _target_forms(request, action, *, townships, current, platforms, scheme) -> dict:
+    """The page's three forms by action; only the one the POST was for is bound."""
+
+    def data(name):
+        return request.POST if action == name else None
+
+    return {
+        "townships": TownshipTargetsForm(
+            data("townships"), townships=townships, targets=current, default_min=default_township_minimum()
+        ),
+        "platform": PlatformTargetForm(data("platform"), platforms=platforms),
+        "scheme": SchemeForm(
+            data("scheme"), initial={name: getattr(scheme, name) for name in (*SchemeForm.WEIGHTS, "full_points")}
+        ),
+    }
+
+
+def _save_target_form(request, action, forms: dict, year: int):
+    """Saves the form the POST was for: a redirect when saved, else None (refusals are on the form)."""
+    if action not in TARGET_SAVES:
+        return None
+    save, refusals = TARGET_SAVES[action]
+    form = forms[action]
+    if not form.is_valid():
+        return None
+    try:
+        message = save(request.user, year, form)
+    except refusals as error:
+        add_service_error(form, error)
+        return None
+    messages.success(request, message)
+    return redirect(f"{reverse('scoring:targets')}?year={year}")
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def targets(request):
@@ -116,58 +182,17 @@ def targets(request):
     platforms = permissions.platforms_for_targets(user)
     action = request.POST.get("action") if request.method == "POST" else None
     scheme = selectors.scheme_for(year)
-    township_form = TownshipTargetsForm(
-        request.POST if action == "townships" else None,
-        townships=townships,
-        targets=current,
-        default_min=default_township_minimum(),
-    )
-    platform_form = PlatformTargetForm(request.POST if action == "platform" else None, platforms=platforms)
-    scheme_form = SchemeForm(
-        request.POST if action == "scheme" else None,
-        initial={name: getattr(scheme, name) for name in (*SchemeForm.WEIGHTS, "full_points")},
-    )
-    here = f"{reverse('scoring:targets')}?year={year}"
-    if action == "townships" and township_form.is_valid():
-        try:
-            services.township_targets_set(actor=user, year=year, targets=township_form.values())
-        except DomainError as error:
-            add_service_error(township_form, error)
-        else:
-            messages.success(request, _("已保存%(year)s年度各乡镇（街道）目标任务。") % {"year": year})
-            return redirect(here)
-    elif action == "platform" and platform_form.is_valid():
-        data = platform_form.cleaned_data
-        try:
-            services.target_set(
-                actor=user,
-                year=year,
-                platform=data["platform"],
-                min_consultations=data["min_consultations"],
-                min_on_time_rate=data["min_on_time_rate"],
-                min_satisfaction_rate=data["min_satisfaction_rate"],
-                note=data["note"],
-            )
-        except DomainError as error:
-            add_service_error(platform_form, error)
-        else:
-            messages.success(request, _("已保存平台目标任务。"))
-            return redirect(here)
-    elif action == "scheme" and scheme_form.is_valid():
-        try:
-            services.scheme_set(actor=user, year=year, **scheme_form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(scheme_form, error)
-        else:
-            messages.success(request, _("已保存%(year)s年度考核办法。") % {"year": year})
-            return redirect(here)
-    failed = any(f.errors for f in (township_form, platform_form, scheme_form))
+    forms = _target_forms(request, action, townships=townships, current=current, platforms=platforms, scheme=scheme)
+    saved = _save_target_form(request, action, forms, year)
+    if saved is not None:
+        return saved
+    failed = any(f.errors for f in forms.values())
     context = {
         "year": year,
         "years": _years(year),
-        "township_form": township_form,
-        "platform_form": platform_form,
-        "scheme_form": scheme_form,
+        "township_form": forms["townships"],
+        "platform_form": forms["platform"],
+        "scheme_form": forms["scheme"],
         "scheme": scheme,
         "platform_targets": AnnualTarget.objects.filter(year=year, platform__in=platforms, is_archived=False)
         .select_related("platform__region")
