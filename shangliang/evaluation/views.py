@@ -10,7 +10,6 @@ next to the form.
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,7 +24,8 @@ from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.documents import formats
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error, errors_text
+from shangliang.core.forms import errors_text
+from shangliang.core.views import run_form
 from shangliang.evaluation import permissions, selectors, services
 from shangliang.evaluation.forms import (
     DoubtfulRatingForm,
@@ -156,9 +156,13 @@ def consultation_evaluation(request, pk):
     return render(request, "evaluation/consultation.html", _consultation_context(request, consultation))
 
 
+def _page_at(pk: int, anchor: str) -> str:
+    return reverse("evaluation:consultation", args=[pk]) + f"#{anchor}"
+
+
 def _back(request, message: str, pk: int, anchor: str):
     messages.success(request, message)
-    return redirect(reverse("evaluation:consultation", args=[pk]) + f"#{anchor}")
+    return redirect(_page_at(pk, anchor))
 
 
 @staff_required
@@ -172,15 +176,15 @@ def rating_record(request, pk):
     channel = request.GET.get("channel", "")
     initial = {"channel": channel} if channel in STAFF_CHANNELS else {}
     form = StaffRatingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_record(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("已录入一条评议，可继续录入。"))
-            address = reverse("evaluation:rating_record", args=[pk])
-            return redirect(f"{address}?channel={form.cleaned_data['channel']}")
+    recorded = run_form(
+        request,
+        form,
+        lambda data: services.rating_record(actor=request.user, consultation=consultation, **data),
+        success=_("已录入一条评议，可继续录入。"),
+        then=lambda rating: reverse("evaluation:rating_record", args=[pk]) + f"?channel={rating.channel}",
+    )
+    if recorded:
+        return recorded
     context = {
         "c": consultation,
         "form": form,
@@ -227,13 +231,15 @@ def third_party_evaluation_add(request, pk):
     if not permissions.can_evaluate(request.user, consultation):
         raise Http404
     form = _evaluation_form(request.POST)
-    if form.is_valid():
-        try:
-            services.third_party_evaluation_add(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return _back(request, _("评估已记录。"), pk, "third-party-evaluations")
+    added = run_form(
+        request,
+        form,
+        lambda data: services.third_party_evaluation_add(actor=request.user, consultation=consultation, **data),
+        success=_("评估已记录。"),
+        then=_page_at(pk, "third-party-evaluations"),
+    )
+    if added:
+        return added
     context = _consultation_context(request, consultation, evaluation_form=form)
     if context["evaluation_form"] is None:
         # The form is not shown in the consultation's current state; say why above the page.
@@ -250,13 +256,15 @@ def follow_up_close(request, pk):
     if not permissions.can_record_ratings(request.user, consultation):
         raise Http404
     form = _close_form(follow_up, request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_close(actor=request.user, follow_up=follow_up, result=form.cleaned_data["result"])
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return _back(request, _("回访重办已完成。"), consultation.pk, "follow-ups")
+    closed = run_form(
+        request,
+        form,
+        lambda data: services.follow_up_close(actor=request.user, follow_up=follow_up, result=data["result"]),
+        success=_("回访重办已完成。"),
+        then=_page_at(consultation.pk, "follow-ups"),
+    )
+    if closed:
+        return closed
     context = _consultation_context(request, consultation, close_forms={follow_up.pk: form})
     if not any(row.form is form for row in context["follow_ups"]):
         # Already closed (by someone else): the form is gone, so say why above the page.
@@ -284,14 +292,14 @@ def case_publish(request, pk):
     if not permissions.can_publish_case(request.user, consultation):
         raise Http404
     form = TypicalCaseForm(request.POST, request.FILES, auto_id="case_%s")
-    if form.is_valid():
-        try:
-            services.typical_case_publish(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return _back(request, _("典型案例已发布。"), pk, "typical-case")
-    return _case_refused(request, consultation, form, case_form=form)
+    published = run_form(
+        request,
+        form,
+        lambda data: services.typical_case_publish(actor=request.user, consultation=consultation, **data),
+        success=_("典型案例已发布。"),
+        then=_page_at(pk, "typical-case"),
+    )
+    return published or _case_refused(request, consultation, form, case_form=form)
 
 
 @staff_required
@@ -304,14 +312,14 @@ def case_withdraw(request, pk):
     if case is None:
         raise Http404
     form = TypicalCaseWithdrawForm(request.POST, auto_id="withdraw_%s")
-    if form.is_valid():
-        try:
-            services.typical_case_withdraw(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return _back(request, _("典型案例已撤回。"), pk, "typical-case")
-    return _case_refused(request, consultation, form, withdraw_form=form)
+    withdrawn = run_form(
+        request,
+        form,
+        lambda data: services.typical_case_withdraw(actor=request.user, case=case, reason=data["reason"]),
+        success=_("典型案例已撤回。"),
+        then=_page_at(pk, "typical-case"),
+    )
+    return withdrawn or _case_refused(request, consultation, form, withdraw_form=form)
 
 
 # --- the follow-ups list -------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Staff pages of outcome reports: drafting from the record, editing, sending, the written reply, the list."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.consultations.selectors import members_for
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error
+from shangliang.core.views import form_page, run_form
 from shangliang.orgs.access import staff_required
 from shangliang.outcomes import permissions, selectors, services
 from shangliang.outcomes.forms import ReplyForm, ReportEditForm, ReportForm
@@ -50,13 +50,15 @@ def report_new(request, pk):
     form.fields["kind"].widget.attrs.update(
         {"hx-get": request.path, "hx-target": "#report-text", "hx-select": "#report-text", "hx-swap": "outerHTML"}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_draft(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return done(request, _("报送材料已起草，核对后可报送。"), "outcomes:report", report.pk)
+    drafted = run_form(
+        request,
+        form,
+        lambda data: services.report_draft(actor=request.user, consultation=consultation, **data),
+        success=_("报送材料已起草，核对后可报送。"),
+        then=lambda report: reverse("outcomes:report", args=[report.pk]),
+    )
+    if drafted:
+        return drafted
     context = {"c": consultation, "form": form, "kinds": ReportKind.choices, "kind": kind}
     return render(request, "outcomes/report_new.html", context, status=400 if form.errors else 200)
 
@@ -96,14 +98,16 @@ def report_detail(request, pk):
     if not permissions.can_report(request.user, report.consultation):
         raise Http404
     form = ReportEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_update(actor=request.user, report=report, **form.cleaned_data)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            return done(request, _("报送材料已保存。"), "outcomes:report", pk)
-    return render(request, "outcomes/report.html", _report_context(request, report, edit_form=form), status=400)
+    return form_page(
+        request,
+        form,
+        lambda data: services.report_update(actor=request.user, report=report, **data),
+        success=_("报送材料已保存。"),
+        then=reverse("outcomes:report", args=[pk]),
+        template="outcomes/report.html",
+        context=lambda: _report_context(request, report, edit_form=form),
+        status=400,
+    )
 
 
 @staff_required
@@ -131,18 +135,17 @@ def report_reply(request, pk):
     if not permissions.can_record_reply(request.user, report):
         raise Http404
     form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.report_reply(
-                actor=request.user,
-                report=report,
-                text=form.cleaned_data["text"],
-                attachment=form.cleaned_data["attachment"],
-            )
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            return done(request, _("书面答复已记录。"), "outcomes:report", pk)
+    replied = run_form(
+        request,
+        form,
+        lambda data: services.report_reply(
+            actor=request.user, report=report, text=data["text"], attachment=data["attachment"]
+        ),
+        success=_("书面答复已记录。"),
+        then=reverse("outcomes:report", args=[pk]),
+    )
+    if replied:
+        return replied
     context = _report_context(request, report, reply_form=form)
     if context["reply_form"] is None:
         for error in form.non_field_errors():

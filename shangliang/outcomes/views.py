@@ -12,10 +12,10 @@ Services decide whether an action is possible now; their refusals are shown next
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,9 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.consultations.states import ConsultationStatus
-from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
-from shangliang.core.forms import add_service_error
+from shangliang.core.views import form_page, run_form
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.states import UnitKind
 from shangliang.outcomes import permissions, selectors, services
@@ -132,13 +131,15 @@ def assign(request, pk, suggestion_pk):
         supervisors=supervisors,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_create(actor=request.user, suggestion=suggestion, **form.cleaned_data)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            return done(request, _("已交办，承办单位将收到通知。"), "outcomes:consultation", pk, "responsibility")
+    assigned = run_form(
+        request,
+        form,
+        lambda data: services.assignment_create(actor=request.user, suggestion=suggestion, **data),
+        success=_("已交办，承办单位将收到通知。"),
+        then=reverse("outcomes:consultation", args=[pk]) + "#responsibility",
+    )
+    if assigned:
+        return assigned
     context = {
         "c": consultation,
         "suggestion": suggestion,
@@ -155,12 +156,13 @@ def publish(request, pk):
     if not permissions.can_report(request.user, consultation):
         raise Http404
     form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            services.publication_publish(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except DomainError as error:
-            add_service_error(form, error)
-        else:
-            return done(request, _("结果已公开，相关群众将收到反馈。"), "outcomes:consultation", pk, "publication")
-    context = _consultation_context(request, consultation, publish_form=form)
-    return render(request, "outcomes/consultation.html", context, status=400)
+    return form_page(
+        request,
+        form,
+        lambda data: services.publication_publish(actor=request.user, consultation=consultation, **data),
+        success=_("结果已公开，相关群众将收到反馈。"),
+        then=reverse("outcomes:consultation", args=[pk]) + "#publication",
+        template="outcomes/consultation.html",
+        context=lambda: _consultation_context(request, consultation, publish_form=form),
+        status=400,
+    )
