@@ -8,8 +8,12 @@ export SHANGLIANG_DEBUG ?= 1
 
 .PHONY: run test lint test-postgres venv test-deps assets fonts system-deps migrate seed messages clean
 
+# Where `make run` serves: `make run PORT=8010`, `make run HOST=0.0.0.0` to reach it from a phone on the LAN.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: venv assets fonts migrate seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps test-deps assets lint
 	$(VENV)/bin/pytest -q
@@ -68,7 +72,7 @@ seed: venv
 
 messages: venv
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
-	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages -l en -l zh_Hans --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

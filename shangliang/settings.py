@@ -16,6 +16,7 @@ SHANGLIANG_TRUSTED_PROXIES  how many proxies stand in front (1 behind nginx): wh
 SHANGLIANG_HTTPS         0 for an http-only intranet (on unless debugging: proxy https header, redirect)
 SHANGLIANG_RATE_LIMITS   per-address limits, e.g. "submit=20/10m,register=10/10m" (see docs/security.md)
 SHANGLIANG_SIGN_IN_OPENS_MINUTES  how long before a session the door sign-in opens (default 120)
+SHANGLIANG_SESSION_OPEN_MARGIN_HOURS  how long before the notified start the convener may open a session (default 2)
 """
 
 import os
@@ -45,7 +46,11 @@ DATA_DIR = Path(os.environ.get("SHANGLIANG_DATA_DIR", BASE_DIR / "var"))
 SECRET_KEY = os.environ.get("SHANGLIANG_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SHANGLIANG_SECRET_KEY must be set when debug is off.")
+        raise ImproperlyConfigured(
+            "SHANGLIANG_SECRET_KEY must be set when debug is off. In production set SHANGLIANG_SECRET_KEY "
+            "(docs/deploy.md); in a development checkout prefix the command with SHANGLIANG_DEBUG=1, e.g. "
+            "`SHANGLIANG_DEBUG=1 .venv/bin/python manage.py seed_demo` (make run and make test set it)."
+        )
     SECRET_KEY = "development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("SHANGLIANG_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -73,7 +78,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
-    "axes",
+    "shangliang.core.third_party_apps.AxesConfig",  # django-axes, named in Chinese in the admin
     "shangliang.core",
     "shangliang.accounts",
     "shangliang.orgs",
@@ -201,6 +206,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "shangliang" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # Searchable pickers (long lists of units and members): only the built script and styles.
+    ("vendor/tom-select/js", BASE_DIR / "node_modules" / "tom-select" / "dist" / "js"),
+    ("vendor/tom-select/css", BASE_DIR / "node_modules" / "tom-select" / "dist" / "css"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -398,6 +406,9 @@ SHANGLIANG_NOTICE_DAYS = int(os.environ.get("SHANGLIANG_NOTICE_DAYS", "3"))
 SHANGLIANG_MIN_AFFECTED_SHARE = float(os.environ.get("SHANGLIANG_MIN_AFFECTED_SHARE", "0.5"))
 # Self sign-in (door code, own page) opens this many minutes before the start, until the planned end.
 SHANGLIANG_SIGN_IN_OPENS_MINUTES = int(os.environ.get("SHANGLIANG_SIGN_IN_OPENS_MINUTES", "120"))
+# A session opens no earlier than this many hours before the notified start; earlier, the convener
+# reschedules it with a new notice (改期), so the record and documents carry the real dates.
+SHANGLIANG_SESSION_OPEN_MARGIN_HOURS = float(os.environ.get("SHANGLIANG_SESSION_OPEN_MARGIN_HOURS", "2"))
 # Channel → sender class; the console sender logs messages until a real gateway is configured.
 # Which channels each kind of message takes is core.notify.CHANNEL_POLICY.
 SHANGLIANG_SENDERS = {

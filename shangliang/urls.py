@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.core import media_views
+from shangliang.core import media_views, site_views
 
 admin.site.site_header = _("商量 · 基层协商议事平台 管理后台")
 admin.site.site_title = _("商量 管理后台")
@@ -12,6 +12,8 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for it on every site, and for files (PDF, Word) that have no <link rel="icon">.
+    path("favicon.ico", site_views.favicon, name="favicon"),
     # Uploaded files: each one checked against the record that owns it (security finding 5), never a
     # folder served as is, in development too.
     path(f"{settings.MEDIA_URL.strip('/')}/<file:name>", media_views.media_file, name="media_file"),

@@ -36,6 +36,7 @@ STAFF_ADD_FORMS = [
     (consultation_forms.PlanForm, "consultations:plan", [1]),
     (consultation_forms.ParticipantForm, "consultations:participant_add", [1]),
     (consultation_forms.PickForm, "consultations:participant_pick", [1]),
+    (consultation_forms.MemberInviteForm, "consultations:member_invite", [1]),
     (consultation_forms.ResearchForm, "consultations:research_add", [1]),
     (consultation_forms.StatementForm, "consultations:statement_add", [1]),
     (consultation_forms.SuggestionForm, "consultations:resolution", [1]),

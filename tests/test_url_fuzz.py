@@ -38,6 +38,7 @@ from shangliang.evaluation.models import FollowUp
 from shangliang.orgs.tests.factories import make_user, small_district
 from shangliang.topics.defaults import ensure_defaults
 from shangliang.topics.models import Category, ExclusionRule, Submission
+from shangliang.topics.tests.builders import approved
 
 LONG = "x" * 3000
 # Inserted into the URL as they are, so percent escapes reach the view decoded.
@@ -247,6 +248,10 @@ def _samples(world) -> dict:
         "consultations:sign_in_qr": [{**consultation, "fmt": "svg"}],
         "consultations:public_page": [consultation],
         "consultations:post": [consultation],
+        "consultations:participants": [consultation],
+        "consultations:member_search": [consultation],
+        "consultations:start_check": [consultation],
+        "consultations:plan_start_check": [{"topic_pk": str(approved(world.district["a1"], "待安排的议题").pk)}],
         "outcomes:report_new": [consultation],
         "outcomes_public:platform_board": [{"pk": str(pa1.pk)}],
         "outcomes_public:village_board": [{"pk": str(world.district["a1"].pk)}],

@@ -41,12 +41,24 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
 
 admin.site.login_form = AdminLoginForm
 
+
+# django-axes names two computed columns after their methods, which no catalog can reach: name them here.
+@admin.display(description=_("状态"))
+def _attempt_status(model_admin, obj):
+    return axes_admin.AccessAttemptAdmin.status(model_admin, obj)
+
+
+@admin.display(description=_("锁定到期时间"))
+def _attempt_expiration(model_admin, obj):
+    return axes_admin.AccessAttemptAdmin.expiration(model_admin, obj)
+
+
 # django-axes' own lists of login failures, with the same guard on hostile filter values as ours.
-for model, model_admin in [
-    (AccessAttempt, axes_admin.AccessAttemptAdmin),
-    (AccessLog, axes_admin.AccessLogAdmin),
-    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+for model, model_admin, named in [
+    (AccessAttempt, axes_admin.AccessAttemptAdmin, {"status": _attempt_status, "expiration": _attempt_expiration}),
+    (AccessLog, axes_admin.AccessLogAdmin, {}),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin, {}),
 ]:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-        admin.site.register(model, type(model_admin.__name__, (BoundedLookupsMixin, model_admin), {}))
+        admin.site.register(model, type(model_admin.__name__, (BoundedLookupsMixin, model_admin), named))

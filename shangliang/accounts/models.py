@@ -33,7 +33,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.username
+        """The name, else the login name; a resident who registered with a mobile shows it masked."""
+        if self.full_name:
+            return self.full_name
+        if self.mobile and self.username == self.mobile:
+            return self.masked_mobile
+        return self.username
 
     @property
     def masked_mobile(self) -> str:

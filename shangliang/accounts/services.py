@@ -6,6 +6,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+# What an account gains when its owner logs in with the password. Later apps register here when
+# they load (accounts imports none of them): topics attaches the submissions given with the
+# account's mobile number. Called by the site's login view, once per successful login.
+_after_login = []
+
+
+def register_after_login(action) -> None:
+    """``action(user=...)`` runs after each successful login on the site, in the login request."""
+    if action not in _after_login:
+        _after_login.append(action)
+
+
+def after_login(user) -> None:
+    for action in _after_login:
+        action(user=user)
+
 
 @transaction.atomic
 def resident_register(*, mobile: str, password: str, full_name: str = "", username: str | None = None):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shangliang.accounts.forms import ChangePasswordForm, LoginForm, ResidentRegistrationForm
-from shangliang.accounts.services import password_change, resident_self_register
+from shangliang.accounts.services import after_login, password_change, resident_self_register
 from shangliang.core.ratelimits import rate_limited
 
 
@@ -24,6 +24,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # Later apps attach what was given with the account's mobile number (topics: 我反映的事项).
+        after_login(form.get_user())
         if form.get_user().must_change_password:
             messages.warning(self.request, _("管理员重置了您的密码，请先设置新密码。"))
             return redirect("accounts:password_change")

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
 
 from shangliang.consultations.models import Consultation
+from shangliang.consultations.services import last_rescheduled_at, session_when
 from shangliang.core.documents import pdf, word
 from shangliang.core.documents.formats import chinese_date, chinese_date_time
 from shangliang.core.documents.pdf import BODY, HEADING, INDENTED, LISTED, PLAIN, RED, RIGHT, SMALL, TEXT_WIDTH, TITLE
@@ -91,7 +92,10 @@ def notice_pdf(consultation: Consultation, request) -> bytes:
         second = pdf.qr_with_caption(f"{url}#online", _("扫码参加网上协商"))
     else:
         second = pdf.qr_with_caption(sign_in_url(request, consultation), _("扫码签到"))
-    issued_on = chinese_date(consultation.notified_at or timezone.now())
+    rescheduled = last_rescheduled_at(consultation)
+    if rescheduled:
+        story.append(_p(_("本通知为协商时间变更通知，原定时间作废，以本通知所列时间为准。"), BODY))
+    issued_on = chinese_date(rescheduled or consultation.notified_at or timezone.now())
     issuer = [_p(consultation.platform.name, RIGHT), _p(issued_on, RIGHT)]
     first = pdf.qr_with_caption(url, _("扫码报名参加"))
     footer = Table([[first, second, issuer]], colWidths=[40 * mm, 40 * mm, TEXT_WIDTH - 80 * mm])
@@ -117,14 +121,16 @@ def _minutes(consultation: Consultation) -> _Minutes:
     topic = consultation.topic.title
     # The same wording as services.minutes_draft, so the draft's own header lines can be recognised below.
     header = [
-        _("时间：%(when)s") % {"when": chinese_date_time(consultation.starts_at)},
+        _("时间：%(when)s") % {"when": session_when(consultation)},
         _("地点：%(place)s") % {"place": consultation.place or consultation.platform.name},
         _("形式：%(form)s（%(mode)s）")
         % {"form": consultation.session_format.name, "mode": consultation.get_mode_display()},
         _("召集人：%(name)s") % {"name": consultation.convener.display_name},
     ]
     # The draft starts with the title and header; printed under the document's own header they would repeat.
-    repeated = {*header, _("%(title)s 协商会议纪要") % {"title": topic}}
+    # Drafts written before the minutes took the session's real opening time name the notified start.
+    planned = _("时间：%(when)s") % {"when": chinese_date_time(consultation.starts_at)}
+    repeated = {*header, planned, _("%(title)s 协商会议纪要") % {"title": topic}}
     lines = consultation.minutes.rstrip().splitlines()
     while lines and (not lines[0].strip() or lines[0].strip() in repeated):
         lines.pop(0)
@@ -189,27 +195,30 @@ def minutes_pdf(consultation: Consultation) -> bytes:
 def minutes_docx(consultation: Consultation) -> bytes:
     """The minutes as a Word file to edit and print; unconfirmed minutes say so in the page header."""
     m = _minutes(consultation)
-    doc = word.a4_document(font=word.TITLE_FONT, size=12)
+    # The official style of every Word document (core.documents.word): black 小标宋 title, 仿宋 body.
+    doc = word.a4_document()
+    word.set_title(doc, m.title)
     section = doc.sections[0]
     if not m.is_confirmed:
         label = section.header.paragraphs[0]
         label.alignment = word.CENTER
         word.add_run(label, m.closing, bold=True, color=word.RED)
-    word.add_heading(doc, m.title, level=0).alignment = word.CENTER
-    for line in m.header:
-        word.add_paragraph(doc, line)
+    word.add_heading(doc, m.title, level=0)
+    header = [word.add_paragraph(doc, line) for line in m.header]
+    word.bottom_rule(header[-1], color=word.RULE_GREY, size=6, space_after=word.BODY_SIZE / 2)
     for line in filter(str.strip, m.lines):
-        paragraph = word.add_paragraph(doc, line.strip())
+        paragraph = word.add_paragraph(doc, line.strip(), style=word.BODY_TEXT)
         if line[:1].isspace():
-            paragraph.paragraph_format.left_indent = Pt(24)
+            paragraph.paragraph_format.left_indent = Pt(word.BODY_SIZE * 2)
     word.add_heading(doc, _("协商建议"), level=1)
     for text in m.suggestions or [_("暂无")]:
-        word.add_paragraph(doc, text)
+        word.add_paragraph(doc, text, style=word.BODY_TEXT)
     word.add_heading(doc, _("不同意见"), level=1)
     for view, outcome in m.dissents:
-        word.add_paragraph(doc, view)
-        word.add_paragraph(doc, outcome).paragraph_format.left_indent = Pt(24)
+        word.add_paragraph(doc, view, style=word.BODY_TEXT)
+        word.add_paragraph(doc, outcome, style=word.BODY_TEXT).paragraph_format.left_indent = Pt(word.BODY_SIZE * 2)
     if not m.dissents:
-        word.add_paragraph(doc, _("暂无"))
-    word.add_paragraph(doc, m.closing, alignment=word.RIGHT, color=None if m.is_confirmed else word.RED)
+        word.add_paragraph(doc, _("暂无"), style=word.BODY_TEXT)
+    closing = word.add_paragraph(doc, m.closing, alignment=word.RIGHT, color=None if m.is_confirmed else word.RED)
+    closing.paragraph_format.space_before = Pt(word.BODY_SIZE * 2)
     return word.document_bytes(doc)

@@ -4,7 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import AgendaItem, Participant, SessionFormat
-from shangliang.consultations.states import AssemblyBody, ExplanationOutcome, Mode, ParticipantCategory, Stance
+from shangliang.consultations.services import notice_period_refusal
+from shangliang.consultations.states import (
+    AssemblyBody,
+    ExplanationOutcome,
+    Mode,
+    NoticeMeans,
+    ParticipantCategory,
+    Stance,
+)
 from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.forms import CleanTextMixin, DateInput
 from shangliang.core.phones import normalize_mobile, validate_mobile
@@ -19,6 +27,35 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class StartInput(DateTimeInput):
+    """A start time that, with ``check_url``, asks the server at once whether the notice period allows it
+    (htmx) and shows the answer under the field."""
+
+    template_name = "consultations/widgets/start_input.html"
+
+    def __init__(self, *, check_url: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.set_check_url(check_url)
+
+    def set_check_url(self, check_url: str) -> None:
+        if check_url:
+            self.attrs.update(
+                {
+                    "hx-get": check_url,
+                    "hx-trigger": "change",
+                    "hx-sync": "this:replace",
+                    "hx-target": "next .start-warning",
+                }
+            )
+
+
+def _refuse_inside_notice_period(form) -> None:
+    starts_at = form.cleaned_data.get("starts_at")
+    refusal = notice_period_refusal(starts_at) if starts_at else ""
+    if refusal:
+        form.add_error("starts_at", refusal)
+
+
 AGENDA_LINE = re.compile(r"^(?P<title>.+?)\s*(?P<minutes>\d{1,3})?\s*(分钟)?$")
 AGENDA_TITLE_LENGTH = AgendaItem._meta.get_field("title").max_length
 
@@ -29,7 +66,7 @@ class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
         label=_("协商形式"), queryset=SessionFormat.objects.filter(is_archived=False)
     )
     mode = forms.ChoiceField(label=_("方式"), choices=Mode.choices)
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput())
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=StartInput())
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput())
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     agenda = forms.CharField(
@@ -39,9 +76,10 @@ class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
         help_text=_("每行一项，末尾可写时长（分钟），如：通报调研情况 10"),
     )
 
-    def __init__(self, *args, platforms, **kwargs):
+    def __init__(self, *args, platforms, check_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = platforms
+        self.fields["starts_at"].widget.set_check_url(check_url)
 
     def clean_agenda(self):
         items = []
@@ -61,7 +99,34 @@ class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
             self.add_error("ends_at", _("结束时间应晚于开始时间。"))
+        # A start the notice can no longer reach in time would leave the consultation stuck before its notice.
+        _refuse_inside_notice_period(self)
         return cleaned
+
+
+class RescheduleForm(FormTokenMixin, CleanTextMixin, forms.Form):
+    """改期: the new time of a notified consultation and why; the service checks the notice period again."""
+
+    starts_at = forms.DateTimeField(label=_("新的开始时间"), widget=StartInput())
+    ends_at = forms.DateTimeField(label=_("新的结束时间"), widget=DateTimeInput())
+    reason = forms.CharField(label=_("改期原因"), max_length=200, help_text=_("记入办理过程。"))
+
+    def __init__(self, *args, check_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].widget.set_check_url(check_url)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", _("结束时间应晚于开始时间。"))
+        return cleaned
+
+
+class NoticeOtherForm(CleanTextMixin, forms.Form):
+    """The notice delivered another way to someone no message reaches."""
+
+    means = forms.ChoiceField(label=_("通知方式"), choices=NoticeMeans.choices)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False, help_text=_("如：送达人、时间"))
 
 
 class ParticipantForm(FormTokenMixin, CleanTextMixin, forms.Form):
@@ -179,3 +244,39 @@ class VoteForm(FormTokenMixin, CleanTextMixin, forms.Form):
 
 class CancelForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- participants and corrections of the record -------------------------------------------------
+
+
+class MemberInviteForm(FormTokenMixin, CleanTextMixin, forms.Form):
+    """One member found by the participants page's search; the service decides whether they may be invited."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+
+class RemoveForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(label=_("移除原因"), max_length=200)
+
+
+class WithdrawForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=200)
+
+
+class StatementEditForm(CleanTextMixin, forms.Form):
+    text = forms.CharField(label=_("发言内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    stance = forms.ChoiceField(label=_("态度"), choices=Stance.choices)
+    is_dissent = forms.BooleanField(label=_("不同意见"), required=False)
+    note = forms.CharField(label=_("更正原因"), max_length=200)
+
+
+class SuggestionEditForm(CleanTextMixin, forms.Form):
+    text = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    proposed_by = forms.ModelChoiceField(
+        label=_("提出建议的委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label=_("（非委员提出）"),
+    )
+    note = forms.CharField(label=_("修改原因"), max_length=200)

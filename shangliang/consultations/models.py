@@ -12,6 +12,7 @@ from shangliang.consultations.states import (
     ConsultationStatus,
     ExplanationOutcome,
     Mode,
+    NoticeMeans,
     ParticipantCategory,
     Rsvp,
     Stance,
@@ -126,8 +127,32 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class CurrentManager(models.Manager):
+    """Rows still in force: a removed participant or a withdrawn statement or suggestion is kept, not shown."""
+
+    gone_field = ""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{f"{self.gone_field}__isnull": True})
+
+
+class NotRemoved(CurrentManager):
+    gone_field = "removed_at"
+
+
+class NotWithdrawn(CurrentManager):
+    gone_field = "withdrawn_at"
+
+
+class AllRows(models.Manager):
+    """Every row, the removed and withdrawn ones too (history, admin look-ups)."""
+
+
 class Participant(models.Model):
-    """Someone taking part: an account, a member, a unit's person or a named person without an account."""
+    """Someone taking part: an account, a member, a unit's person or a named person without an account.
+
+    Removed before the session (``removed_at``), the row stays for the record; ``objects`` leaves it out.
+    """
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="participants")
     category = models.CharField(_("类别"), max_length=20, choices=ParticipantCategory.choices)
@@ -150,7 +175,20 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The notice delivered another way (printed, by phone, in person) to someone no message reaches.
+    notice_other_means = models.CharField(_("其他通知方式"), max_length=20, choices=NoticeMeans.choices, blank=True)
+    notice_other_at = models.DateTimeField(_("其他方式通知时间"), null=True, blank=True)
+    notice_other_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    remove_reason = models.CharField(_("移除原因"), max_length=200, blank=True)
     history = history_records()
+    objects = NotRemoved()
+    all_objects = AllRows()
 
     class Meta:
         verbose_name = _("参与人员")
@@ -159,16 +197,18 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "user"],
-                condition=Q(user__isnull=False),
+                condition=Q(user__isnull=False, removed_at__isnull=True),
                 name="consultations_participant_user_once",
             ),
             models.UniqueConstraint(
                 fields=["consultation", "member"],
-                condition=Q(member__isnull=False),
+                condition=Q(member__isnull=False, removed_at__isnull=True),
                 name="consultations_participant_member_once",
             ),
             models.UniqueConstraint(
-                fields=["consultation", "mobile"], condition=~Q(mobile=""), name="consultations_participant_mobile_once"
+                fields=["consultation", "mobile"],
+                condition=~Q(mobile="") & Q(removed_at__isnull=True),
+                name="consultations_participant_mobile_once",
             ),
             *valid_choices("consultations_participant", category=ParticipantCategory),
         ]
@@ -234,7 +274,12 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn (recorded by mistake): kept for the record, left out of the minutes and figures.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
     history = history_records()
+    objects = NotWithdrawn()
+    all_objects = AllRows()
 
     class Meta:
         verbose_name = _("发言记录")
@@ -293,7 +338,12 @@ class Suggestion(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn before it was assigned: kept for the record, left out of the resolution and figures.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
     history = history_records()
+    objects = NotWithdrawn()
+    all_objects = AllRows()
 
     class Meta:
         verbose_name = _("协商建议")
@@ -309,6 +359,8 @@ class Dissent(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="dissents")
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The statement ticked 不同意见 in the session that this dissent was carried over from.
+    statement = models.OneToOneField(Statement, null=True, blank=True, on_delete=models.PROTECT, related_name="dissent")
     holder = models.CharField(_("持不同意见者"), max_length=50)
     view = models.TextField(_("不同意见"), max_length=limits.TEXT)
     outcome = models.CharField(
@@ -325,7 +377,11 @@ class Dissent(models.Model):
     explained_at = models.DateTimeField(_("解释时间"), null=True, blank=True)
     explanation_method = models.CharField(_("解释方式"), max_length=50, blank=True, help_text=_("如：入户、电话、座谈"))
     explanation = models.TextField(_("解释说明"), max_length=limits.NOTE, blank=True)
+    # Withdrawn with the statement it came from (recorded by mistake): kept, left out of the lists.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     history = history_records()
+    objects = NotWithdrawn()
+    all_objects = AllRows()
 
     class Meta:
         verbose_name = _("不同意见")

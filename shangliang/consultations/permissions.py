@@ -74,3 +74,11 @@ def get_consultation_for_running(user, pk) -> Consultation:
 def can_download_research_attachment(user, research: Research) -> bool:
     """The attachment of a research record: whoever may see its consultation."""
     return consultations_visible_to(user).filter(pk=research.consultation_id).exists()
+
+
+def consultations_run_by(user) -> QuerySet[Consultation]:
+    """The consultations (not archived) ``can_run_consultation`` allows, as one query."""
+    qs = Consultation.objects.filter(is_archived=False)
+    if _is_root(user):
+        return qs
+    return qs.filter(path_q(region_paths(user, ORGANISERS), "topic__convening_region__path"))

@@ -85,6 +85,7 @@ def _participation_counts(consultation: Consultation) -> dict:
     return consultation.participants.aggregate(
         total=Count("pk"),
         voluntary=Count("pk", filter=Q(is_voluntary=True)),
+        invited=Count("pk", filter=Q(is_voluntary=False)),
         signed_in=Count("pk", filter=Q(signed_in_at__isnull=False)),
     )
 

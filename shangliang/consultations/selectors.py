@@ -4,12 +4,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from shangliang.consultations.models import Consultation, Participant
-from shangliang.consultations.permissions import consultations_visible_to, topics_plannable_by
-from shangliang.consultations.states import ConsultationStatus, ParticipantCategory
+from shangliang.consultations.models import Consultation, Dissent, Participant
+from shangliang.consultations.permissions import consultations_run_by, consultations_visible_to, topics_plannable_by
+from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, ParticipantCategory
 from shangliang.core.models import Delivery
 from shangliang.orgs.models import CommitteeSeat, Member, Region, Unit
 from shangliang.orgs.states import PlatformKind, UnitKind
@@ -167,11 +168,90 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
     ]
 
 
+# Members found by the participants page's search, at most.
+MEMBERS_FOUND = 20
+
+
+def _scope_path(region: Region, depth: int) -> str:
+    """The path of ``region``'s ancestor ``depth`` levels below the top (0 the district, 1 its township)."""
+    parts = [p for p in region.path.split("/") if p]
+    return "/" + "/".join(parts[: depth + 1]) + "/"
+
+
+def _members_under(path: str) -> QuerySet[Member]:
+    """Active members attached to a platform in the region at ``path`` or below, or living or working there."""
+    return Member.objects.filter(
+        Q(
+            assignments__ended_on__isnull=True,
+            assignments__platform__region__path__startswith=path,
+            assignments__platform__is_archived=False,
+        )
+        | Q(home_region__path__startswith=path)
+        | Q(work_region__path__startswith=path),
+        is_archived=False,
+    )
+
+
+def members_in_scope(consultation: Consultation) -> QuerySet[Member]:
+    """Every member who may be invited by name: those of the convening region's township (its station's
+    and platforms' members, and those living or working there); the district's when the township has none
+    or the topic is the district's; and those attached to the consultation's own platform."""
+    region = consultation.topic.convening_region
+    township = _scope_path(region, 1)
+    path = township if region.depth >= 1 and _members_under(township).exists() else _scope_path(region, 0)
+    attached = Member.objects.filter(
+        assignments__platform_id=consultation.platform_id, assignments__ended_on__isnull=True, is_archived=False
+    )
+    return Member.objects.filter(Q(pk__in=_members_under(path).values("pk")) | Q(pk__in=attached.values("pk")))
+
+
+def member_search(consultation: Consultation, query: str, *, limit: int = MEMBERS_FOUND) -> list[Member]:
+    """Members in scope whose name, sector (界别), specialty or workplace contains each word of ``query``,
+    at most ``limit``, by name, each with ``invited``: already on the list. Three queries."""
+    members = members_in_scope(consultation).select_related("sector")
+    for word in query.split()[:5]:
+        members = members.filter(
+            Q(name__icontains=word)
+            | Q(sector__name__icontains=word)
+            | Q(specialty__icontains=word)
+            | Q(workplace__icontains=word)
+        )
+    found = list(members.order_by("name", "pk")[:limit])
+    taken = set(consultation.participants.filter(member__in=[m.pk for m in found]).values_list("member_id", flat=True))
+    for member in found:
+        member.invited = member.pk in taken
+    return found
+
+
+def _member_fields(member: Member) -> dict:
+    reason = f"{member.sector.name} · {member.specialty}" if member.specialty else member.sector.name
+    return {
+        "category": ParticipantCategory.MEMBER,
+        "name": member.name,
+        "organisation": reason,
+        "member": member,
+        "user": member.user,
+        "mobile": member.mobile,
+    }
+
+
 def resolve_candidate(consultation: Consultation, key: str, candidates: list[Candidate] | None = None) -> dict | None:
     """The fields of a participant for a picked candidate key, or None when it is not a candidate.
 
-    Pass ``candidates`` when resolving several keys, so the list is computed once.
+    A member (``member:<pk>``) is a candidate when proposed or found by the search: any active member
+    in scope (``members_in_scope``) not yet on the list. Pass ``candidates`` when resolving several
+    keys, so the list is computed once.
     """
+    kind, _sep, pk = key.partition(":")
+    if kind == "member" and pk.isdigit():
+        member = (
+            members_in_scope(consultation)
+            .exclude(pk__in=consultation.participants.filter(member__isnull=False).values("member_id"))
+            .select_related("sector", "user")
+            .filter(pk=pk)
+            .first()
+        )
+        return _member_fields(member) if member is not None else None
     for candidate in candidates if candidates is not None else candidates_for(consultation):
         if candidate.key == key:
             kind, pk = key.split(":")
@@ -232,7 +312,18 @@ def participants_with_notices(consultation: Consultation) -> list[Participant]:
         sent[delivery.reason].append(delivery)
     for participant in participants:
         participant.notice_deliveries = sent[notice_reason(participant)]
+        participant.is_unreachable = is_unreachable(participant)
     return participants
+
+
+def is_unreachable(participant: Participant) -> bool:
+    """No message reaches them: no mobile number for a text, no account for the inbox or WeChat."""
+    return not participant.mobile and not participant.user_id
+
+
+def unreachable_not_told(participants) -> list[Participant]:
+    """Those no message reaches whom nobody has yet told another way (printed, by phone, in person)."""
+    return [p for p in participants if is_unreachable(p) and not p.notice_other_at]
 
 
 def participant_of_account(consultation: Consultation, user) -> Participant | None:
@@ -307,3 +398,56 @@ def held_in(year: int, *, region: Region | None = None) -> QuerySet[Consultation
     if region is not None:
         held = held.filter(platform__region__path__startswith=region.path)
     return held
+
+
+# --- what waits for an organiser (the home page's to-do list) ----------------------------------
+# Each is the SQL form of "this user can take the next step now"; the pages the steps are on
+# check the same conditions before they show the button.
+
+# The notice is due this many days before the last day it may go out.
+NOTICE_DUE_WARNING_DAYS = 2
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def notices_due(user, today: datetime.date | None = None) -> QuerySet[Consultation]:
+    """Planned consultations whose notice must go out: the last day to send it (the start less the
+    notice period) is within the next two days or has passed."""
+    today = today or timezone.localdate()
+    days = settings.SHANGLIANG_NOTICE_DAYS
+    # Last day to notify <= today + 2  <=>  starts_at < midnight of (today + 3) + the notice period.
+    cutoff = _local_midnight(today + datetime.timedelta(days=NOTICE_DUE_WARNING_DAYS + 1)) + datetime.timedelta(
+        days=days
+    )
+    return consultations_run_by(user).filter(status=ConsultationStatus.PLANNED, starts_at__lt=cutoff)
+
+
+def sessions_today(user, today: datetime.date | None = None) -> QuerySet[Consultation]:
+    """Notified consultations that start today (local date): the session is to be opened."""
+    today = today or timezone.localdate()
+    return consultations_run_by(user).filter(
+        status=ConsultationStatus.NOTIFIED,
+        starts_at__gte=_local_midnight(today),
+        starts_at__lt=_local_midnight(today + datetime.timedelta(days=1)),
+    )
+
+
+def minutes_to_confirm(user) -> QuerySet[Consultation]:
+    """Held consultations of this convener whose minutes are not confirmed (only the convener confirms)."""
+    return consultations_run_by(user).filter(
+        convener=user, status=ConsultationStatus.HELD, minutes_confirmed_at__isnull=True
+    )
+
+
+def resolutions_to_agree(user) -> QuerySet[Consultation]:
+    """Held consultations of this convener with confirmed minutes: the resolution is to be agreed."""
+    return consultations_run_by(user).filter(
+        convener=user, status=ConsultationStatus.HELD, minutes_confirmed_at__isnull=False
+    )
+
+
+def dissents_to_explain(user) -> QuerySet[Dissent]:
+    """Dissents (not withdrawn) nobody has explained yet, in consultations the user runs."""
+    return Dissent.objects.filter(outcome=ExplanationOutcome.PENDING, consultation__in=consultations_run_by(user))

@@ -35,6 +35,7 @@ from shangliang.consultations.states import (
     CONSULTATION_MOVES,
     ConsultationStatus,
     ExplanationOutcome,
+    NoticeMeans,
     ParticipantCategory,
     Rsvp,
     Stance,
@@ -45,7 +46,7 @@ from shangliang.core.models import Notification
 from shangliang.core.notify import Kind, Recipient, notify
 from shangliang.core.records import save_record, stamp_history
 from shangliang.core.transitions import ensure_move, transition
-from shangliang.orgs.models import Platform
+from shangliang.orgs.models import Member, Platform
 from shangliang.topics.models import Topic
 from shangliang.topics.states import TopicStatus
 
@@ -239,6 +240,122 @@ def participants_invite(*, actor, consultation: Consultation, picks) -> list[Par
     return invited
 
 
+def member_of(*, user=None, mobile: str = "") -> Member | None:
+    """The active member an account is linked to, else the one a (trusted) mobile number belongs to, or None."""
+    active = Member.objects.filter(is_archived=False)
+    if user is not None and getattr(user, "pk", None):
+        member = active.filter(user=user).first()
+        if member is not None:
+            return member
+    if mobile:
+        return active.filter(mobile=mobile).order_by("pk").first()
+    return None
+
+
+@transaction.atomic
+def participant_add_by_hand(
+    *, actor, consultation: Consultation, category: str, name: str, mobile: str = "", organisation: str = ""
+) -> Participant:
+    """Staff add someone not among the proposals. A mobile number staff typed that is a member's makes the
+    row that member's (category MEMBER, ``member`` and the member's account set), so it counts for their points."""
+    member = member_of(mobile=mobile) if mobile else None
+    if member is None:
+        return participant_add(
+            actor=actor,
+            consultation=consultation,
+            category=category,
+            name=name,
+            mobile=mobile,
+            organisation=organisation,
+        )
+    return participant_add(
+        actor=actor,
+        consultation=consultation,
+        category=ParticipantCategory.MEMBER,
+        name=member.name,
+        mobile=mobile,
+        organisation=organisation or member.workplace,
+        member=member,
+        user=member.user,
+    )
+
+
+@transaction.atomic
+def participant_remove(participant: Participant, *, actor, reason: str, now=None) -> Participant:
+    """Take someone off the list before the session opens (invited by mistake, cannot come, replaced).
+
+    The row stays with who removed it, when and why (``removed_at/by``, ``remove_reason``, a history
+    row); lists, the representativeness check, notices and the minutes leave it out. Raises
+    DomainError without a reason, once the session has opened or the consultation is cancelled,
+    for someone already signed in, or already removed.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请写明移除原因。"), field="reason")
+    consultation = _locked(participant.consultation)
+    _require(consultation, OPEN_FOR_PARTICIPANTS, _("协商开始后不能再移除参与人员。"))
+    participant = Participant.all_objects.select_for_update().get(pk=participant.pk)
+    if participant.removed_at:
+        raise DomainError(_("此人已经移除。"))
+    if participant.signed_in_at:
+        raise DomainError(_("此人已经签到，不能移除。"))
+    participant.removed_at = now or timezone.now()
+    participant.removed_by = actor
+    participant.remove_reason = reason
+    return save_record(
+        participant,
+        actor=actor,
+        reason="participant.removed",
+        note=reason,
+        update_fields=["removed_at", "removed_by", "remove_reason"],
+        now=now,
+    )
+
+
+# A member's place may be confirmed until the record is closed, so their points count.
+OPEN_FOR_MEMBER_CONFIRMATION = OPEN_FOR_CLAIMS | {ConsultationStatus.HELD}
+
+
+def members_matching(participants) -> dict[int, Member]:
+    """Participants not taken as members whose mobile number is an active member's: ``{participant pk: member}``.
+
+    A member signing up on an account not linked to them is recorded as a resident, since an account's
+    number is not verified; staff who know the member confirm it (``participant_confirm_member``).
+    """
+    unlinked = {p.mobile: p.pk for p in participants if not p.member_id and p.mobile}
+    if not unlinked:
+        return {}
+    members = Member.objects.filter(is_archived=False, mobile__in=list(unlinked)).order_by("-pk")
+    return {unlinked[m.mobile]: m for m in members}
+
+
+@transaction.atomic
+def participant_confirm_member(participant: Participant, *, actor) -> Participant:
+    """Staff confirm that a participant whose mobile number is a member's is that member: the row becomes
+    the member's (category MEMBER, ``member`` set), so it counts for their points, with a history row.
+
+    Raises DomainError once the record is closed, when the number matches no active member, when the
+    member is already on the list, or when the member's own account is not the participant's.
+    """
+    consultation = _locked(participant.consultation)
+    _require(consultation, OPEN_FOR_MEMBER_CONFIRMATION, _("协商意见形成后不能再修改参与人员。"))
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.member_id:
+        raise DomainError(_("此人已经是以委员身份参加。"))
+    member = members_matching([participant]).get(participant.pk)
+    if member is None:
+        raise DomainError(_("此人的手机号与任何委员都不相符。"))
+    if consultation.participants.filter(member=member).exists():
+        raise DomainError(_("这位委员已在参与名单中。"))
+    if member.user_id and participant.user_id and member.user_id != participant.user_id:
+        raise DomainError(_("这位委员已关联其他账号，不能确认。"))
+    participant.member = member
+    participant.category = ParticipantCategory.MEMBER
+    return save_record(
+        participant, actor=actor, reason="participant.member_confirmed", update_fields=["member", "category"]
+    )
+
+
 def _unlisted_mobile(consultation: Consultation, user) -> str:
     """The account's mobile number for a new row of its own, or "" when the list already has that number.
 
@@ -263,6 +380,11 @@ def participant_signup(*, user, consultation: Consultation, name: str, category:
         raise DomainError(_("请选择报名身份。"), field="category")
     if Participant.objects.filter(consultation=consultation, user=user).exists():
         raise DomainError(_("您已经报名了。"))
+    # A member signing up on the account linked to them takes part as the member (their points count).
+    # The account's mobile number is not verified, so it never makes anyone a member by itself.
+    member = member_of(user=user)
+    if member is not None:
+        category, name = ParticipantCategory.MEMBER, member.name
     return participant_add(
         actor=user,
         consultation=consultation,
@@ -270,6 +392,7 @@ def participant_signup(*, user, consultation: Consultation, name: str, category:
         name=name or user.display_name,
         mobile=_unlisted_mobile(consultation, user),
         user=user,
+        member=member,
         is_voluntary=True,
     )
 
@@ -386,10 +509,7 @@ def research_add(
     )
     if attachment:
         research.attachment = attachment
-    research = save_record(research, actor=actor, reason="research.added")
-    if members:
-        research.members.set(members)
-    return research
+    return save_record(research, actor=actor, reason="research.added", m2m={"members": members})
 
 
 def require_eligible_members(consultation: Consultation, members: list, field: str) -> None:
@@ -408,12 +528,40 @@ def notice_days() -> int:
     return settings.SHANGLIANG_NOTICE_DAYS
 
 
+def earliest_start(*, now=None):
+    """The earliest start a notice sent at ``now`` (default the clock) still reaches in time, to the minute."""
+    earliest = (now or timezone.now()) + timedelta(days=notice_days())
+    if earliest.second or earliest.microsecond:
+        earliest = earliest.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return earliest
+
+
+def notice_period_refusal(starts_at, *, now=None) -> str:
+    """Why a session starting at ``starts_at`` is too close for a notice sent at ``now``, or "" when it is not.
+
+    The one statement of the notice period (通知应至少提前N天发出): sending the notice, rescheduling,
+    the plan form and its early warning all ask here.
+    """
+    now = now or timezone.now()
+    days = notice_days()
+    if starts_at - now >= timedelta(days=days):
+        return ""
+    return _("距开始不足%(days)d天，最早可安排在%(earliest)s（通知应至少提前%(days)d天发出）。") % {
+        "days": days,
+        "earliest": timezone.localtime(earliest_start(now=now)).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def participant_url(participant: Participant) -> str:
     return reverse("consultations:participant_page", args=[participant.token])
 
 
-def _deliver_notice(consultation: Consultation, participants) -> None:
-    """Each participant's notice with their own link: inbox now, text and WeChat after the commit, once each."""
+def _deliver_notice(consultation: Consultation, participants, *, moved_from=None, change: int = 0) -> None:
+    """Each participant's notice with their own link: inbox now, text and WeChat after the commit, once each.
+
+    With ``moved_from`` (the start before a reschedule) it is the change notice (协商时间变更通知),
+    once per participant and ``change`` (the reschedule's number).
+    """
     title = _("协商通知：%(title)s") % {"title": consultation.topic.title}
     body = _(
         "时间：%(when)s；地点：%(place)s。请打开您的个人链接查看背景材料并回复是否参加；链接仅供本人使用，请勿转发。"
@@ -421,10 +569,17 @@ def _deliver_notice(consultation: Consultation, participants) -> None:
         "when": timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M"),
         "place": consultation.place or consultation.platform.name,
     }
+    if moved_from is not None:
+        title = _("协商时间变更通知：%(title)s") % {"title": consultation.topic.title}
+        before = timezone.localtime(moved_from).strftime("%Y-%m-%d %H:%M")
+        body = _("原定%(before)s的协商改期。") % {"before": before} + body
     for participant in participants:
+        reason = selectors.notice_reason(participant)
+        if moved_from is not None:
+            reason = f"{reason}:moved:{change}"
         notify(
             kind=Kind.NOTICE,
-            reason=selectors.notice_reason(participant),
+            reason=reason,
             recipients=[Recipient(participant.user_id, participant.mobile, url=participant_url(participant))],
             title=title,
             body=body,
@@ -442,9 +597,9 @@ def notice_send(*, actor, consultation: Consultation, acknowledge_warnings: bool
     consultation = _locked(consultation)
     ensure_move(consultation, to=ConsultationStatus.NOTIFIED, moves=CONSULTATION_MOVES)
     now = now or timezone.now()
-    days = notice_days()
-    if consultation.starts_at - now < timedelta(days=days):
-        raise DomainError(_("通知应至少提前%(days)d天发出；请调整协商时间。") % {"days": days}, field="starts_at")
+    refusal = notice_period_refusal(consultation.starts_at, now=now)
+    if refusal:
+        raise DomainError(refusal, field="starts_at")
     check = representativeness_check(consultation)
     if not check.total:
         raise DomainError(_("请先确定参与人员。"))
@@ -461,6 +616,98 @@ def notice_send(*, actor, consultation: Consultation, acknowledge_warnings: bool
     )
     _deliver_notice(consultation, list(consultation.participants.all()))
     return consultation
+
+
+@transaction.atomic
+def consultation_reschedule(*, actor, consultation: Consultation, starts_at, ends_at, reason: str, now=None):
+    """Move a notified consultation to a new time (改期) and tell every participant again.
+
+    Checks the notice period for the new start as the first notice did (``notice_period_refusal``),
+    saves the new times with a history row (``consultation.rescheduled``, the reason as its note),
+    clears the notices delivered another way (those people must be told the new time too) and sends
+    each participant the change notice (协商时间变更通知) through the notice path. Raises DomainError,
+    writing nothing, without a reason, unless the notice is out and the session not yet open, for an
+    end before the start, an unchanged time or a start inside the notice period.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请写明改期原因。"), field="reason")
+    consultation = _locked(consultation)
+    _require(consultation, {ConsultationStatus.NOTIFIED}, _("只有已发出通知、尚未开始的协商可以改期。"))
+    if ends_at <= starts_at:
+        raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
+    if (starts_at, ends_at) == (consultation.starts_at, consultation.ends_at):
+        raise DomainError(_("新的时间与原定时间相同。"), field="starts_at")
+    refusal = notice_period_refusal(starts_at, now=now)
+    if refusal:
+        raise DomainError(refusal, field="starts_at")
+    moved_from = consultation.starts_at
+    consultation.starts_at, consultation.ends_at = starts_at, ends_at
+    save_record(
+        consultation,
+        actor=actor,
+        reason="consultation.rescheduled",
+        note=reason,
+        update_fields=["starts_at", "ends_at", "updated_at"],
+        now=now,
+    )
+    participants = list(consultation.participants.all())
+    for participant in participants:
+        if participant.notice_other_at:
+            participant.notice_other_means, participant.notice_other_at, participant.notice_other_by = "", None, None
+            save_record(
+                participant,
+                actor=actor,
+                reason="consultation.rescheduled",
+                note=reason,
+                update_fields=["notice_other_means", "notice_other_at", "notice_other_by"],
+                now=now,
+            )
+    change = consultation.history.filter(history_change_reason="consultation.rescheduled").count()
+    _deliver_notice(consultation, participants, moved_from=moved_from, change=change)
+    return consultation
+
+
+def last_rescheduled_at(consultation: Consultation):
+    """When the consultation was last rescheduled (its change notice went out), or None."""
+    row = (
+        consultation.history.filter(history_change_reason="consultation.rescheduled")
+        .order_by("-history_date")
+        .only("history_date")
+        .first()
+    )
+    return row.history_date if row else None
+
+
+@transaction.atomic
+def participant_notice_other(*, actor, participant: Participant, means: str, note: str = "", now=None) -> Participant:
+    """Record that the notice reached someone no message reaches another way (printed, by phone, in person).
+
+    Sets ``notice_other_means/at/by`` with a history row (``participant.notified_other_means``, the
+    note kept); recording again replaces the earlier way. Raises DomainError for an unknown way, for
+    someone a text or the inbox reaches, and unless the notice is out and the session not yet closed.
+    """
+    if means not in NoticeMeans.values:
+        raise DomainError(_("请选择通知方式。"), field="means")
+    participant = Participant.objects.select_for_update().select_related("consultation").get(pk=participant.pk)
+    _require(
+        participant.consultation,
+        {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION},
+        _("发出通知后、协商结束前可以记录其他方式通知。"),
+    )
+    if not selectors.is_unreachable(participant):
+        raise DomainError(_("此人有手机号或账号，通知已通过短信或站内消息发送。"))
+    participant.notice_other_means = means
+    participant.notice_other_at = now or timezone.now()
+    participant.notice_other_by = actor
+    return save_record(
+        participant,
+        actor=actor,
+        reason="participant.notified_other_means",
+        note=(note or "").strip(),
+        update_fields=["notice_other_means", "notice_other_at", "notice_other_by"],
+        now=now,
+    )
 
 
 def notice_mark_read(participant: Participant, *, now=None) -> None:
@@ -488,19 +735,47 @@ def participant_rsvp(*, participant: Participant, answer: str) -> Participant:
 # --- the session ---------------------------------------------------------------------------
 
 
+def session_opens_at(consultation: Consultation):
+    """The earliest moment the session may open: the notified start less the margin (default two hours)."""
+    return consultation.starts_at - timedelta(hours=settings.SHANGLIANG_SESSION_OPEN_MARGIN_HOURS)
+
+
+def session_open_refusal(consultation: Consultation, *, now=None) -> str:
+    """Why the session cannot open at ``now`` (default the clock) for its time, or "" when the time allows it.
+
+    Participants were told the notified start; a session held days before it is not the one they
+    were called to. An earlier session is rescheduled with a new notice (``consultation_reschedule``).
+    """
+    opens = session_opens_at(consultation)
+    if (now or timezone.now()) >= opens:
+        return ""
+    return _("还不能开始协商：通知的开始时间是%(starts)s，%(opens)s起才能开始。如需提前，请先改期并重新通知。") % {
+        "starts": chinese_date_time(consultation.starts_at),
+        "opens": chinese_date_time(opens),
+    }
+
+
 @transaction.atomic
-def session_open(*, actor, consultation: Consultation) -> Consultation:
-    """Open the session. No research, no consultation: refused until a research record exists."""
+def session_open(*, actor, consultation: Consultation, now=None) -> Consultation:
+    """Open the session at ``now`` (default the clock), stamping ``in_session_at``.
+
+    No research, no consultation: refused until a research record exists. Refused (DomainError,
+    nothing written) before ``session_opens_at``, the notified start less the margin.
+    """
     consultation = _locked(consultation)
     ensure_move(consultation, to=ConsultationStatus.IN_SESSION, moves=CONSULTATION_MOVES)
     if not consultation.research.exists():
         raise DomainError(_("不调研不协商：请先填写至少一份商前调研记录。"))
+    refusal = session_open_refusal(consultation, now=now)
+    if refusal:
+        raise DomainError(refusal)
     return transition(
         consultation,
         to=ConsultationStatus.IN_SESSION,
         moves=CONSULTATION_MOVES,
         actor=actor,
         reason="consultation.opened",
+        now=now,
     )
 
 
@@ -574,7 +849,7 @@ def statement_add(
         raise DomainError(_("发言人或议程不属于本次协商。"))
     if not text.strip():
         raise DomainError(_("请填写发言内容。"), field="text")
-    return save_record(
+    statement = save_record(
         Statement(
             consultation=consultation,
             participant=participant,
@@ -588,6 +863,125 @@ def statement_add(
         actor=actor,
         reason="statement.added",
     )
+    dissent_sync_from_statement(statement, actor=actor)
+    return statement
+
+
+# --- corrections of the record ----------------------------------------------------------------
+# A statement recorded wrongly is corrected or withdrawn from the opening of the session until the
+# minutes are confirmed; a suggestion until the resolution is agreed (a suggestion is assigned to a
+# unit only after that, so none is ever changed under a unit's feet). Each correction is a history
+# row naming who, when and why; a withdrawn row is kept, and left out of lists, minutes and figures.
+
+
+def _statement_correction_refusal(consultation: Consultation) -> str:
+    if consultation.status not in RECORDING:
+        return _("只有协商开始后、纪要确认前可以更正发言记录。")
+    if consultation.minutes_confirmed_at:
+        return _("纪要已经确认，不能再更正发言记录。")
+    return ""
+
+
+def statement_correctable(consultation: Consultation) -> bool:
+    return not _statement_correction_refusal(consultation)
+
+
+def _locked_statement(statement: Statement) -> tuple[Consultation, Statement]:
+    consultation = _locked(statement.consultation)
+    refusal = _statement_correction_refusal(consultation)
+    if refusal:
+        raise DomainError(refusal)
+    statement = Statement.all_objects.select_for_update().get(pk=statement.pk)
+    if statement.withdrawn_at:
+        raise DomainError(_("这条发言已经撤回。"))
+    return consultation, statement
+
+
+def _minutes_follow(consultation: Consultation, draft_before: str | None, *, actor, note: str, now=None) -> None:
+    """Minutes not yet edited by hand (still the draft written at the close) are drafted again from the
+    corrected record; minutes someone has edited are left for them to correct."""
+    if draft_before is None or consultation.minutes != draft_before:
+        return
+    draft = minutes_draft(consultation)
+    if draft != consultation.minutes:
+        consultation.minutes = draft
+        save_record(consultation, actor=actor, reason="consultation.minutes_updated", note=note, now=now)
+
+
+def _draft_if_held(consultation: Consultation) -> str | None:
+    return minutes_draft(consultation) if consultation.status == ConsultationStatus.HELD else None
+
+
+@transaction.atomic
+def statement_update(
+    statement: Statement,
+    *,
+    actor,
+    text: str,
+    stance: str,
+    is_dissent: bool = False,
+    note: str,
+    now=None,
+) -> Statement:
+    """Correct what a statement says, its stance or its dissent mark, with the reason for the correction.
+
+    Allowed from the opening of the session until the minutes are confirmed. The dissent list follows
+    the statement (``dissent_sync_from_statement``) and untouched draft minutes are drafted again.
+    Raises DomainError without a reason or text, outside that window, for a withdrawn statement and
+    when nothing changes.
+    """
+    note, text = (note or "").strip(), (text or "").strip()
+    if not text:
+        raise DomainError(_("请填写发言内容。"), field="text")
+    if not note:
+        raise DomainError(_("请写明更正原因。"), field="note")
+    if stance not in Stance.values:
+        raise DomainError(_("请选择态度。"), field="stance")
+    consultation, statement = _locked_statement(statement)
+    is_dissent = bool(is_dissent) or stance == Stance.OPPOSE
+    if (statement.text, statement.stance, statement.is_dissent) == (text, stance, is_dissent):
+        raise DomainError(_("发言记录没有改动。"), field="text")
+    draft_before = _draft_if_held(consultation)
+    statement.text, statement.stance, statement.is_dissent = text, stance, is_dissent
+    save_record(
+        statement,
+        actor=actor,
+        reason="statement.updated",
+        note=note,
+        update_fields=["text", "stance", "is_dissent"],
+        now=now,
+    )
+    dissent_sync_from_statement(statement, actor=actor, now=now)
+    _minutes_follow(consultation, draft_before, actor=actor, note=note, now=now)
+    return statement
+
+
+@transaction.atomic
+def statement_withdraw(statement: Statement, *, actor, reason: str, now=None) -> Statement:
+    """Withdraw a statement recorded by mistake, with the reason; it is kept, and left out of the
+    session's list, the minutes and the dissent list (its dissent is withdrawn with it).
+
+    Same window as ``statement_update``. Raises DomainError without a reason, outside the window,
+    or when already withdrawn.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请写明撤回原因。"), field="reason")
+    consultation, statement = _locked_statement(statement)
+    draft_before = _draft_if_held(consultation)
+    statement.withdrawn_at = now or timezone.now()
+    statement.withdraw_reason = reason
+    save_record(
+        statement,
+        actor=actor,
+        reason="statement.withdrawn",
+        note=reason,
+        update_fields=["withdrawn_at", "withdraw_reason"],
+        now=now,
+    )
+    dissent_sync_from_statement(statement, actor=actor, now=now)
+    _minutes_follow(consultation, draft_before, actor=actor, note=reason, now=now)
+    return statement
 
 
 def can_post_online(user, consultation: Consultation, *, now=None) -> bool:
@@ -655,7 +1049,7 @@ def _join_online_posts(consultation: Consultation) -> None:
                 actor=None,
                 reason="participant.joined_online",
             )
-        Statement.objects.create(
+        statement = Statement.objects.create(
             consultation=consultation,
             participant=participant,
             text=post.text,
@@ -663,6 +1057,7 @@ def _join_online_posts(consultation: Consultation) -> None:
             is_dissent=post.stance == Stance.OPPOSE,
             is_online=True,
         )
+        dissent_sync_from_statement(statement, actor=None)
 
 
 @transaction.atomic
@@ -681,6 +1076,12 @@ def session_close(*, actor, consultation: Consultation) -> Consultation:
     )
 
 
+def session_when(consultation: Consultation) -> str:
+    """When the session took place, for the minutes: the moment it opened as recorded, or the notified
+    (possibly rescheduled) start while it has not opened."""
+    return chinese_date_time(consultation.in_session_at or consultation.starts_at)
+
+
 def minutes_draft(consultation: Consultation) -> str:
     """The minutes as the record tells them: who came, what each said per agenda item, the dissent."""
     participants = list(consultation.participants.all())
@@ -690,7 +1091,7 @@ def minutes_draft(consultation: Consultation) -> str:
     lines = [
         _("%(title)s 协商会议纪要") % {"title": consultation.topic.title},
         "",
-        _("时间：%(when)s") % {"when": chinese_date_time(consultation.starts_at)},
+        _("时间：%(when)s") % {"when": session_when(consultation)},
         _("地点：%(place)s") % {"place": consultation.place or consultation.platform.name},
         _("形式：%(form)s（%(mode)s）")
         % {"form": consultation.session_format.name, "mode": consultation.get_mode_display()},
@@ -711,10 +1112,12 @@ def minutes_draft(consultation: Consultation) -> str:
             online = _("［网上］") if s.is_online else ""
             lines.append(f"   {online}{s.participant.name}（{stances.get(s.stance, '')}）{mark}：{s.text}")
         lines.append("")
-    dissent = [s for s in statements if s.is_dissent]
-    if dissent:
+    # The same list as the resolution's and the printed minutes': the dissent rows, carried from the
+    # statements ticked 不同意见 and any recorded on their own.
+    dissents = list(consultation.dissents.all())
+    if dissents:
         lines.append(_("不同意见："))
-        lines += [f"   {s.participant.name}：{s.text}" for s in dissent]
+        lines += [f"   {d.holder}：{d.view}" for d in dissents]
     return "\n".join(lines).strip() + "\n"
 
 
@@ -761,6 +1164,73 @@ def suggestion_add(*, actor, consultation: Consultation, text: str, proposed_by=
     )
 
 
+def suggestion_correctable(consultation: Consultation) -> bool:
+    return consultation.status == ConsultationStatus.HELD
+
+
+def _locked_suggestion(suggestion: Suggestion) -> tuple[Consultation, Suggestion]:
+    consultation = _locked(suggestion.consultation)
+    _require(consultation, {ConsultationStatus.HELD}, _("协商意见形成后不能再修改或撤回建议。"))
+    suggestion = Suggestion.all_objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.withdrawn_at:
+        raise DomainError(_("这条建议已经撤回。"))
+    return consultation, suggestion
+
+
+@transaction.atomic
+def suggestion_update(suggestion: Suggestion, *, actor, text: str, proposed_by=None, note: str, now=None) -> Suggestion:
+    """Correct a suggestion's text or the member who put it forward, with the reason.
+
+    Allowed until the resolution is agreed: a suggestion is assigned to a unit only after that.
+    Raises DomainError without a reason or text, once agreed, for a withdrawn suggestion, for a
+    member who may not be named, and when nothing changes.
+    """
+    note, text = (note or "").strip(), (text or "").strip()
+    if not text:
+        raise DomainError(_("请填写建议内容。"), field="text")
+    if not note:
+        raise DomainError(_("请写明修改原因。"), field="note")
+    consultation, suggestion = _locked_suggestion(suggestion)
+    if proposed_by is not None and proposed_by.pk != suggestion.proposed_by_id:
+        require_eligible_members(consultation, [proposed_by], "proposed_by")
+    proposed_by_id = proposed_by.pk if proposed_by is not None else None
+    if (suggestion.text, suggestion.proposed_by_id) == (text, proposed_by_id):
+        raise DomainError(_("建议没有改动。"), field="text")
+    suggestion.text, suggestion.proposed_by = text, proposed_by
+    return save_record(
+        suggestion,
+        actor=actor,
+        reason="suggestion.updated",
+        note=note,
+        update_fields=["text", "proposed_by"],
+        now=now,
+    )
+
+
+@transaction.atomic
+def suggestion_withdraw(suggestion: Suggestion, *, actor, reason: str, now=None) -> Suggestion:
+    """Withdraw a suggestion before the resolution is agreed, with the reason; it is kept, left out of
+    the resolution, and the suggestions after it move up one number (each with a history row)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请写明撤回原因。"), field="reason")
+    consultation, suggestion = _locked_suggestion(suggestion)
+    suggestion.withdrawn_at = now or timezone.now()
+    suggestion.withdraw_reason = reason
+    save_record(
+        suggestion,
+        actor=actor,
+        reason="suggestion.withdrawn",
+        note=reason,
+        update_fields=["withdrawn_at", "withdraw_reason"],
+        now=now,
+    )
+    for later in consultation.suggestions.filter(order__gt=suggestion.order).order_by("order", "pk"):
+        later.order -= 1
+        save_record(later, actor=actor, reason="suggestion.updated", note=reason, update_fields=["order"], now=now)
+    return suggestion
+
+
 @transaction.atomic
 def dissent_add(*, actor, consultation: Consultation, holder: str, view: str, participant=None) -> Dissent:
     _require(consultation, RECORDING, _("协商开始后才能记录不同意见。"))
@@ -771,6 +1241,59 @@ def dissent_add(*, actor, consultation: Consultation, holder: str, view: str, pa
         actor=actor,
         reason="dissent.added",
     )
+
+
+def _carry_dissent(statement: Statement, *, actor, now=None) -> Dissent:
+    participant = statement.participant
+    return save_record(
+        Dissent(
+            consultation_id=statement.consultation_id,
+            participant=participant,
+            statement=statement,
+            holder=participant.name[: Dissent._meta.get_field("holder").max_length],
+            view=statement.text,
+        ),
+        actor=actor,
+        reason="dissent.carried",
+        now=now,
+    )
+
+
+@transaction.atomic
+def dissent_sync_from_statement(statement: Statement, *, actor, now=None) -> Dissent | None:
+    """Keep the dissent list in step with a statement ticked 不同意见, as recorded or as corrected.
+
+    Ticked (and not withdrawn) without a dissent: creates one carried from it (``statement`` set,
+    holder the speaker's name, view the text). Ticked again after an untick: the withdrawn dissent
+    is in force again. Text changed while the explanation is still pending: the view follows it
+    (once explained, the view stays the one that was explained). Unticked or withdrawn: the dissent
+    is withdrawn (``withdrawn_at``), kept for the record. Each change is a history row by ``actor``.
+    Returns the statement's dissent, or None when it has none.
+    """
+    dissent = Dissent.all_objects.select_for_update().filter(statement_id=statement.pk).first()
+    in_force = statement.is_dissent and statement.withdrawn_at is None
+    if dissent is None:
+        return _carry_dissent(statement, actor=actor, now=now) if in_force else None
+    if not in_force:
+        if dissent.withdrawn_at is None:
+            dissent.withdrawn_at = now or timezone.now()
+            save_record(dissent, actor=actor, reason="dissent.withdrawn", update_fields=["withdrawn_at"], now=now)
+        return dissent
+    changed, restored = [], dissent.withdrawn_at is not None
+    if restored:
+        dissent.withdrawn_at = None
+        changed.append("withdrawn_at")
+    if dissent.outcome == ExplanationOutcome.PENDING:
+        holder = statement.participant.name[: Dissent._meta.get_field("holder").max_length]
+        for name, value in (("view", statement.text), ("holder", holder), ("participant_id", statement.participant_id)):
+            if getattr(dissent, name) != value:
+                setattr(dissent, name, value)
+                changed.append(name.removesuffix("_id"))
+    if restored:
+        save_record(dissent, actor=actor, reason="dissent.carried", update_fields=changed, now=now)
+    elif changed:
+        save_record(dissent, actor=actor, reason="dissent.view_updated", update_fields=changed, now=now)
+    return dissent
 
 
 @transaction.atomic

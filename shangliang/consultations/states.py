@@ -47,6 +47,15 @@ class ParticipantCategory(models.TextChoices):
 AFFECTED_CATEGORIES = frozenset({ParticipantCategory.RESIDENT, ParticipantCategory.STAKEHOLDER})
 
 
+class NoticeMeans(models.TextChoices):
+    """How a notice reached someone no message can reach (no mobile, no account)."""
+
+    PRINTED = "printed", _("纸质通知送达")
+    PHONE = "phone", _("电话通知")
+    IN_PERSON = "in_person", _("当面告知")
+    OTHER = "other", _("其他方式")
+
+
 class Rsvp(models.TextChoices):
     PENDING = "pending", _("未回复")
     YES = "yes", _("参加")
@@ -76,15 +85,21 @@ AUDIT_REASONS = {
     "consultation.planned": _("安排协商"),
     "consultation.updated": _("修改协商安排"),
     "consultation.cancelled": _("取消协商"),
+    "consultation.rescheduled": _("协商改期并重新通知"),
+    "participant.notified_other_means": _("已通过其他方式通知"),
     "participant.volunteered": _("自愿报名"),
     "participant.invited": _("邀请参与"),
     "participant.claimed": _("通过个人通知链接关联账号"),
+    "participant.removed": _("移除参与人员"),
+    "participant.member_confirmed": _("确认为政协委员"),
     "research.added": _("商前调研"),
     "consultation.notified": _("发出事先知情通报"),
     "participant.answered": _("回复是否参加"),
     "consultation.opened": _("开始协商"),
     "participant.signed_in": _("签到"),
     "statement.added": _("记录发言"),
+    "statement.updated": _("更正发言记录"),
+    "statement.withdrawn": _("撤回发言记录"),
     "post.added": _("网上发表意见"),
     "post.hidden": _("隐藏网上意见"),
     "participant.joined_online": _("网上参与"),
@@ -92,7 +107,12 @@ AUDIT_REASONS = {
     "consultation.minutes_updated": _("修改纪要"),
     "consultation.minutes_confirmed": _("确认纪要"),
     "suggestion.added": _("整理协商建议"),
+    "suggestion.updated": _("修改协商建议"),
+    "suggestion.withdrawn": _("撤回协商建议"),
     "dissent.added": _("记录不同意见"),
+    "dissent.carried": _("发言中的不同意见转入"),
+    "dissent.view_updated": _("随发言修改不同意见"),
+    "dissent.withdrawn": _("随发言撤回不同意见"),
     "dissent.explained": _("解释说明"),
     "assembly_vote.added": _("会议表决"),
     "consultation.concluded": _("形成协商意见"),

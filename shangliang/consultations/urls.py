@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from shangliang.consultations import documents_views, public_views, views
+from shangliang.consultations import (
+    documents_views,
+    participant_views,
+    public_views,
+    schedule_views,
+    session_views,
+    views,
+)
 
 app_name = "consultations"
 
@@ -12,20 +19,36 @@ preparation = [
     path("participants/", views.participants, name="participants"),
     path("participants/add/", views.participant_add, name="participant_add"),
     path("participants/pick/", views.participant_pick, name="participant_pick"),
+    path("participants/members/", participant_views.member_search, name="member_search"),
+    path("participants/members/invite/", participant_views.member_invite, name="member_invite"),
+    path("participants/<id:participant_pk>/remove/", participant_views.participant_remove, name="participant_remove"),
+    path(
+        "participants/<id:participant_pk>/member/",
+        participant_views.participant_confirm_member,
+        name="participant_confirm_member",
+    ),
     path("research/add/", views.research_add, name="research_add"),
     path("notice/", views.notice, name="notice"),
+    path("notice/other/<id:participant_pk>/", schedule_views.notice_other, name="notice_other"),
+    path("reschedule/", schedule_views.reschedule, name="reschedule"),
+    path("start-check/", schedule_views.start_check, name="start_check"),
 ]
 session = [
     path("open/", views.session_open, name="session_open"),
-    path("session/", views.session, name="session"),
-    path("sign-in/<id:participant_pk>/", views.staff_sign_in, name="staff_sign_in"),
-    path("statements/add/", views.statement_add, name="statement_add"),
+    path("session/", session_views.session, name="session"),
+    path("session/live/", session_views.session_live, name="session_live"),
+    path("sign-in/<id:participant_pk>/", session_views.staff_sign_in, name="staff_sign_in"),
+    path("statements/add/", session_views.statement_add, name="statement_add"),
+    path("statements/<id:statement_pk>/edit/", session_views.statement_edit, name="statement_edit"),
+    path("statements/<id:statement_pk>/withdraw/", session_views.statement_withdraw, name="statement_withdraw"),
     path("posts/<id:post_pk>/hide/", views.post_hide, name="post_hide"),
     path("close/", views.session_close, name="session_close"),
 ]
 conclusion = [
     path("minutes/", views.minutes, name="minutes"),
     path("resolution/", views.resolution, name="resolution"),
+    path("suggestions/<id:suggestion_pk>/edit/", session_views.suggestion_edit, name="suggestion_edit"),
+    path("suggestions/<id:suggestion_pk>/withdraw/", session_views.suggestion_withdraw, name="suggestion_withdraw"),
     path("dissents/<id:dissent_pk>/explain/", views.dissent_explain, name="dissent_explain"),
     path("votes/add/", views.vote_add, name="vote_add"),
 ]
@@ -52,6 +75,7 @@ participant_page = [
 urlpatterns = [
     path("consultations/", views.consultation_list, name="list"),
     path("consultations/plan/<id:topic_pk>/", views.consultation_plan, name="plan"),
+    path("consultations/plan/<id:topic_pk>/start-check/", schedule_views.plan_start_check, name="plan_start_check"),
     path("consultations/<id:pk>/", include(preparation + session + conclusion + documents)),
     path("c/<id:pk>/", include(public_page)),
     path("c/p/<token:token>/", include(participant_page)),

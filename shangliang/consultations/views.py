@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.consultations import permissions, selectors, services
+from shangliang.consultations import participant_views, permissions, selectors, services
 from shangliang.consultations.forms import (
     CancelForm,
     DissentForm,
@@ -16,16 +16,16 @@ from shangliang.consultations.forms import (
     HideForm,
     MinutesForm,
     NoticeForm,
+    NoticeOtherForm,
     ParticipantForm,
     PickForm,
     PlanForm,
     ResearchForm,
-    StatementForm,
     SuggestionForm,
     VoteForm,
     with_members,
 )
-from shangliang.consultations.models import Dissent, OnlinePost, Participant
+from shangliang.consultations.models import Dissent, OnlinePost
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
@@ -91,7 +91,8 @@ def consultation_plan(request, topic_pk):
         raise Http404
     platforms = platforms_visible_to(request.user)
     initial = {"platform": topic.platform_id, "agenda": _("通报调研情况 10\n各方发言 60\n形成协商意见 20")}
-    form = PlanForm(request.POST or None, platforms=platforms, initial=initial)
+    check_url = reverse("consultations:plan_start_check", args=[topic.pk])
+    form = PlanForm(request.POST or None, platforms=platforms, initial=initial, check_url=check_url)
     return form_page(
         request,
         form,
@@ -112,6 +113,7 @@ def _detail_context(request, consultation, **forms):
         "agenda": consultation.agenda.all(),
         "research": consultation.research.select_related("recorded_by"),
         "participant_count": len(participants),
+        "unreachable": len(selectors.unreachable_not_told(participants)),
         "signed_in": sum(1 for p in participants if p.signed_in_at),
         "check": services.representativeness_check(consultation),
         "research_form": forms.get("research_form")
@@ -140,7 +142,8 @@ def consultation_edit(request, pk):
         "place": consultation.place,
         "agenda": "\n".join(f"{a.title} {a.minutes}" for a in consultation.agenda.all()),
     }
-    form = PlanForm(request.POST or None, platforms=platforms_visible_to(request.user), initial=initial)
+    platforms, check_url = platforms_visible_to(request.user), reverse("consultations:start_check", args=[pk])
+    form = PlanForm(request.POST or None, platforms=platforms, initial=initial, check_url=check_url)
     return form_page(
         request,
         form,
@@ -189,6 +192,7 @@ def research_add(request, pk):
 def _participants_context(request, consultation, **forms):
     can_run = permissions.can_run_consultation(request.user, consultation)
     candidates = selectors.candidates_for(consultation) if can_run else []
+    open_ = consultation.status in services.OPEN_FOR_PARTICIPANTS
     return {
         "c": consultation,
         "can_run": can_run,
@@ -197,7 +201,8 @@ def _participants_context(request, consultation, **forms):
         "check": services.representativeness_check(consultation),
         "form": forms.get("form") or ParticipantForm(),
         "pick_form": forms.get("pick_form") or PickForm(candidates=candidates),
-        "open": consultation.status in services.OPEN_FOR_PARTICIPANTS,
+        "open": open_,
+        **participant_views.participants_extra(request, consultation, can_run=can_run, open_=open_),
     }
 
 
@@ -213,7 +218,9 @@ def participants(request, pk):
 def participant_add(request, pk):
     consultation = permissions.get_consultation_for_running(request.user, pk)
     form = ParticipantForm(request.POST)
-    return _stage_post(request, consultation, form, services.participant_add, _("已加入参与名单。"), "participants")
+    return _stage_post(
+        request, consultation, form, services.participant_add_by_hand, _("已加入参与名单。"), "participants"
+    )
 
 
 @staff_required
@@ -235,6 +242,16 @@ def participant_pick(request, pk):
 # --- notice --------------------------------------------------------------------------------
 
 
+def _notice_sent(consultation) -> str:
+    """The notice is out; those no message reaches still have to be told another way."""
+    unreachable = selectors.unreachable_not_told(consultation.participants.all())
+    if not unreachable:
+        return _("事先知情通报已发出。")
+    return _(
+        "事先知情通报已发出。%(count)d人没有手机号也没有账号，收不到通知：请打印通知送达或电话告知，并在下表中记录。"
+    ) % {"count": len(unreachable)}
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def notice(request, pk):
@@ -248,16 +265,25 @@ def notice(request, pk):
             lambda data: services.notice_send(
                 actor=request.user, consultation=consultation, acknowledge_warnings=data["acknowledge_warnings"]
             ),
-            success=_("事先知情通报已发出。"),
+            success=_notice_sent,
             then=_page(pk, "consultations:notice"),
         )
         if done:
             return done
+    people = selectors.participants_with_notices(consultation)
+    if consultation.status in {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION} and (
+        permissions.can_run_consultation(request.user, consultation)
+    ):
+        for person in people:
+            if person.is_unreachable:
+                person.other_form = NoticeOtherForm(auto_id=f"id_other{person.pk}_%s")
     context = {
         "c": consultation,
         "form": form,
         "check": services.representativeness_check(consultation),
-        "participants": selectors.participants_with_notices(consultation),
+        "participants": people,
+        "unreachable": selectors.unreachable_not_told(people),
+        "other_form": NoticeOtherForm(),
         "can_run": permissions.can_run_consultation(request.user, consultation),
         "notice_days": services.notice_days(),
     }
@@ -278,44 +304,7 @@ def session_open(request, pk):
     return _done(request, _("协商已开始。"), pk, "consultations:session")
 
 
-def _session_context(request, consultation, **forms):
-    return {
-        "c": consultation,
-        "can_run": permissions.can_run_consultation(request.user, consultation),
-        "participants": consultation.participants.order_by("signed_in_at", "category", "pk"),
-        "statements": consultation.statements.select_related("participant", "agenda_item"),
-        "posts": consultation.posts.select_related("author", "participant", "hidden_by"),
-        "form": forms.get("form") or StatementForm(consultation=consultation),
-        "hide_form": HideForm(),
-        "recording": consultation.status in services.RECORDING,
-    }
-
-
-@staff_required
-def session(request, pk):
-    consultation = permissions.get_consultation_for_view(request.user, pk)
-    return render(request, "consultations/session.html", _session_context(request, consultation))
-
-
-@staff_required
-@require_POST
-def staff_sign_in(request, pk, participant_pk):
-    consultation = permissions.get_consultation_for_running(request.user, pk)
-    participant = get_object_or_404(Participant, pk=participant_pk, consultation=consultation)
-    try:
-        services.sign_in(participant=participant, actor=request.user)
-    except DomainError as error:
-        return _refused(request, error, pk, "consultations:session")
-    return _done(request, _("%(name)s 已签到。") % {"name": participant.name}, pk, "consultations:session")
-
-
-@staff_required
-@require_POST
-@submitted_once
-def statement_add(request, pk):
-    consultation = permissions.get_consultation_for_running(request.user, pk)
-    form = StatementForm(request.POST, consultation=consultation)
-    return _stage_post(request, consultation, form, services.statement_add, _("发言已记录。"), "session")
+# The session page, sign-ins and statements: ``session_views``.
 
 
 @staff_required
@@ -447,6 +436,5 @@ def vote_add(request, pk):
 # The pages a stage's forms are posted from: the template, and the function that builds its context.
 STAGE_PAGES = {
     "participants": ("consultations/participants.html", _participants_context),
-    "session": ("consultations/session.html", _session_context),
     "resolution": ("consultations/resolution.html", _resolution_context),
 }

@@ -25,10 +25,12 @@ def _too_many_pixels() -> ValidationError:
     )
 
 
-def clean_photo(upload) -> ContentFile:
-    """Return the photo as a fresh JPEG (EXIF and GPS dropped); raise ValidationError otherwise."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("照片不能超过5MB。"), code="too_large")
+def clean_photo(upload, *, max_bytes: int = MAX_PHOTO_BYTES) -> ContentFile:
+    """Return the photo as a fresh JPEG (EXIF and GPS dropped); raise ValidationError otherwise.
+
+    ``max_bytes``: a field that takes larger files (evidence, up to the attachment limit) says so."""
+    if upload.size > max_bytes:
+        raise ValidationError(_("照片不能超过%(size)dMB。") % {"size": max_bytes // (1024 * 1024)}, code="too_large")
     not_image = ValidationError(_("请上传 JPG、PNG、WEBP 或 GIF 格式的图片。"), code="not_image")
     try:
         upload.seek(0)

@@ -1,11 +1,21 @@
 """The annual report (年度基层协商议事工作报告) of a district, a township or a platform, in Word and PDF.
 
-One ``AnnualReport`` holds what both files print: the title, a summary paragraph written from the
-figures, the figures as tables, the charts as PNG images and the typical cases of the year. The
-figures are the dashboard's (``selectors.dashboard_for``), so the report and the screen agree; its
-stations' table is the assessment's, which counts consultations held by the same definition
-(``consultations.selectors.held_q``): a township's "开展协商" is its station's count.
-Fonts, styles and page layout come from ``core.documents`` (PDFs embed its Chinese font).
+The report reads as a work report (工作报告), drafted from the figures for the office to edit (the
+Word file is the one to edit; the PDF prints the same content):
+
+一、总体情况: the summary paragraph written from the figures;
+二、主要工作和成效: under the headings a CPPCC work report uses (搭建平台 / 协商议事 / 成果转化 /
+    监督评价), each paragraph drafted from the same figures;
+三、存在的问题和不足: drafted from what the figures show wanting (overdue items, late replies,
+    low-rated places, places that held no consultation, villages without a room);
+四、next year's plan: drafted from those problems;
+附件: the figures as tables (附表), the charts and the typical cases.
+
+The figures are the dashboard's (``selectors.dashboard_for``), so the report and the screen agree,
+and every figure in the text is the one in its table; its stations' table is the assessment's, which
+counts consultations held by the same definition (``consultations.selectors.held_q``): a township's
+"开展协商" is its station's count. Fonts, styles and page layout come from ``core.documents`` (PDFs
+embed its Chinese font; the Word file takes the official style, whose headings keep with what follows).
 """
 
 import io
@@ -13,24 +23,32 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from shangliang.core.documents import pdf, word
 from shangliang.core.documents.formats import percent as _percent
 from shangliang.core.documents.pdf import BODY, CAPTION, PLAIN, TEXT_WIDTH
+from shangliang.core.documents.pdf import bold as _bold
 from shangliang.core.documents.pdf import paragraph as _p
 from shangliang.dashboard import chart_images
-from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for
+from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for, idle_platforms, place_ratings
 from shangliang.evaluation.states import Satisfaction
 from shangliang.outcomes.selectors import has_publication
+from shangliang.points.formatting import points_text
 
 EXCERPT = 160
 SECTION_NUMBERS = "一二三四五六七八九十"
+# A place whose residents rated it below this (satisfied or basically satisfied) is named as a problem.
+LOW_RATE = 0.8
+# At most this many places are named in one sentence; the rest are counted ("等5个").
+NAMED = 5
+# The yearly minimum of consultations a platform is held to (DOMAIN: each township at least 2 a year).
+MIN_CONSULTATIONS = 2
 
 
 @dataclass
@@ -49,13 +67,24 @@ class ReportCase:
 
 
 @dataclass
+class ReportSection:
+    """A heading of the report and its paragraphs (a sub-heading's when ``level`` is 2)."""
+
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    level: int = 1
+
+
+@dataclass
 class AnnualReport:
     title: str
     period: str
     summary: str
+    sections: list[ReportSection] = field(default_factory=list)
     tables: list[ReportTable] = field(default_factory=list)
     charts: list[tuple[str, bytes]] = field(default_factory=list)
     cases: list[ReportCase] = field(default_factory=list)
+    draft_note: str = ""
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -98,6 +127,248 @@ def summary_of(board: Dashboard) -> str:
         "members": m.assigned,
         "active": m.active,
     }
+
+
+# --- the narrative, drafted from the figures --------------------------------------------------------
+
+
+def _listing(parts: list[str]) -> str:
+    """ "甲、乙和丙" style: parts joined by 、."""
+    return "、".join(parts)
+
+
+def _names(names: list[str]) -> str:
+    """The first ``NAMED`` names, then "等N个"."""
+    shown = _listing(names[:NAMED])
+    if len(names) > NAMED:
+        shown += _("等%(n)d个") % {"n": len(names)}
+    return shown
+
+
+def _counted(buckets, unit: str) -> str:
+    return _listing([f"{b.label}{b.n}{unit}" for b in buckets if b.n])
+
+
+def _ordinal(n: int) -> str:
+    """1 → 一是, 2 → 二是: how a report lists its points inside a paragraph."""
+    return _("%(n)s是") % {"n": chinese_number(n)}
+
+
+@dataclass
+class Findings:
+    """What the figures show wanting, read once for the problems and the plan."""
+
+    overdue_places: list[str]
+    late_replies: int
+    low_rated: list[tuple[str, float]]  # (platform, its lower satisfaction rate)
+    idle: list[str]
+    short_stations: list[str]
+    uncovered_villages: int
+    inactive_members: int
+
+
+def _findings(board: Dashboard) -> Findings:
+    overdue_places = [
+        _("%(name)s%(n)d条") % {"name": row.region.name, "n": row.overdue} for row in board.children if row.overdue
+    ]
+    low_rated = []
+    for place in place_ratings(board.scope):
+        rate = min(r for r in (place.process_rate, place.result_rate) if r is not None)
+        if rate < LOW_RATE:
+            low_rated.append((place.name, rate))
+    short = [row.name for row in board.station_targets or [] if not row.is_consultations_met]
+    coverage = board.coverage
+    return Findings(
+        overdue_places=overdue_places,
+        late_replies=board.replies.late,
+        low_rated=low_rated,
+        idle=list(idle_platforms(board.scope).values_list("name", flat=True)),
+        short_stations=short,
+        uncovered_villages=coverage.villages - coverage.villages_covered,
+        inactive_members=board.members.inactive,
+    )
+
+
+def _platform_work(board: Dashboard) -> ReportSection:
+    cov, m = board.coverage, board.members
+    text = _("全年共有协商议事平台%(platforms)d个") % {"platforms": cov.platforms}
+    kinds = _listing([_("%(label)s%(n)d个") % {"label": label, "n": n} for _kind, label, n in cov.by_kind])
+    text += (_("，其中%(kinds)s。") % {"kinds": kinds}) if kinds else "。"
+    if board.scope.platform is None and (cov.townships or cov.villages):
+        text += _(
+            "%(t)d个乡镇（街道）中%(tc)d个建有议事室，%(v)d个村（社区）中%(vc)d个建有议事室，"
+            "村（社区）平台覆盖率%(rate)s。"
+        ) % {
+            "tc": cov.townships_covered,
+            "t": cov.townships,
+            "vc": cov.villages_covered,
+            "v": cov.villages,
+            "rate": _percent(cov.village_rate),
+        }
+    members = _("下沉委员%(members)d名，其中%(active)d名参加了协商，委员参与率%(rate)s。") % {
+        "members": m.assigned,
+        "active": m.active,
+        "rate": _percent(m.participation_rate),
+    }
+    return ReportSection(_("（一）搭建平台，扩大协商覆盖面"), [text, members], level=2)
+
+
+def _consultation_work(board: Dashboard, cases: list["ReportCase"]) -> ReportSection:
+    c = board.consultations
+    text = _("全年开展协商%(total)d次，其中民生议题%(livelihood)d次，占%(share)s。") % {
+        "total": c.total,
+        "livelihood": c.livelihood,
+        "share": _percent(c.livelihood_share),
+    }
+    views = ((_("从协商形式看"), c.by_form), (_("从议题来源看"), c.by_source), (_("从议题类别看"), c.by_category))
+    for label, buckets in views:
+        counted = _counted(buckets, _("次"))
+        if counted:
+            text += _("%(label)s，%(counted)s。") % {"label": label, "counted": counted}
+    paragraphs = [text]
+    if cases:
+        examples = _listing(
+            [_("%(place)s“%(title)s”") % {"place": case.place, "title": case.title} for case in cases[:3]]
+        )
+        paragraphs.append(
+            _("%(examples)s等协商活动成效明显，形成了可复制的经验（见附件中的典型案例）。") % {"examples": examples}
+        )
+    return ReportSection(_("（二）聚焦民生，深入开展协商议事"), paragraphs, level=2)
+
+
+def _outcome_work(board: Dashboard) -> ReportSection:
+    o, r = board.outcomes, board.replies
+    text = _(
+        "形成协商建议%(suggestions)d条，已交办%(assigned)d条，交办率%(adoption)s；已办结%(done)d条，"
+        "办结率%(completion)s；解决群众反映的实际问题%(solved)d件。"
+    ) % {
+        "suggestions": o.suggestions,
+        "assigned": o.assigned,
+        "adoption": _percent(o.adoption_rate),
+        "done": o.done,
+        "completion": _percent(o.completion_rate),
+        "solved": o.solved,
+    }
+    replies = _("政府委托事项%(entrusted)d件，10日内书面答复%(on_time)d件，10日内答复率%(rate)s。") % {
+        "entrusted": r.entrusted,
+        "on_time": r.on_time,
+        "rate": _percent(r.reply_rate),
+    }
+    return ReportSection(_("（三）推动成果转化，抓好建议落实"), [text, replies], level=2)
+
+
+def _evaluation_work(board: Dashboard) -> ReportSection:
+    s = board.satisfaction
+    paragraphs = [
+        _("组织群众评议%(ratings)d人次，协商过程满意率%(process)s，落实结果满意率%(result)s。")
+        % {"ratings": s.total, "process": _percent(s.process_rate), "result": _percent(s.result_rate)}
+    ]
+    stations = board.station_targets or []
+    if stations:
+        met = sum(1 for row in stations if row.is_consultations_met)
+        top = [row.name for row in stations if getattr(row, "is_top_third", False)]
+        text = _("%(n)d个联络站（平台）中，%(met)d个完成年度开展协商目标。") % {"n": len(stations), "met": met}
+        if top:
+            text += _("%(names)s考核位列前三分之一。") % {"names": _names(top)}
+        paragraphs.append(text)
+    ranking = board.member_ranking
+    if ranking is not None and ranking.rows:
+        leaders = _listing([row.member.name for row in ranking.rows[:3]])
+        paragraphs.append(_("委员履职积分排名前列的有%(names)s等委员。") % {"names": leaders})
+    return ReportSection(_("（四）强化监督评价，让群众评判成效"), paragraphs, level=2)
+
+
+def _problems(board: Dashboard, found: Findings) -> list[str]:
+    points = []
+    if board.outcomes.overdue:
+        text = _("部分协商成果落实不够及时，仍有%(n)d条建议逾期未办结") % {"n": board.outcomes.overdue}
+        if found.overdue_places:
+            text += _("（%(places)s）") % {"places": _listing(found.overdue_places)}
+        points.append(text + "。")
+    if found.late_replies:
+        points.append(_("政府委托事项中有%(n)d件未在10日内书面答复。") % {"n": found.late_replies})
+    if found.low_rated:
+        points.append(
+            _("部分平台群众满意度偏低，满意率低于%(rate)s的有%(places)s。")
+            % {
+                "places": _names(
+                    [_("%(name)s（%(rate)s）") % {"name": n, "rate": _percent(r)} for n, r in found.low_rated]
+                ),
+                "rate": _percent(LOW_RATE, drop_zero_decimal=True),
+            }
+        )
+    if found.idle:
+        points.append(_("协商开展不够平衡，%(places)s全年未开展协商。") % {"places": _names(found.idle)})
+    if found.short_stations:
+        points.append(_("%(names)s未完成年度开展协商目标。") % {"names": _names(found.short_stations)})
+    if found.uncovered_villages:
+        points.append(_("尚有%(n)d个村（社区）未建立协商议事室。") % {"n": found.uncovered_villages})
+    if found.inactive_members:
+        points.append(_("有%(n)d名下沉委员全年未参加协商。") % {"n": found.inactive_members})
+    if not points:
+        return [_("从统计数据看，本年度各项工作未发现突出问题。请结合实际补充存在的问题和不足。")]
+    return [f"{_ordinal(n)}{text}" for n, text in enumerate(points, start=1)]
+
+
+def _plans(board: Dashboard, found: Findings) -> list[ReportSection]:
+    year = board.scope.start.year + 1
+    plans = []
+    if found.uncovered_villages:
+        text = _("推动尚未建立议事室的%(n)d个村（社区）建立协商议事平台，实现平台全覆盖。") % {
+            "n": found.uncovered_villages
+        }
+    else:
+        text = _("巩固平台建设成果，推动协商议事室规范化建设，提升平台运行质量。")
+    plans.append(ReportSection(_("（一）扩大平台覆盖"), [text], level=2))
+    lagging = found.idle + [name for name in found.short_stations if name not in found.idle]
+    if lagging:
+        text = _("督促%(places)s按要求每年至少开展%(n)d次协商，推动协商议事常态化。") % {
+            "places": _names(lagging),
+            "n": MIN_CONSULTATIONS,
+        }
+    else:
+        text = _("保持协商议事频次，围绕群众急难愁盼问题精心选题，提高民生议题比重。")
+    plans.append(ReportSection(_("（二）推动协商常态化"), [text], level=2))
+    if board.outcomes.overdue or found.late_replies:
+        text = _("对逾期未办结的%(overdue)d条建议和逾期未答复的%(late)d件委托事项逐项督办，限期办结并向群众反馈。") % {
+            "overdue": board.outcomes.overdue,
+            "late": found.late_replies,
+        }
+    else:
+        text = _("坚持建议交办、督办、验收、公开全流程跟踪，确保协商成果按期落实。")
+    plans.append(ReportSection(_("（三）抓好成果落实"), [text], level=2))
+    if found.low_rated:
+        text = _("针对%(places)s满意率偏低的情况开展回访，查找原因、改进工作，提升群众满意度。") % {
+            "places": _names([name for name, _rate in found.low_rated])
+        }
+    else:
+        text = _("坚持群众评议，扩大评议覆盖面，把群众满意作为检验协商成效的标准。")
+    plans.append(ReportSection(_("（四）提升群众满意度"), [text], level=2))
+    if found.inactive_members:
+        text = _("组织全年未参加协商的%(n)d名下沉委员参加协商议事，完善委员履职积分管理。") % {
+            "n": found.inactive_members
+        }
+    else:
+        text = _("完善委员履职积分管理，发挥下沉委员在议题收集、调研和协商中的作用。")
+    plans.append(ReportSection(_("（五）发挥委员作用"), [text], level=2))
+    return [ReportSection(_("四、%(year)d年工作打算") % {"year": year})] + plans
+
+
+def _sections(board: Dashboard, cases: list["ReportCase"]) -> list[ReportSection]:
+    found = _findings(board)
+    return [
+        ReportSection(_("一、总体情况"), [summary_of(board)]),
+        ReportSection(_("二、主要工作和成效")),
+        _platform_work(board),
+        _consultation_work(board, cases),
+        _outcome_work(board),
+        _evaluation_work(board),
+        ReportSection(_("三、存在的问题和不足"), _problems(board, found)),
+        *_plans(board, found),
+    ]
+
+
+# --- the appendix: tables, charts, cases ------------------------------------------------------------
 
 
 def _item_count() -> list[str]:
@@ -234,7 +505,7 @@ def _station_row(row) -> list[str]:
         _percent(row.items_on_time_rate),
         _percent(row.reply_rate),
         _percent(row.satisfaction_rate),
-        str(row.points),
+        points_text(row.points),
     ]
 
 
@@ -354,13 +625,16 @@ def annual_report(scope: Scope) -> AnnualReport:
         "end": scope.end.isoformat(),
         "today": timezone.localdate().isoformat(),
     }
+    cases = _cases(board)
     return AnnualReport(
         title=report_title(scope),
         period=period,
         summary=summary_of(board),
+        sections=_sections(board, cases),
         tables=_tables(board),
         charts=_charts(board),
-        cases=_cases(board),
+        cases=cases,
+        draft_note=_("初稿：由平台根据统计数据生成，请核实修改后使用"),
     )
 
 
@@ -372,15 +646,20 @@ def chinese_number(n: int) -> str:
     return (SECTION_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (SECTION_NUMBERS[ones - 1] if ones else "")
 
 
-def _heading(number: int, text: str) -> str:
-    return f"{chinese_number(number + 1)}、{text}"
+def appendix_parts(report: AnnualReport) -> list[str]:
+    """The headings of the appendix, numbered: 附件1 统计附表, 附件2 统计图, 附件3 典型案例."""
+    parts = [_("统计附表")]
+    if report.charts:
+        parts.append(_("统计图"))
+    parts.append(_("典型案例"))
+    return [_("附件%(n)d　%(name)s") % {"n": n, "name": name} for n, name in enumerate(parts, start=1)]
+
+
+def table_heading(number: int, table: ReportTable) -> str:
+    return _("附表%(n)d　%(heading)s") % {"n": number, "heading": table.heading}
 
 
 # --- Word --------------------------------------------------------------------------------------------
-
-
-def _run(paragraph, text: str, *, font: str = word.BODY_FONT, size: float | None = None, bold: bool = False):
-    return word.add_run(paragraph, text, font=font, size=size, bold=bold)
 
 
 def _docx_table(doc, table: ReportTable) -> None:
@@ -388,58 +667,73 @@ def _docx_table(doc, table: ReportTable) -> None:
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = ""
-        _run(cell.paragraphs[0], text, font=word.HEADING_FONT, size=11)
+        cell.paragraphs[0].style = word.TABLE_TEXT
+        word.add_run(cell.paragraphs[0], text, font=word.HEADING_FONT)
     for values in table.rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = ""
-            _run(cell.paragraphs[0], text, size=11)
+            cell.paragraphs[0].style = word.TABLE_TEXT
+            word.add_run(cell.paragraphs[0], text)
+
+
+def _appendix_heading(doc, text: str) -> None:
+    """附件N at the left margin, in 黑体 (a level-1 heading without its indent)."""
+    word.add_heading(doc, text, level=1).paragraph_format.first_line_indent = 0
 
 
 def annual_report_docx(report: AnnualReport) -> bytes:
-    doc = word.a4_document(margins_mm={"left": 25, "right": 25})
+    """The draft to edit: the official Word style (core.documents.word), headings kept with their text."""
+    doc = word.a4_document()
     word.set_title(doc, report.title)
-    title = doc.add_paragraph()
-    title.alignment = word.CENTER
-    _run(title, report.title, font=word.TITLE_FONT, size=20, bold=True)
-    period = doc.add_paragraph()
-    period.alignment = word.CENTER
-    _run(period, report.period, size=11)
-    summary = doc.add_paragraph()
-    summary.paragraph_format.first_line_indent = Pt(28)
-    _run(summary, report.summary, size=14)
-    number = 0
-    for table in report.tables:
-        _run(doc.add_paragraph(), _heading(number, table.heading), font=word.HEADING_FONT, size=14)
+    if report.draft_note:
+        note = doc.sections[0].header.paragraphs[0]
+        note.alignment = word.RIGHT
+        word.add_run(note, report.draft_note, size=10.5)
+    word.add_heading(doc, report.title, level=0)
+    word.add_paragraph(doc, report.period, alignment=word.CENTER, size=word.TABLE_SIZE)
+    for section in report.sections:
+        word.add_heading(doc, section.heading, level=section.level)
+        for text in section.paragraphs:
+            word.add_paragraph(doc, text, style=word.BODY_TEXT)
+    parts = appendix_parts(report)
+    doc.add_page_break()
+    _appendix_heading(doc, parts[0])
+    for number, table in enumerate(report.tables, start=1):
+        word.add_paragraph(doc, table_heading(number, table), style="Heading 3").paragraph_format.first_line_indent = 0
         _docx_table(doc, table)
-        number += 1
     if report.charts:
-        _run(doc.add_paragraph(), _heading(number, _("图表")), font=word.HEADING_FONT, size=14)
-        number += 1
+        _appendix_heading(doc, parts[1])
         for caption, png in report.charts:
-            doc.add_picture(io.BytesIO(png), width=Mm(160))
-            doc.paragraphs[-1].alignment = word.CENTER
-            label = doc.add_paragraph()
-            label.alignment = word.CENTER
-            _run(label, caption, size=10)
-    _run(doc.add_paragraph(), _heading(number, _("典型案例")), font=word.HEADING_FONT, size=14)
+            doc.add_picture(io.BytesIO(png), width=Mm(156))
+            picture = doc.paragraphs[-1]
+            picture.alignment = word.CENTER
+            picture.paragraph_format.keep_with_next = True
+            picture.paragraph_format.line_spacing = 1.0
+            word.add_paragraph(doc, caption, alignment=word.CENTER, size=word.TABLE_SIZE)
+    _appendix_heading(doc, parts[-1])
     if not report.cases:
-        _run(doc.add_paragraph(), _("本年度暂无发布的典型案例。"), size=12)
+        word.add_paragraph(doc, _("本年度暂无发布的典型案例。"), style=word.BODY_TEXT)
     for case in report.cases:
-        _run(doc.add_paragraph(), case.title, font=word.HEADING_FONT, size=13)
-        _run(doc.add_paragraph(), _("平台：%(place)s") % {"place": case.place}, size=11)
-        _run(doc.add_paragraph(), case.story, size=12)
+        word.add_heading(doc, case.title, level=3)
+        word.add_paragraph(doc, _("平台：%(place)s") % {"place": case.place}, style=word.BODY_TEXT)
+        word.add_paragraph(doc, case.story, style=word.BODY_TEXT)
         if case.results:
-            _run(doc.add_paragraph(), _("落实成效：%(results)s") % {"results": case.results}, size=12)
+            word.add_paragraph(doc, _("落实成效：%(results)s") % {"results": case.results}, style=word.BODY_TEXT)
     return word.document_bytes(doc)
 
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
-REPORT_TITLE = ParagraphStyle("report_title", parent=PLAIN, fontSize=18, leading=28, alignment=TA_CENTER)
-SECTION = ParagraphStyle("report_section", parent=PLAIN, fontSize=14, leading=22, spaceBefore=10, spaceAfter=4)
+REPORT_TITLE = ParagraphStyle("report_title", parent=PLAIN, fontSize=20, leading=30, alignment=TA_CENTER)
+SECTION = ParagraphStyle("report_section", parent=PLAIN, fontSize=15, leading=24, spaceBefore=10, spaceAfter=4)
+SUBSECTION = ParagraphStyle(
+    "report_subsection", parent=PLAIN, fontSize=13, leading=22, spaceBefore=4, firstLineIndent=26
+)
+TABLE_TITLE = ParagraphStyle("report_table_title", parent=PLAIN, fontSize=12, leading=20, spaceBefore=8, spaceAfter=4)
 CASE_TITLE = ParagraphStyle("report_case", parent=PLAIN, fontSize=13, leading=20, spaceBefore=6)
 CELL = ParagraphStyle("report_cell", parent=PLAIN, fontSize=10, leading=14)
+NOTE = ParagraphStyle("report_note", parent=CAPTION, fontSize=9, alignment=2)
 
 
 def _pdf_table(table: ReportTable) -> Table:
@@ -466,23 +760,39 @@ def _pdf_image(png: bytes) -> Image:
     return Image(io.BytesIO(png), width=width, height=height)
 
 
+def _pdf_heading(text: str, style: ParagraphStyle) -> list:
+    """A heading that never ends a page: it moves on unless three lines of what follows fit under it."""
+    return pdf.heading_with_room(_bold(text, style), after=BODY.leading * 3)
+
+
 def annual_report_pdf(report: AnnualReport) -> bytes:
-    story = [_p(report.title, REPORT_TITLE), _p(report.period, CAPTION), Spacer(1, 6 * mm), _p(report.summary, BODY)]
-    number = 0
-    for table in report.tables:
-        story.append(KeepTogether([_p(_heading(number, table.heading), SECTION), _pdf_table(table)]))
-        number += 1
+    story = [_p(report.title, REPORT_TITLE), _p(report.period, CAPTION), Spacer(1, 6 * mm)]
+    for section in report.sections:
+        story += _pdf_heading(section.heading, SECTION if section.level == 1 else SUBSECTION)
+        story += [_p(text, BODY) for text in section.paragraphs]
+    parts = appendix_parts(report)
+    story += [PageBreak(), _bold(parts[0], SECTION)]
+    for number, table in enumerate(report.tables, start=1):
+        story.append(KeepTogether([_p(table_heading(number, table), TABLE_TITLE), _pdf_table(table)]))
     if report.charts:
-        story.append(_p(_heading(number, _("图表")), SECTION))
-        number += 1
+        story += _pdf_heading(parts[1], SECTION)
         for caption, png in report.charts:
             story.append(KeepTogether([_pdf_image(png), _p(caption, CAPTION), Spacer(1, 4 * mm)]))
-    story.append(_p(_heading(number, _("典型案例")), SECTION))
+    story += _pdf_heading(parts[-1], SECTION)
     if not report.cases:
         story.append(_p(_("本年度暂无发布的典型案例。"), BODY))
     for case in report.cases:
-        story += [_p(case.title, CASE_TITLE), _p(_("平台：%(place)s") % {"place": case.place}, PLAIN)]
-        story.append(_p(case.story, BODY))
+        story += _pdf_heading(case.title, CASE_TITLE)
+        story += [_p(_("平台：%(place)s") % {"place": case.place}, PLAIN), _p(case.story, BODY)]
         if case.results:
             story.append(_p(_("落实成效：%(results)s") % {"results": case.results}, BODY))
-    return pdf.build_pdf(story, title=report.title)
+
+    def decorate(canvas, doc):
+        canvas.saveState()
+        pdf.page_number(canvas, doc)
+        if report.draft_note:
+            canvas.setFont(pdf.font(), 9)
+            canvas.drawRightString(pdf.A4[0] - pdf.MARGIN, pdf.A4[1] - 15 * mm, report.draft_note)
+        canvas.restoreState()
+
+    return pdf.build_pdf(story, title=report.title, on_page=decorate)

@@ -449,6 +449,49 @@ def satisfaction(scope: Scope) -> SatisfactionFigures:
     return satisfaction_of(ratings_of(scope))
 
 
+@dataclass
+class PlaceRating:
+    """The ratings of one platform's consultations: how many, and how many rated each aspect well."""
+
+    name: str
+    ratings: int
+    process_well: int
+    result_well: int
+
+    @property
+    def process_rate(self) -> float | None:
+        return _share(self.process_well, self.ratings)
+
+    @property
+    def result_rate(self) -> float | None:
+        return _share(self.result_well, self.ratings)
+
+
+def place_ratings(scope: Scope) -> list[PlaceRating]:
+    """Satisfaction per platform of the scope (one query), by the dashboard's rate (satisfied or basically)."""
+    rows = (
+        ratings_of(scope)
+        .order_by()
+        .values("consultation__platform_id", "consultation__platform__name")
+        .annotate(
+            n=Count("pk"),
+            process_well=Count("pk", filter=_rating_q("process:rated_well")),
+            result_well=Count("pk", filter=_rating_q("result:rated_well")),
+        )
+        .order_by("consultation__platform__name")
+    )
+    return [
+        PlaceRating(row["consultation__platform__name"], row["n"], row["process_well"], row["result_well"])
+        for row in rows
+    ]
+
+
+def idle_platforms(scope: Scope) -> QuerySet[Platform]:
+    """Platforms of the scope in place during the period that held no consultation in it."""
+    held = held_consultations(scope).values("platform_id")
+    return platforms_in(scope).exclude(pk__in=held).order_by("region__path", "name")
+
+
 def _rating_q(value: str) -> Q:
     """``process:satisfied``, ``result:basic`` …, or ``process:rated_well`` for satisfied and basically satisfied."""
     aspect, _sep, level = value.partition(":")

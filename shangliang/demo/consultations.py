@@ -56,7 +56,7 @@ from shangliang.demo import district
 from shangliang.demo.content import load
 from shangliang.demo.names import NameSource
 from shangliang.demo.timeline import Timeline
-from shangliang.demo.topics import SOURCE_TOPICS
+from shangliang.demo.topics import MATTER_TALKS, SOURCE_TOPICS
 from shangliang.orgs.models import CommitteeSeat, ConsultationCommittee, Member, Platform, Region
 from shangliang.orgs.states import PlatformKind, RegionLevel
 from shangliang.topics.models import Submission, Topic
@@ -88,7 +88,7 @@ OFFICIAL = (
 
 @dataclass(frozen=True)
 class Talk:
-    """What is found, read, said and agreed on a matter of one category.
+    """What is found, read, said and agreed on one matter (a theme of ``topics.json``, or a source topic).
 
     ``{place}`` and ``{n}`` in the finding are filled in for the topic; each concern is a dissenting
     view and the explanation the organiser gives afterwards.
@@ -100,6 +100,7 @@ class Talk:
     concerns: tuple[tuple[str, str], ...]
     expert: str
     reply: str = ""
+    stakeholder: str = ""  # who the matter touches, as the participants list calls them
 
     @classmethod
     def of(cls, data: dict) -> "Talk":
@@ -110,16 +111,34 @@ class Talk:
             concerns=tuple((concern["view"], concern["explanation"]) for concern in data["concerns"]),
             reply=data.get("reply", ""),
             expert=data["expert"],
+            stakeholder=data.get("stakeholder", ""),
         )
 
 
 _CONSULTATIONS = load("consultations")
 
-# By category; the category 其他 (other) fits any matter. The consultations of the source
-# documents say more than their category does.
-TALKS = {category: Talk.of(talk) for category, talk in _CONSULTATIONS["talks"].items()}
-OTHER_CATEGORY = "其他"
+# By the matter the topic was drafted from (its theme, ``topics.MATTER_TALKS``): everything found,
+# read, said and agreed on a topic is its own matter's, never another topic's of the same category.
+# The consultations of the source documents have their own, by the topic's title.
+TALKS = {key: Talk.of(talk) for key, talk in _CONSULTATIONS["talks"].items()}
 SOURCE_TALKS = {title: Talk.of(talk) for title, talk in _CONSULTATIONS["source_talks"].items()}
+
+
+def talk_for(topic: Topic) -> Talk:
+    """What is found, read, said and agreed on ``topic``: its own matter's talk.
+
+    The matter is known by the title of the submission the topic was drafted from (the first of its
+    submissions; the later ones merged into it say the same). Raises KeyError for a topic whose matter
+    has no talk, rather than borrowing another topic's.
+    """
+    if topic.title in SOURCE_TALKS:
+        return SOURCE_TALKS[topic.title]
+    for submission in sorted(topic.submissions.all(), key=lambda s: s.pk):
+        key = MATTER_TALKS.get(submission.title)
+        if key is not None:
+            return TALKS[key]
+    raise KeyError(f"no talk in consultations.json for the topic {topic.title}")
+
 
 # Forms by the kind of matter, with their weights; each must exist (the defaults of consultations.defaults).
 FORMS = _CONSULTATIONS["forms"]
@@ -152,6 +171,9 @@ AD_REASON = _CONSULTATIONS["ad_reason"]
 POSTPONED = _CONSULTATIONS["postponed"]
 CANCEL_REASONS = tuple(_CONSULTATIONS["cancel_reasons"])
 EXPLAIN_METHODS = tuple(_CONSULTATIONS["explain_methods"])
+# An opposing opinion posted online joins the dissent list at the close; the organiser calls its author.
+ONLINE_DISSENT_METHOD = "电话沟通"
+ONLINE_DISSENT_EXPLANATION = "会后电话联系发表意见的群众，说明了方案的考虑和后续安排，群众表示理解。"
 
 SOCIAL_BY_CATEGORY = _CONSULTATIONS["social_by_category"]
 MINUTES = _CONSULTATIONS["minutes"]
@@ -259,7 +281,7 @@ class _Sessions:
         self.topics = list(
             Topic.objects.filter(status=TopicStatus.APPROVED, convening_region__path__startswith=self.district.path)
             .select_related("category", "convening_region", "platform")
-            .prefetch_related("regions")
+            .prefetch_related("regions", "submissions")
             .order_by("approved_at", "pk")
         )
         self.online_residents: list = []
@@ -409,8 +431,7 @@ class _Sessions:
     def plan_one(self, topic: Topic, goal: str, *, session_age: int | None = None) -> _Plan:
         rng = self.rng
         regions = list(topic.regions.all())
-        category = topic.category.name
-        talk = SOURCE_TALKS.get(topic.title) or TALKS.get(category) or TALKS[OTHER_CATEGORY]
+        talk = talk_for(topic)
         platform = topic.platform or self.rooms.get(topic.convening_region_id) or self.rooms[regions[0].parent_id]
         approved_age = self.age(topic.approved_at)
         if session_age is None:
@@ -725,7 +746,7 @@ class _Sessions:
         return people
 
     def residents(self, plan: _Plan, count: int) -> list[tuple[str, str]]:
-        word = self.stakeholder_word(plan.topic.category.name)
+        word = plan.talk.stakeholder or self.stakeholder_word(plan.topic.category.name)
         people = []
         for index in range(count):
             region = plan.regions[index % len(plan.regions)].name
@@ -856,7 +877,7 @@ class _Sessions:
                 services.sign_in(participant=participant, actor=plan.convener if by_staff else None, now=arrived)
             present.append(participant)
         with self.timeline.at(start):
-            plan.consultation = services.session_open(actor=plan.convener, consultation=consultation)
+            plan.consultation = services.session_open(actor=plan.convener, consultation=consultation, now=start)
         if plan.mode == Mode.ONLINE:
             # The page opens with the background; the opinions come in over the following days.
             with self.timeline.at(start + timedelta(minutes=5)):
@@ -933,7 +954,7 @@ class _Sessions:
             for speaker, text, stance, explanation in said:
                 clock += timedelta(minutes=step)
                 with self.timeline.at(clock):
-                    services.statement_add(
+                    statement = services.statement_add(
                         actor=plan.convener,
                         consultation=consultation,
                         participant=speaker,
@@ -942,15 +963,8 @@ class _Sessions:
                         agenda_item=item,
                     )
                 if stance == Stance.OPPOSE:
-                    with self.timeline.at(clock + timedelta(minutes=1)):
-                        dissent = services.dissent_add(
-                            actor=plan.convener,
-                            consultation=consultation,
-                            holder=speaker.name,
-                            view=text,
-                            participant=speaker,
-                        )
-                    plan.dissents.append((dissent, explanation))
+                    # An opposing statement is a dissent: the service carries it into the dissent list.
+                    plan.dissents.append((statement.dissent, explanation))
             clock = max(clock, plan.starts_at + timedelta(minutes=sum(i.minutes for i in items[: number + 1])))
 
     def other_says(self, speaker: Participant) -> str:
@@ -1006,6 +1020,15 @@ class _Sessions:
                 method=rng.choice(EXPLAIN_METHODS),
                 explanation=explanation,
                 outcome=ExplanationOutcome.RESERVED if reserved else ExplanationOutcome.ACCEPTED,
+            )
+        online = plan.consultation.dissents.filter(outcome=ExplanationOutcome.PENDING, statement__is_online=True)
+        for dissent in online:
+            services.dissent_explain(
+                actor=plan.convener,
+                dissent=dissent,
+                method=ONLINE_DISSENT_METHOD,
+                explanation=ONLINE_DISSENT_EXPLANATION,
+                outcome=ExplanationOutcome.ACCEPTED,
             )
 
     def resolve(self, plan: _Plan, when: datetime) -> None:

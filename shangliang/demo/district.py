@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 
@@ -109,6 +110,15 @@ DEMO_ACCOUNTS = (
 )
 DEMO_USERNAMES = tuple(username for username, _role in DEMO_ACCOUNTS)
 
+# The other units' liaisons, made by ``demo.outcomes`` for every unit that gets an item, log in as
+# liaison_<short code>: a department's code (liaison_jyj for 区教育局), a township government's
+# (liaison_qingshi for 青石镇), a village committee's its township's and its number in the township
+# (liaison_qingshi01 for the first village of 青石镇, the ``convener``'s). ``liaison`` stays the login
+# of 区住房和城乡建设局's liaison.
+LIAISON_PREFIX = "liaison_"
+LIAISON_UNIT_CODES = _DISTRICT["liaison_codes"]["units"]
+LIAISON_TOWNSHIP_CODES = _DISTRICT["liaison_codes"]["townships"]
+
 
 @dataclass
 class Township:
@@ -168,6 +178,45 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             described.append(f"群众（无角色），手机号 {user.mobile}")
         rows.append((username, user.full_name, "；".join(described)))
     return rows
+
+
+def liaison_username(unit: Unit) -> str:
+    """The login of the demo liaison of ``unit`` (see LIAISON_PREFIX)."""
+    if unit.kind == UnitKind.VILLAGE_COMMITTEE:
+        village = unit.region
+        township = Region.objects.get(pk=village.parent_id)
+        number = Region.objects.filter(parent_id=township.pk, level=RegionLevel.VILLAGE, code__lte=village.code).count()
+        return f"{LIAISON_PREFIX}{LIAISON_TOWNSHIP_CODES[township.name]}{number:02d}"
+    if unit.kind == UnitKind.TOWNSHIP_GOVERNMENT:
+        return f"{LIAISON_PREFIX}{LIAISON_TOWNSHIP_CODES[unit.region.name]}"
+    return f"{LIAISON_PREFIX}{LIAISON_UNIT_CODES.get(unit.name, unit.pk)}"
+
+
+_demo_password_hash: list[str] = []
+
+
+def give_demo_password(user) -> None:
+    """Let a generated demo account log in with the demo password.
+
+    Hashing the password costs about a tenth of a second (Argon2), so it is hashed once per process and
+    the same hash is stored for every such account: the demo password is public anyway.
+    """
+    if not _demo_password_hash:
+        _demo_password_hash.append(make_password(DEMO_PASSWORD))
+    user.password = _demo_password_hash[0]
+    type(user).objects.filter(pk=user.pk).update(password=user.password)
+
+
+def liaison_accounts() -> list[tuple[str, str, Unit]]:
+    """(username, full name, unit) of the demo liaisons of the units other than ``liaison``'s."""
+    grants = (
+        ScopedRole.objects.filter(
+            role=Role.UNIT_LIAISON, revoked_at__isnull=True, user__username__startswith=LIAISON_PREFIX
+        )
+        .select_related("user", "unit")
+        .order_by("unit__kind", "user__username")
+    )
+    return [(grant.user.username, grant.user.full_name, grant.unit) for grant in grants]
 
 
 def _random_date(rng: random.Random, start: date, end: date) -> date:

@@ -18,8 +18,9 @@ As in ``demo.consultations``, every step is planned at a moment in the past and 
 demo's timeline (``demo.timeline``) in the order of those moments, so that the reminders see each
 item as it was that day. Each step passes its moment to the services (``now=``, ``today=``,
 ``reported_on=``); the feedback it queues for after the commit goes out at the same moment. Units
-other than ``liaison``'s get a liaison account without a usable password: the history then names
-who acted, and the reminders have someone to reach.
+other than ``liaison``'s get a liaison account, ``liaison_<short code>`` with the demo password
+(``district.liaison_username``): the history then names who acted, the reminders have someone to
+reach, and a visitor can log in as any unit to finish its items.
 """
 
 import random
@@ -30,11 +31,13 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.accounts.services import staff_account_create
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.models import Notification
 from shangliang.demo import district
 from shangliang.demo.content import load
 from shangliang.demo.names import NameSource
@@ -51,6 +54,7 @@ from shangliang.outcomes.models import (
     Publication,
     Reminder,
 )
+from shangliang.outcomes.permissions import is_village_item
 from shangliang.outcomes.reminders import reminders_run
 from shangliang.outcomes.states import (
     AssignmentStatus,
@@ -72,6 +76,7 @@ LATE = "late"  # done after its deadline
 EXTENDED = "extended"  # the deadline was extended, then done by the new one
 DEFERRED = "deferred"  # cannot be done now, explained
 WORKING = "working"  # accepted, in progress, due later
+CHECKING = "checking"  # finished by the unit lately, waiting for the check (验收)
 STRETCHED = "stretched"  # accepted, the deadline extended, in progress
 OVERDUE = "overdue"  # accepted, past its deadline
 REFUSED = "refused"  # accepted, an extension refused, past its deadline
@@ -105,6 +110,8 @@ OPEN_FATES = (
     (STRETCHED, 0, "", "", ""),
     (DEFERRED, 0, "", "", ""),
     (OVERDUE, 2, "", "", ""),
+    (CHECKING, 0, "housing", "", ""),
+    (CHECKING, 0, "", "", ""),
 )
 ON_TIME, LATE_REPLY = "on_time", "late"
 # How the entrusted consultation reports are answered in writing, oldest first.
@@ -535,7 +542,7 @@ class _Outcomes:
             day = self.after(day, 1, 2)
         if fate in CLOSED_FATES:
             deadline = day + timedelta(days=item.term)
-        elif fate == WORKING:
+        elif fate in (WORKING, CHECKING):
             deadline = self.after(self.today, 15, 60)
         elif fate in (OVERDUE, REFUSED, IGNORED):
             deadline = self.days_ago(item.late_by)
@@ -574,6 +581,11 @@ class _Outcomes:
             self.schedule(item.closed_on, partial(self.defer, item))
         elif fate in (WORKING, SOON):
             self.progress_between(item, start, self.days_ago(2), stuck=False)
+        elif fate == CHECKING and start < self.days_ago(1):
+            self.schedule(start, partial(self.progress, item, PROGRESS_START))
+            self.finish(item, self.days_ago(1))
+        elif fate == CHECKING:  # accepted too lately to have finished: still working
+            item.fate = WORKING
         elif fate == ASKING:
             asked = self.days_ago(rng.randint(2, 3))
             self.progress_between(item, start, asked - timedelta(days=1), stuck=True)
@@ -620,11 +632,15 @@ class _Outcomes:
     # --- what each step does ----------------------------------------------------------------------
 
     def liaison(self, unit: Unit):
-        """The unit's liaison; units without a demo account get one that cannot log in."""
+        """The unit's liaison; units without a demo account get one, liaison_<short code> with the demo password."""
         if unit.pk not in self.liaisons:
             user = staff_account_create(
-                actor=self.users["admin"], username=f"liaison_{unit.pk}", password=None, full_name=self.person()
+                actor=self.users["admin"],
+                username=district.liaison_username(unit),
+                password=None,
+                full_name=self.person(),
             )
+            district.give_demo_password(user)
             org_services.role_grant(actor=self.users["admin"], user=user, role=Role.UNIT_LIAISON, unit=unit)
             self.liaisons[unit.pk] = user
         return self.liaisons[unit.pk]
@@ -688,7 +704,7 @@ class _Outcomes:
             actor=self.liaison(unit),
             assignment=item.assignment,
             unit=unit,
-            progress=progress.format(place=place),
+            progress=progress.format(place=place, suggestion=item.suggestion.text),
             problems=problems,
             next_steps=next_steps,
             reported_on=timezone.localdate(when),
@@ -706,6 +722,15 @@ class _Outcomes:
             result=f"{item.suggestion.text}：{result}",
             now=when,
         )
+        if item.fate == CHECKING:
+            return  # still waiting for the check
+        # The check (验收) accepts it, so it counts as done: a village's items by the convener.
+        consultation = item.assignment.suggestion.consultation
+        checker = consultation.convener if is_village_item(item.assignment) else item.supervisor
+        services.assignment_check(item.assignment, actor=checker, now=when)
+        # Checking, they read what the item's page had sent them (the 待验收 message among it).
+        page = reverse("outcomes:assignment", args=[item.assignment.pk])
+        Notification.objects.filter(user=checker, url=page, read_at__isnull=True).update(read_at=when)
 
     def defer(self, item: _Item, when: datetime) -> None:
         services.assignment_defer(

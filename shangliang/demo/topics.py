@@ -52,6 +52,12 @@ class Matter:
     content: str
     where: str = ANY
     topic: str = ""
+    # The entry of ``consultations.json``'s talks that a consultation on it reads; the theme by default.
+    talk: str = ""
+
+    @property
+    def talk_key(self) -> str:
+        return self.talk or self.theme
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,19 @@ SOURCE_TOPICS = tuple(_TOPICS["source_topics"])
 # The planned stories of the first township and of the source documents, by name.
 STORIES = _TOPICS["stories"]
 TEXTS = _TOPICS["texts"]
+
+
+def _all_matters() -> list[Matter]:
+    """Every matter a submission can say: the generic ones, the planted duplicates, the stories, the exclusions."""
+    matters = list(GENERIC_MATTERS)
+    matters += [m for d in DUPLICATES.values() for m in (d.original, *d.copies)]
+    matters += [Matter(**story["matter"]) for story in STORIES.values() if "matter" in story]
+    matters += [matter for _reason, matter, _note in EXCLUSIONS]
+    return matters
+
+
+# Submission title → the talk a consultation on its topic reads (``demo.consultations.talk_for``).
+MATTER_TALKS = {matter.title: matter.talk_key for matter in _all_matters() if matter.talk_key}
 
 
 def _matter(story: str) -> Matter:

@@ -21,6 +21,7 @@ from shangliang.core.errors import DomainError
 from shangliang.outcomes import permissions, selectors, services
 from shangliang.outcomes.forms import (
     AcceptForm,
+    CheckForm,
     CompleteForm,
     DecisionForm,
     DeferForm,
@@ -28,6 +29,7 @@ from shangliang.outcomes.forms import (
     ProgressForm,
     ResumeForm,
     ReturnForm,
+    SendBackForm,
 )
 from shangliang.outcomes.models import Assignment, ExtensionRequest
 from shangliang.outcomes.states import OPEN_ASSIGNMENT, AssignmentStatus, ExtensionStatus
@@ -99,6 +101,14 @@ def _progress(situation: Situation, data: dict):
     return services.progress_add(actor=situation.user, assignment=situation.assignment, unit=unit, **data)
 
 
+def _check(situation: Situation, data: dict):
+    return services.assignment_check(situation.assignment, actor=situation.user, **data)
+
+
+def _send_back(situation: Situation, data: dict):
+    return services.assignment_send_back(situation.assignment, actor=situation.user, **data)
+
+
 def _decide(situation: Situation, data: dict):
     return services.extension_decide(
         actor=situation.user,
@@ -123,6 +133,7 @@ def _not_own_request(situation: Situation) -> DomainError | None:
 ASSIGNED = frozenset({AssignmentStatus.ASSIGNED})
 ACCEPTED = frozenset({AssignmentStatus.ACCEPTED})
 DEFERRED = frozenset({AssignmentStatus.DEFERRED})
+FINISHED = frozenset({AssignmentStatus.FINISHED})
 ANY_STATUS = frozenset(AssignmentStatus.values)
 
 ACTIONS = {
@@ -132,6 +143,9 @@ ACTIONS = {
         _lead("return", ASSIGNED, ReturnForm, services.assignment_return, _return_window),
         Action("progress", ACCEPTED | DEFERRED, permissions.can_post_progress, ProgressForm, _progress),
         _lead("complete", ACCEPTED, CompleteForm, services.assignment_complete),
+        # The check (验收): the supervisor, or the organisers of a village's own consultation.
+        Action("check", FINISHED, permissions.can_check, CheckForm, _check),
+        Action("send_back", FINISHED, permissions.can_check, SendBackForm, _send_back),
         _lead("defer", ACCEPTED, DeferForm, services.assignment_defer),
         _lead("resume", DEFERRED, ResumeForm, services.assignment_resume),
         _lead("extension", OPEN_ASSIGNMENT, ExtensionForm, services.extension_request, _one_pending_extension),
@@ -143,7 +157,9 @@ TEXTS = {
     "accept": Texts(_("已签收，请按时限办理并填报进展。"), _("只有待签收的事项可以签收。")),
     "return": Texts(_("已退回，交办单位将重新交办。"), _("只有待签收的事项可以退回。")),
     "progress": Texts(_("进展已填报。"), _("签收后才能填报进展。")),
-    "complete": Texts(_("已办结，落实效果将告知相关群众。"), _("只有办理中的事项可以办结。")),
+    "complete": Texts(_("已报办结，验收通过后落实效果将告知相关群众。"), _("只有办理中的事项可以办结。")),
+    "check": Texts(_("已验收通过，落实效果将告知相关群众。"), _("只有办结待验收的事项可以验收。")),
+    "send_back": Texts(_("已退回承办单位继续办理。"), _("只有办结待验收的事项可以验收退回。")),
     "defer": Texts(_("已暂缓办理，原因将告知相关群众。"), _("只有办理中的事项可以暂缓办理。")),
     "resume": Texts(_("已恢复办理。"), _("只有暂缓办理的事项可以恢复办理。")),
     "extension": Texts(_("延期申请已提交，督办负责人同意后时限才会变更。"), _("只有办理中的事项可以申请延期。")),

@@ -27,6 +27,8 @@ def _desk_tabs(today: date) -> dict:
         "todo": (_("待签收"), Q(status=AssignmentStatus.ASSIGNED)),
         "doing": (_("办理中"), Q(status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.DEFERRED])),
         "overdue": (_("已逾期"), selectors.overdue_q(today)),
+        # Reported finished; counted as done only once the check (验收) accepts it.
+        "checking": (_("待验收"), Q(status=AssignmentStatus.FINISHED)),
         "done": (_("已办结"), Q(status=AssignmentStatus.DONE)),
         "all": (_("全部"), Q()),
     }

@@ -4,10 +4,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from shangliang.consultations.models import Suggestion
 from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.forms import CleanTextMixin, DateInput
+from shangliang.core.images import clean_photo
 from shangliang.core.phones import normalize_mobile, validate_mobile
-from shangliang.core.uploads import AttachmentField
+from shangliang.core.uploads import JPEG, MAX_ATTACHMENT_BYTES, PNG, WEBP, AttachmentField, sniff
+from shangliang.core.widgets import SearchableSelect, SearchableSelectMultiple
 from shangliang.orgs.models import Member, Platform, Unit
 from shangliang.outcomes.states import AssignmentStatus, PublicChannel, ReportKind
 
@@ -39,9 +42,19 @@ class VersionedForm(CleanTextMixin, forms.Form):
 
 
 class AssignForm(FormTokenMixin, CleanTextMixin, forms.Form):
-    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
+    """One 交办 action: the page's suggestion, and any others ticked (``also``), to one lead unit, with one
+    message to the people concerned."""
+
+    also = forms.ModelMultipleChoiceField(
+        label=_("同时交办以下建议"),
+        queryset=Suggestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("交同一单位、同一时限办理的可一并勾选，相关群众只收到一条通知"),
+    )
+    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none(), widget=SearchableSelect)
     co_units = forms.ModelMultipleChoiceField(
-        label=_("配合单位"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("配合单位"), queryset=Unit.objects.none(), required=False, widget=SearchableSelectMultiple
     )
     responsible_person = forms.CharField(label=_("责任人"), max_length=50)
     responsible_mobile = forms.CharField(
@@ -51,10 +64,20 @@ class AssignForm(FormTokenMixin, CleanTextMixin, forms.Form):
     cppcc_committee = forms.ModelChoiceField(label=_("政协责任委室"), queryset=Unit.objects.none(), required=False)
     supervisor = forms.ModelChoiceField(label=_("督办负责人"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, units, committees, supervisors, **kwargs):
+    def __init__(self, *args, others, units, committees, supervisors, unit_group=None, first=(), **kwargs):
+        """``others``: the consultation's other suggestions not yet assigned (the field is left out when there
+        are none). ``unit_group(unit)`` names a unit's group in the pickers; ``first`` are (label, unit pks)
+        groups offered before the rest (units of the item's region, recently used ones)."""
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = units
-        self.fields["co_units"].queryset = units
+        others = list(others)
+        if others:
+            self.fields["also"].queryset = Suggestion.objects.filter(pk__in=[s.pk for s in others])
+            self.fields["also"].label_from_instance = lambda suggestion: suggestion.text
+        else:
+            del self.fields["also"]
+        for name in ("lead_unit", "co_units"):
+            self.fields[name].queryset = units
+            self.fields[name].widget.configure(group_of=unit_group, first=first)
         self.fields["cppcc_committee"].queryset = committees
         self.fields["supervisor"].queryset = supervisors
         self.fields["supervisor"].label_from_instance = lambda user: user.display_name
@@ -69,7 +92,9 @@ class AssignForm(FormTokenMixin, CleanTextMixin, forms.Form):
 class ReportForm(FormTokenMixin, CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("报送形式"), choices=ReportKind.choices)
     recipient = forms.CharField(label=_("报送对象"), max_length=100, help_text=_("如：镇党委、镇政府"))
-    recipient_unit = forms.ModelChoiceField(label=_("报送单位"), queryset=Unit.objects.none(), required=False)
+    recipient_unit = forms.ModelChoiceField(
+        label=_("报送单位"), queryset=Unit.objects.none(), required=False, widget=SearchableSelect
+    )
     is_entrusted = forms.BooleanField(
         label=_("政府委托事项"), required=False, help_text=_("委托事项须在规定期限内书面答复")
     )
@@ -83,9 +108,10 @@ class ReportForm(FormTokenMixin, CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
 
-    def __init__(self, *args, units, members, **kwargs):
+    def __init__(self, *args, units, members, unit_group=None, first=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient_unit"].queryset = units
+        self.fields["recipient_unit"].widget.configure(group_of=unit_group, first=first)
         self.fields["members"].queryset = members
 
 
@@ -138,6 +164,32 @@ class CompleteForm(VersionedForm):
         label=_("落实效果"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("做了什么、解决了什么")
     )
     evidence = AttachmentField(label=_("佐证材料"), help_text=_("照片、文件等；已填报进展的可不上传"))
+    evidence_public = forms.BooleanField(
+        label=_("佐证照片可公开"),
+        required=False,
+        help_text=_("验收通过后照片显示在群众可见的结果公开页；请确认照片中没有可辨认的人脸、车牌等"),
+    )
+
+    def clean_evidence(self):
+        """A photo is stored re-encoded, without its EXIF data (place, time, device)."""
+        upload = self.cleaned_data.get("evidence")
+        if upload and hasattr(upload, "seek") and sniff(upload) in {JPEG, PNG, WEBP}:
+            return clean_photo(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+        return upload
+
+
+class CheckForm(VersionedForm):
+    note = forms.CharField(
+        label=_("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("选填")
+    )
+
+
+class SendBackForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("说明哪里没有达到要求，承办单位继续办理后重新办结"),
+    )
 
 
 class DeferForm(VersionedForm):
@@ -178,6 +230,7 @@ BOARD_STATES = [
     ("open", _("未办结")),
     (AssignmentStatus.ASSIGNED, AssignmentStatus.ASSIGNED.label),
     (AssignmentStatus.ACCEPTED, AssignmentStatus.ACCEPTED.label),
+    (AssignmentStatus.FINISHED, AssignmentStatus.FINISHED.label),
     (AssignmentStatus.DONE, AssignmentStatus.DONE.label),
     (AssignmentStatus.DEFERRED, AssignmentStatus.DEFERRED.label),
     (AssignmentStatus.RETURNED, AssignmentStatus.RETURNED.label),

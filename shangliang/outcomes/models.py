@@ -102,6 +102,19 @@ class Assignment(ArchivableModel):
     return_reason = models.TextField(_("退回理由"), max_length=limits.NOTE, blank=True)
     result = models.TextField(_("落实效果"), max_length=limits.TEXT, blank=True, help_text=_("做了什么、解决了什么"))
     evidence = models.FileField(_("佐证材料"), upload_to="outcomes/evidence/%Y/%m/", blank=True)
+    # The unit answers for what the photo shows (faces, plates); only then is it on the public result.
+    evidence_public = models.BooleanField(_("佐证照片可公开"), default=False)
+    # The check (验收) of a finished item: by the supervisor, or the convener for a village's items.
+    checked_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("验收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    check_note = models.TextField(_("验收意见"), max_length=limits.NOTE, blank=True)
     deferral_reason = models.TextField(_("暂缓原因"), max_length=limits.NOTE, blank=True, help_text=_("将告知相关群众"))
     version = models.PositiveIntegerField(default=1)
     history = history_records(m2m_fields=[co_units])

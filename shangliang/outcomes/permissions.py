@@ -5,15 +5,22 @@ own unit (as lead or co-unit); the named supervisor and the CPPCC committee foll
 too. Access functions answer 404 both for "does not exist" and "not yours".
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from shangliang.consultations.models import Consultation
-from shangliang.consultations.permissions import can_run_consultation, consultations_visible_to
+from shangliang.consultations.models import Consultation, Suggestion
+from shangliang.consultations.permissions import (
+    ORGANISERS,
+    can_run_consultation,
+    consultations_run_by,
+    consultations_visible_to,
+)
+from shangliang.consultations.states import ConsultationStatus
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names
-from shangliang.orgs.states import Role
+from shangliang.orgs.states import RegionLevel, Role
 from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate
 from shangliang.outcomes.selectors import of_units_q
+from shangliang.outcomes.states import AssignmentStatus, ReportStatus
 from shangliang.topics.permissions import READERS
 
 # The party committee and government draw up the responsibility list (工作责任清单).
@@ -21,6 +28,7 @@ ASSIGNERS = frozenset({Role.APPROVER, Role.ADMINISTRATOR})
 # Those who follow items and decide extensions: supervisors, the CPPCC office, and the assigners.
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.COMMITTEE_STAFF}) | ASSIGNERS
 REGION_PATH = "suggestion__consultation__topic__convening_region__path"
+REGION_LEVEL = "suggestion__consultation__topic__convening_region__level"
 
 
 def _is_root(user) -> bool:
@@ -84,6 +92,36 @@ def can_supervise(user, assignment: Assignment) -> bool:
     if assignment.cppcc_committee_id and assignment.cppcc_committee_id in granted_ids(user, SUPERVISORS, "unit"):
         return True
     return covers(user, SUPERVISORS, _region(assignment))
+
+
+def is_village_item(assignment: Assignment) -> bool:
+    """An item of a village's (community's) own consultation: its convener checks it, not the supervisor."""
+    return _region(assignment).level == RegionLevel.VILLAGE
+
+
+def can_check(user, assignment: Assignment) -> bool:
+    """Who checks (验收) an item the unit reports finished: the organisers of a village's consultation for
+    its items; for township and district items, those who supervise it (``can_supervise``)."""
+    if is_village_item(assignment):
+        return can_run_consultation(user, assignment.suggestion.consultation)
+    return can_supervise(user, assignment)
+
+
+def assignments_to_check(user) -> QuerySet[Assignment]:
+    """Finished items waiting for this user's check: the SQL form of ``can_check``."""
+    qs = Assignment.objects.filter(is_archived=False, status=AssignmentStatus.FINISHED)
+    if _is_root(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    village = Q(**{REGION_LEVEL: RegionLevel.VILLAGE})
+    organised = path_q(region_paths(user, ORGANISERS), REGION_PATH)
+    supervised = (
+        path_q(region_paths(user, SUPERVISORS), REGION_PATH)
+        | Q(supervisor=user)
+        | Q(cppcc_committee_id__in=granted_ids(user, SUPERVISORS, "unit"))
+    )
+    return qs.filter((village & organised) | (~village & supervised))
 
 
 def can_use_board(user) -> bool:
@@ -160,9 +198,67 @@ def can_download_reply_attachment(user, report: OutcomeReport) -> bool:
     return consultations_visible_to(user).filter(pk=report.consultation_id).exists()
 
 
+# The evidence a unit may let residents see: photos only (stored re-encoded, without EXIF).
+PUBLIC_EVIDENCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def is_public_evidence(assignment: Assignment) -> bool:
+    """The item's evidence photo is shown on the public result: the unit ticked it public, the check accepted
+    the item (done), and the file is a photo. Reads nothing from the database."""
+    return bool(
+        assignment.evidence
+        and assignment.evidence_public
+        and assignment.status == AssignmentStatus.DONE
+        and not assignment.is_archived
+        and assignment.evidence.name.lower().endswith(PUBLIC_EVIDENCE_SUFFIXES)
+    )
+
+
 def can_download_evidence(user, assignment: Assignment) -> bool:
+    """Whoever may see the item; anyone at all for a public evidence photo of a consultation whose results are
+    public (concluded, not archived), as the public result shows it. No other file is public."""
+    if is_public_evidence(assignment):
+        public = Consultation.objects.filter(
+            pk=assignment.suggestion.consultation_id, status=ConsultationStatus.CONCLUDED, is_archived=False
+        )
+        if public.exists():
+            return True
     return assignments_visible_to(user).filter(pk=assignment.pk).exists()
 
 
 def can_download_progress_attachment(user, update: ProgressUpdate) -> bool:
     return assignments_visible_to(user).filter(pk=update.assignment_id).exists()
+
+
+# --- what waits for an organiser or an assigner (the home page's to-do list) ----------------------
+
+
+def consultations_to_publish(user) -> QuerySet[Consultation]:
+    """Concluded consultations the user organises (``can_report``) whose results are not yet published."""
+    return consultations_run_by(user).filter(status=ConsultationStatus.CONCLUDED, publication__isnull=True)
+
+
+def _assignable_q(user, path: str) -> Q:
+    """The SQL form of ``can_assign`` on the consultation whose convening region's path is ``path``."""
+    return Q() if _is_root(user) else path_q(region_paths(user, ASSIGNERS), path)
+
+
+def reports_received_by(user) -> QuerySet[OutcomeReport]:
+    """Reports sent up and not yet answered, of consultations the user may assign (``can_record_reply``)."""
+    return OutcomeReport.objects.filter(
+        _assignable_q(user, "consultation__topic__convening_region__path"),
+        is_archived=False,
+        status=ReportStatus.SENT,
+    )
+
+
+def suggestions_to_assign(user) -> QuerySet[Suggestion]:
+    """Suggestions (not withdrawn) of concluded consultations the user may assign that no unit holds:
+    never handed out, or every unit they went to returned them. The ``交办`` buttons of the outcomes page."""
+    live = Assignment.objects.filter(suggestion=OuterRef("pk")).exclude(status=AssignmentStatus.RETURNED)
+    return Suggestion.objects.filter(
+        _assignable_q(user, "consultation__topic__convening_region__path"),
+        ~Exists(live),
+        consultation__status=ConsultationStatus.CONCLUDED,
+        consultation__is_archived=False,
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation
 from shangliang.core.documents.formats import local_date
-from shangliang.outcomes import selectors
+from shangliang.outcomes import permissions, selectors
 from shangliang.outcomes.models import Publication
 from shangliang.outcomes.states import AssignmentStatus
 
@@ -30,6 +30,8 @@ class PublicItem:
     result: str = ""
     deferral_reason: str = ""
     done_on: datetime.date | None = None
+    # The evidence photo, when the unit made it public and the check accepted the item (served by core.media).
+    evidence_url: str = ""
 
     @property
     def is_done(self) -> bool:
@@ -60,6 +62,7 @@ def public_items(consultation: Consultation) -> list[PublicItem]:
                 result=assignment.result if assignment.status == AssignmentStatus.DONE else "",
                 deferral_reason=assignment.deferral_reason if assignment.status == AssignmentStatus.DEFERRED else "",
                 done_on=local_date(assignment.done_at),
+                evidence_url=assignment.evidence.url if permissions.is_public_evidence(assignment) else "",
             )
         )
     return items
@@ -68,6 +71,7 @@ def public_items(consultation: Consultation) -> list[PublicItem]:
 # The order counts are shown in: finished first, as residents look for what got done.
 COUNT_ORDER = [
     AssignmentStatus.DONE,
+    AssignmentStatus.FINISHED,
     AssignmentStatus.ACCEPTED,
     AssignmentStatus.ASSIGNED,
     AssignmentStatus.DEFERRED,

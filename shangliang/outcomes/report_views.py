@@ -25,6 +25,7 @@ REPORT_FILTERS = [
     ("", gettext_lazy("全部")),
     ("entrusted", gettext_lazy("政府委托事项")),
     ("awaiting", gettext_lazy("待书面答复")),
+    ("received", gettext_lazy("已报送待答复")),
     ("late", gettext_lazy("答复已超期")),
 ]
 
@@ -42,8 +43,10 @@ def report_new(request, pk):
     title, body = services.report_text(consultation, kind)
     form = ReportForm(
         request.POST or None,
-        units=selectors.report_units(consultation),
+        units=selectors.picker_order(selectors.report_units(consultation)),
         members=members_for(consultation),
+        unit_group=selectors.unit_group,
+        first=selectors.suggested_units(consultation, request.user),
         initial={"kind": kind, "title": title, "body": body},
     )
     # With htmx, choosing another kind rewrites the prefilled title and body in place.
@@ -164,6 +167,8 @@ def report_list(request):
         reports = selectors.replies_waiting(reports)
     elif show == "late":
         reports = selectors.replies_late(reports, today)
+    elif show == "received":
+        reports = reports.filter(status=ReportStatus.SENT)
     else:
         show = ""
     page = page_of(request, reports)

@@ -11,12 +11,14 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.orgs.models import Platform, Region, Unit
-from shangliang.orgs.states import Role, UnitKind
+from shangliang.orgs.states import RegionLevel, Role, UnitKind
 from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate, Reminder
 from shangliang.outcomes.states import (
     CLOSED_ASSIGNMENT,
@@ -204,6 +206,7 @@ class BoardRow:
     open: int = 0
     overdue: int = 0
     due_soon: int = 0
+    finished: int = 0  # reported finished by the unit, waiting for the check (验收)
     done: int = 0
 
 
@@ -214,11 +217,12 @@ class Board:
     overdue: int = 0
     due_soon: int = 0
     open: int = 0
+    finished: int = 0
     done: int = 0
 
 
 def board_for(qs: QuerySet[Assignment], today: date | None = None) -> Board:
-    """Counts per lead unit and per platform: open, overdue, due soon, done (one query)."""
+    """Counts per lead unit and per platform: open, overdue, due soon, waiting for the check, done (one query)."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=due_soon_days())
     rows = qs.values_list(
@@ -243,6 +247,8 @@ def board_for(qs: QuerySet[Assignment], today: date | None = None) -> Board:
                     row.overdue += 1
                 elif deadline <= soon:
                     row.due_soon += 1
+            elif status == AssignmentStatus.FINISHED:
+                row.finished += 1
             elif status == AssignmentStatus.DONE:
                 row.done += 1
 
@@ -329,11 +335,13 @@ def outcome_lines(
 
 
 def outcome_counts(lines: list[OutcomeLine]) -> dict[str, int]:
-    """The figures above the three lists: suggestions, assigned, done, deferred, overdue."""
+    """The figures above the three lists: suggestions, assigned, waiting for the check, done (checked), deferred,
+    overdue."""
     rows = [line.row for line in lines if line.row]
     return {
         "suggestions": len(lines),
         "assigned": len(rows),
+        "finished": sum(1 for row in rows if row.item.status == AssignmentStatus.FINISHED),
         "done": sum(1 for row in rows if row.item.status == AssignmentStatus.DONE),
         "deferred": sum(1 for row in rows if row.item.status == AssignmentStatus.DEFERRED),
         "overdue": sum(1 for row in rows if row.is_overdue),
@@ -353,6 +361,63 @@ def deployment_units(consultation: Consultation) -> QuerySet[Unit]:
     """Units of the deployment's district: departments, township governments, village committees, companies."""
     top = ancestor_paths(consultation.topic.convening_region)[0]
     return Unit.objects.filter(is_archived=False, region__path__startswith=top).order_by("kind", "name")
+
+
+def picker_order(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units in the order of the searchable pickers: by level, then region, then kind and name, with the
+    regions ``unit_group`` names."""
+    return units.select_related("region__parent").order_by("region__depth", "region__path", "kind", "name")
+
+
+def unit_group(unit: Unit) -> str:
+    """The picker group of a unit (loaded through ``picker_order``): district units by kind, a township's
+    own units under the township, village units under their township (grid units under their village)."""
+    region = unit.region
+    if region.level == RegionLevel.DISTRICT:
+        return f"{region.name} · {unit.get_kind_display()}"
+    if region.level == RegionLevel.TOWNSHIP:
+        return region.name
+    parent = region.parent.name if region.parent_id else ""
+    if region.level == RegionLevel.VILLAGE:
+        return _("%(township)s · 村（社区）") % {"township": parent}
+    return _("%(village)s · 网格") % {"village": parent}
+
+
+# How many recently used units the pickers offer first.
+RECENT_UNITS = 8
+
+
+def suggested_units(consultation: Consultation, user) -> list[tuple[str, list[int]]]:
+    """The unit groups a picker offers first for an item of ``consultation``, as (label, unit pks).
+
+    First the units that make sense for the item's region: those of the convening region, of the
+    regions inside it and of the township above a village (never the whole district: its departments
+    are all "above" every village), and the departments in charge of the topic's category. Then the
+    units this user or this consultation used most recently (lead or co-unit). Three queries."""
+    region = consultation.topic.convening_region
+    local_paths = ancestor_paths(region)[1:]  # the district itself is left out
+    local = []
+    if local_paths:
+        local = list(
+            Unit.objects.filter(is_archived=False)
+            .filter(Q(region__path__in=local_paths) | Q(region__path__startswith=region.path))
+            .order_by("region__depth", "region__path", "kind", "name")
+            .values_list("pk", flat=True)
+        )
+    category = list(
+        Unit.objects.filter(is_archived=False, categories__pk=consultation.topic.category_id)
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+    mine = Q(assigned_by_id=getattr(user, "pk", None)) | Q(suggestion__consultation=consultation)
+    used = (
+        Assignment.objects.filter(mine)
+        .order_by("-assigned_at", "-pk")
+        .values_list("lead_unit_id", "co_units")[: RECENT_UNITS * 4]
+    )
+    recent = list(dict.fromkeys(pk for pair in used for pk in pair if pk))[:RECENT_UNITS]
+    groups = [(_("本地单位及主管部门"), list(dict.fromkeys(local + category))), (_("最近使用"), recent)]
+    return [(label, pks) for label, pks in groups if pks]
 
 
 def report_units(consultation: Consultation) -> QuerySet[Unit]:
@@ -391,8 +456,13 @@ def board_choices(visible: QuerySet[Assignment]) -> tuple[QuerySet[Platform], Qu
     return platforms, units
 
 
+# When an item closed: a done item when its check accepted it, a deferred one when it was deferred.
+CLOSED_AT = Coalesce("checked_at", "done_at")
+
+
 def completed_at(consultation: Consultation):
-    """When every suggestion's item was finished (done or deferred with an explanation); None while any is open."""
+    """When every suggestion's item was closed (done and checked, or deferred with an explanation); None while
+    any is open or waiting for its check."""
     suggestions = consultation.suggestions.count()
     if not suggestions:
         return None
@@ -400,7 +470,7 @@ def completed_at(consultation: Consultation):
     closed = live.filter(status__in=CLOSED_ASSIGNMENT)
     if closed.count() < suggestions:
         return None
-    last = closed.aggregate(done=Max("done_at"), deferred=Max("deferred_at"))
+    last = closed.aggregate(done=Max(CLOSED_AT), deferred=Max("deferred_at"))
     return max(t for t in (last["done"], last["deferred"]) if t)
 
 
@@ -490,7 +560,7 @@ def unpublished_overdue(consultations: QuerySet[Consultation], today: date | Non
         .annotate(
             suggestion_count=Subquery(suggestions.annotate(n=Count("pk")).values("n")),
             closed_count=Subquery(closed.annotate(n=Count("pk")).values("n")),
-            last_done_at=Subquery(closed.annotate(t=Max("done_at")).values("t")),
+            last_done_at=Subquery(closed.annotate(t=Max(CLOSED_AT)).values("t")),
             last_deferred_at=Subquery(closed.annotate(t=Max("deferred_at")).values("t")),
         )
     )

@@ -9,7 +9,9 @@ form was opened with: if someone else saved in between, nothing is overwritten.
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +20,11 @@ from shangliang.consultations.services import require_eligible_members
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
 from shangliang.core.limits import EXCERPT_SHORT, excerpt
+from shangliang.core.notify import Kind, notify
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Unit
-from shangliang.orgs.states import UnitKind
+from shangliang.orgs.states import RegionLevel, Role, UnitKind
 from shangliang.outcomes import feedback
 from shangliang.outcomes.models import (
     Assignment,
@@ -131,9 +134,8 @@ def report_draft(
         ),
         actor=actor,
         reason="report.drafted",
+        m2m={"members": members},
     )
-    if members:
-        report.members.set(members)
     return report
 
 
@@ -197,11 +199,26 @@ def _bump(assignment: Assignment) -> None:
     assignment.version += 1
 
 
+def _numbered(suggestions, consultation: Consultation) -> list[tuple[int, Suggestion]]:
+    """``suggestions`` with their numbers in the consultation's list (as on the three lists), in that order."""
+    numbers = {pk: n for n, pk in enumerate(consultation.suggestions.values_list("pk", flat=True), start=1)}
+    return sorted(((numbers.get(s.pk, 0), s) for s in suggestions), key=lambda pair: (pair[0], pair[1].pk))
+
+
+def assigned_text(suggestions, consultation: Consultation, *, unit: Unit, deadline: date) -> str:
+    """The one message of a 交办 action: every suggestion it assigned, by number, with the unit and deadline."""
+    lines = [
+        _("协商建议已交办（%(unit)s办理，时限%(deadline)s）：") % {"unit": unit.name, "deadline": deadline.isoformat()}
+    ]
+    lines += [f"{number}. {excerpt(s.text, EXCERPT_SHORT)}" for number, s in _numbered(suggestions, consultation)]
+    return "\n".join(lines)
+
+
 @transaction.atomic
-def assignment_create(
+def assignments_create(
     *,
     actor,
-    suggestion: Suggestion,
+    suggestions,
     lead_unit: Unit,
     deadline: date,
     responsible_person: str,
@@ -210,10 +227,22 @@ def assignment_create(
     responsible_mobile: str = "",
     cppcc_committee: Unit | None = None,
     today: date | None = None,
-) -> Assignment:
-    """Hand a suggestion to a lead unit (交办) with a person, a deadline, a CPPCC committee and a supervisor."""
-    suggestion = Suggestion.objects.select_for_update().select_related("consultation").get(pk=suggestion.pk)
-    _require_concluded(suggestion.consultation)
+) -> list[Assignment]:
+    """Hand one or several suggestions of one consultation to a lead unit (交办) with a person, a deadline,
+    a CPPCC committee and a supervisor, in one action.
+
+    The people concerned get one message for the action, naming every suggestion it assigned, not one
+    message per suggestion."""
+    pks = sorted({s.pk for s in suggestions})
+    if not pks:
+        raise DomainError(_("请选择要交办的建议。"), field="suggestions")
+    locked = list(
+        Suggestion.objects.select_for_update().select_related("consultation").filter(pk__in=pks).order_by("pk")
+    )
+    if len(locked) != len(pks) or len({s.consultation_id for s in locked}) != 1:
+        raise DomainError(_("只能交办同一次协商的建议。"), field="suggestions")
+    consultation = locked[0].consultation
+    _require_concluded(consultation)
     today = today or timezone.localdate()
     if deadline < today:
         raise DomainError(_("办理时限不能早于今天。"), field="deadline")
@@ -222,33 +251,43 @@ def assignment_create(
         raise DomainError(_("政协责任委室应为政协专委会。"), field="cppcc_committee")
     if not responsible_person.strip():
         raise DomainError(_("请填写责任人。"), field="responsible_person")
-    if suggestion.assignments.exclude(status=AssignmentStatus.RETURNED).exists():
-        raise DomainError(_("这条建议已经交办。"), field="lead_unit")
-    assignment = Assignment(
-        suggestion=suggestion,
-        lead_unit=lead_unit,
-        deadline=deadline,
-        responsible_person=responsible_person.strip(),
-        responsible_mobile=responsible_mobile.strip(),
-        cppcc_committee=cppcc_committee,
-        supervisor=supervisor,
-        assigned_by=actor,
-    )
-    try:
-        with transaction.atomic():
-            save_record(assignment, actor=actor, reason="assignment.assigned")
-    except IntegrityError:
-        raise DomainError(_("这条建议已经交办。"), field="lead_unit") from None
-    if co_units:
-        assignment.co_units.set(co_units)
+    created = []
+    for suggestion in locked:
+        if suggestion.assignments.exclude(status=AssignmentStatus.RETURNED).exists():
+            raise DomainError(
+                _("建议“%(text)s”已经交办。") % {"text": excerpt(suggestion.text, EXCERPT_SHORT)},
+                field="suggestions" if len(locked) > 1 else "lead_unit",
+            )
+        assignment = Assignment(
+            suggestion=suggestion,
+            lead_unit=lead_unit,
+            deadline=deadline,
+            responsible_person=responsible_person.strip(),
+            responsible_mobile=responsible_mobile.strip(),
+            cppcc_committee=cppcc_committee,
+            supervisor=supervisor,
+            assigned_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                save_record(assignment, actor=actor, reason="assignment.assigned", m2m={"co_units": co_units})
+        except IntegrityError:
+            raise DomainError(_("这条建议已经交办。"), field="lead_unit") from None
+        created.append(assignment)
     feedback.tell_concerned(
-        assignment.suggestion.consultation,
+        consultation,
         FeedbackEvent.ASSIGNED,
-        key=f"assignment:{assignment.pk}",
-        detail=_("建议“%(text)s”已交%(unit)s办理，时限%(deadline)s。")
-        % {"text": excerpt(suggestion.text, EXCERPT_SHORT), "unit": lead_unit.name, "deadline": deadline.isoformat()},
+        # The first item's pk is this action's own: a retried action tells nobody twice.
+        key=f"assignment:{created[0].pk}",
+        detail=assigned_text(locked, consultation, unit=lead_unit, deadline=deadline),
     )
-    return assignment
+    _tell_units_assigned(created, lead_unit=lead_unit, co_units=co_units or [], deadline=deadline)
+    return created
+
+
+def assignment_create(*, suggestion: Suggestion, **fields) -> Assignment:
+    """Hand one suggestion to a lead unit (交办); see ``assignments_create``."""
+    return assignments_create(suggestions=[suggestion], **fields)[0]
 
 
 @transaction.atomic
@@ -353,34 +392,178 @@ def progress_add(
 
 @transaction.atomic
 def assignment_complete(
-    *, actor, assignment: Assignment, result: str, evidence=None, version: int | None = None, now=None
+    *,
+    actor,
+    assignment: Assignment,
+    result: str,
+    evidence=None,
+    evidence_public: bool = False,
+    version: int | None = None,
+    now=None,
 ) -> Assignment:
-    """Mark the item done at ``now`` (default the clock), with what was done and the evidence (佐证材料)."""
+    """The unit reports the item finished (办结) at ``now`` (default the clock), with what was done and the
+    evidence (佐证材料); it waits for the check (验收) before it counts as done.
+
+    ``evidence_public``: the unit answers for the photo (no faces, no plates) and lets residents see it
+    on the public result once the item is checked. The people concerned are told at the check."""
     assignment = _locked_assignment(assignment, version)
-    ensure_move(assignment, to=AssignmentStatus.DONE, moves=ASSIGNMENT_MOVES)
+    ensure_move(assignment, to=AssignmentStatus.FINISHED, moves=ASSIGNMENT_MOVES)
     if not result.strip():
         raise DomainError(_("请填写落实效果。"), field="result")
     if not evidence and not assignment.updates.exists():
         raise DomainError(_("请上传佐证材料，或先填报进展。"), field="evidence")
-    changes = {"result": result.strip(), "version": assignment.version + 1}
+    now = now or timezone.now()
+    changes = {
+        "result": result.strip(),
+        "done_at": now,
+        "evidence_public": bool(evidence_public),
+        "check_note": "",
+        "version": assignment.version + 1,
+    }
     if evidence:
         changes["evidence"] = evidence
     transition(
         assignment,
-        to=AssignmentStatus.DONE,
+        to=AssignmentStatus.FINISHED,
         moves=ASSIGNMENT_MOVES,
         actor=actor,
         reason="assignment.done",
         changes=changes,
         now=now,
     )
+    _tell_checker(assignment)
+    return assignment
+
+
+def _tell_checker(assignment: Assignment) -> None:
+    """The one who checks (验收) learns the unit reported the item finished: a village's convener for its own
+    items, else the named supervisor (``permissions.can_check`` lets others in scope check too)."""
+    consultation = assignment.suggestion.consultation
+    region = consultation.topic.convening_region
+    checker = consultation.convener if region.level == RegionLevel.VILLAGE else assignment.supervisor
+    if checker is None or not checker.is_active:
+        return
+    values = {"text": excerpt(assignment.suggestion.text, EXCERPT_SHORT), "unit": assignment.lead_unit.name}
+    notify(
+        kind=Kind.REMINDER,
+        reason=f"assignment.finished:{assignment.pk}:{assignment.version}",
+        recipients=[checker],
+        title=_("【待验收】%(unit)s已报办结“%(text)s”") % values,
+        body=_("请核实落实效果和佐证材料后验收，未达到要求的可写明理由退回。"),
+        url=reverse("outcomes:assignment", args=[assignment.pk]),
+    )
+
+
+@transaction.atomic
+def assignment_check(
+    assignment: Assignment, *, actor, note: str = "", version: int | None = None, now=None
+) -> Assignment:
+    """The check (验收) accepts a finished item: it is done from now on, and the people concerned are told.
+
+    ``done_at`` stays the unit's finish time; ``checked_at``/``checked_by`` say who accepted it, when."""
+    assignment = _locked_assignment(assignment, version)
+    now = now or timezone.now()
+    transition(
+        assignment,
+        to=AssignmentStatus.DONE,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason="assignment.checked",
+        note=note.strip(),
+        changes={
+            "done_at": assignment.done_at or now,
+            "checked_at": now,
+            "checked_by": actor,
+            "check_note": note.strip(),
+            "version": assignment.version + 1,
+        },
+        now=now,
+    )
     feedback.tell_concerned(
         assignment.suggestion.consultation,
         FeedbackEvent.DONE,
         key=f"assignment:{assignment.pk}",
-        detail=excerpt(result),
+        detail=excerpt(assignment.result),
     )
     return assignment
+
+
+@transaction.atomic
+def assignment_send_back(
+    assignment: Assignment, *, actor, reason: str, version: int | None = None, now=None
+) -> Assignment:
+    """The check (验收) sends a finished item back to the unit with a reason: it is worked on again.
+
+    The finish time is cleared (the item is not finished); the reason stays as ``check_note``, in the
+    history, and goes to the lead unit's liaisons."""
+    assignment = _locked_assignment(assignment, version)
+    ensure_move(assignment, to=AssignmentStatus.ACCEPTED, moves=ASSIGNMENT_MOVES)
+    if assignment.status != AssignmentStatus.FINISHED:
+        raise TransitionNotAllowed(_("只有办结待验收的事项可以验收退回。"))
+    if not reason.strip():
+        raise DomainError(_("请说明验收不通过的理由。"), field="reason")
+    now = now or timezone.now()
+    transition(
+        assignment,
+        to=AssignmentStatus.ACCEPTED,
+        moves=ASSIGNMENT_MOVES,
+        actor=actor,
+        reason="assignment.sent_back",
+        note=reason.strip(),
+        changes={
+            "check_note": reason.strip(),
+            "done_at": None,
+            # Still the time the unit signed for it.
+            "accepted_at": assignment.accepted_at or now,
+            "version": assignment.version + 1,
+        },
+        now=now,
+    )
+    _tell_sent_back(assignment, reason.strip())
+    return assignment
+
+
+def _liaisons(unit_ids):
+    """The active liaisons (单位联络员) of these units."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            scoped_roles__unit_id__in=list(unit_ids),
+            scoped_roles__role=Role.UNIT_LIAISON,
+            scoped_roles__revoked_at__isnull=True,
+        )
+        .distinct()
+    )
+
+
+def _tell_units_assigned(created: list[Assignment], *, lead_unit, co_units, deadline) -> None:
+    """The liaisons of the lead and co-units get one message per 交办 naming every item handed over."""
+    items = "；".join(f"{i}. {excerpt(a.suggestion.text, EXCERPT_SHORT)}" for i, a in enumerate(created, 1))
+    values = {"n": len(created), "unit": lead_unit.name, "date": deadline.isoformat(), "items": items}
+    url = reverse("outcomes:assignment", args=[created[0].pk]) if len(created) == 1 else reverse("outcomes:unit_desk")
+    notify(
+        kind=Kind.REMINDER,
+        reason=f"assignment.assigned:{created[0].pk}",
+        recipients=_liaisons([lead_unit.pk, *(unit.pk for unit in co_units)]),
+        title=_("【新交办】%(n)d项协商建议待签收办理") % values,
+        body=_("牵头单位：%(unit)s；办理时限：%(date)s。%(items)s") % values,
+        url=url,
+    )
+
+
+def _tell_sent_back(assignment: Assignment, reason: str) -> None:
+    """The lead unit's liaisons learn that the check sent the item back, and why."""
+    liaisons = _liaisons([assignment.lead_unit_id])
+    values = {"text": excerpt(assignment.suggestion.text, EXCERPT_SHORT), "reason": excerpt(reason)}
+    notify(
+        kind=Kind.REMINDER,
+        reason=f"assignment.sent_back:{assignment.pk}:{assignment.version}",
+        recipients=liaisons,
+        title=_("【验收退回】“%(text)s”") % values,
+        body=_("验收未通过，请继续办理后重新办结。理由：%(reason)s") % values,
+        url=reverse("outcomes:assignment", args=[assignment.pk]),
+    )
 
 
 @transaction.atomic
@@ -518,6 +701,8 @@ def _effect_text(assignment: Assignment | None) -> str:
         finished = timezone.localtime(assignment.done_at).date().isoformat() if assignment.done_at else ""
         values = {"unit": assignment.lead_unit.name, "date": finished, "result": assignment.result}
         return _("已办结（%(unit)s，%(date)s）：%(result)s") % values
+    if assignment.status == AssignmentStatus.FINISHED:
+        return _("承办单位已报办结，正在验收（%(unit)s）。") % {"unit": assignment.lead_unit.name}
     if assignment.status == AssignmentStatus.DEFERRED:
         return _("暂缓办理：%(reason)s") % {"reason": assignment.deferral_reason}
     values = {"unit": assignment.lead_unit.name, "deadline": assignment.deadline.isoformat()}

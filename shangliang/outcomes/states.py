@@ -26,14 +26,17 @@ REPORT_MOVES = {
 class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", _("已交办")  # handed to the unit, waiting for it to accept
     ACCEPTED = "accepted", _("办理中")  # the unit accepted and is working on it
-    DONE = "done", _("已办结")  # finished, with evidence
+    FINISHED = "finished", _("办结待验收")  # the unit reports it finished; waiting for the check (验收)
+    DONE = "done", _("已办结")  # finished, with evidence, and accepted on check
     DEFERRED = "deferred", _("暂缓办理")  # cannot be done now; explained to the people concerned
     RETURNED = "returned", _("已退回")  # the unit returned a wrongly assigned item, with a reason
 
 
 ASSIGNMENT_MOVES = {
     AssignmentStatus.ASSIGNED: {AssignmentStatus.ACCEPTED, AssignmentStatus.RETURNED},
-    AssignmentStatus.ACCEPTED: {AssignmentStatus.DONE, AssignmentStatus.DEFERRED},
+    AssignmentStatus.ACCEPTED: {AssignmentStatus.FINISHED, AssignmentStatus.DEFERRED},
+    # The check: accepted as done, or sent back to the unit with a reason.
+    AssignmentStatus.FINISHED: {AssignmentStatus.DONE, AssignmentStatus.ACCEPTED},
     AssignmentStatus.DEFERRED: {AssignmentStatus.ACCEPTED},
     AssignmentStatus.DONE: set(),
     AssignmentStatus.RETURNED: set(),
@@ -97,6 +100,8 @@ AUDIT_REASONS = {
     "assignment.returned": _("退回"),
     "progress.added": _("填报进展"),
     "assignment.done": _("办结"),
+    "assignment.checked": _("验收通过"),
+    "assignment.sent_back": _("验收退回"),
     "assignment.deferred": _("暂缓办理"),
     "assignment.resumed": _("恢复办理"),
     "assignment.extended": _("同意延期"),

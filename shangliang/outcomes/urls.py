@@ -29,6 +29,8 @@ one_assignment = [
     act("return", "assignment_return"),
     act("progress", "progress_add"),
     act("complete", "assignment_complete"),
+    act("check", "assignment_check"),
+    act("send_back", "assignment_send_back", "send-back/"),
     act("defer", "assignment_defer"),
     act("resume", "assignment_resume"),
     act("extension", "extension_request"),

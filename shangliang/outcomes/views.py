@@ -29,6 +29,7 @@ from shangliang.orgs.access import staff_required
 from shangliang.orgs.states import UnitKind
 from shangliang.outcomes import permissions, selectors, services
 from shangliang.outcomes.forms import AssignForm, PublishForm
+from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import AssignmentStatus, PublicChannel
 
 PER_PAGE = 30
@@ -124,18 +125,33 @@ def assign(request, pk, suggestion_pk):
     initial = {"deadline": timezone.localdate() + timedelta(days=DEFAULT_DEADLINE_DAYS)}
     if len(supervisors) == 1:
         initial["supervisor"] = supervisors[0].pk
+    # The other suggestions not yet assigned may go to the same unit in this action (one message to residents).
+    others = consultation.suggestions.exclude(pk=suggestion.pk).exclude(
+        pk__in=Assignment.objects.exclude(status=AssignmentStatus.RETURNED).values("suggestion_id")
+    )
     form = AssignForm(
         request.POST or None,
-        units=units.exclude(kind=UnitKind.CPPCC_COMMITTEE),
+        others=others,
+        units=selectors.picker_order(units.exclude(kind=UnitKind.CPPCC_COMMITTEE)),
         committees=units.filter(kind=UnitKind.CPPCC_COMMITTEE),
         supervisors=supervisors,
+        unit_group=selectors.unit_group,
+        first=selectors.suggested_units(consultation, request.user),
         initial=initial,
     )
     assigned = run_form(
         request,
         form,
-        lambda data: services.assignment_create(actor=request.user, suggestion=suggestion, **data),
-        success=_("已交办，承办单位将收到通知。"),
+        lambda data: services.assignments_create(
+            actor=request.user,
+            suggestions=[suggestion, *data.get("also", [])],
+            **{name: value for name, value in data.items() if name != "also"},
+        ),
+        success=lambda created: (
+            _("已交办，承办单位将收到通知。")
+            if len(created) == 1
+            else _("已交办%(count)d条建议，承办单位将收到通知。") % {"count": len(created)}
+        ),
         then=reverse("outcomes:consultation", args=[pk]) + "#responsibility",
     )
     if assigned:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.core.admin import HistoryAdmin
 from shangliang.points import services
+from shangliang.points.formatting import points_text
 from shangliang.points.forms import PointRuleForm
 from shangliang.points.models import PointRule
 
@@ -13,11 +14,19 @@ from shangliang.points.models import PointRule
 @admin.register(PointRule)
 class PointRuleAdmin(HistoryAdmin):
     form = PointRuleForm
-    list_display = ["kind", "points", "yearly_cap", "is_active", "is_archived", "updated_at"]
+    list_display = ["kind", "points_shown", "yearly_cap_shown", "is_active", "is_archived", "updated_at"]
     list_filter = ["kind", "is_active", "is_archived"]
     readonly_fields = ["is_archived", "archived_at"]
     fields = ["kind", "points", "yearly_cap", "is_active", "note", "is_archived", "archived_at"]
     actions = ["archive_selected"]
+
+    @admin.display(description=_("每次分值"), ordering="points")
+    def points_shown(self, obj):
+        return points_text(obj.points)
+
+    @admin.display(description=_("年度上限"), ordering="yearly_cap")
+    def yearly_cap_shown(self, obj):
+        return points_text(obj.yearly_cap) or "—"
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -10,6 +10,7 @@ from shangliang.core import limits
 from shangliang.core.audit import history_records
 from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
+from shangliang.points.formatting import points_text
 from shangliang.points.states import PointKind
 
 
@@ -51,4 +52,4 @@ class PointRule(ArchivableModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.points}"
+        return f"{self.get_kind_display()} · {points_text(self.points)}"

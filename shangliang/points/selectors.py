@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.consultations.models import Participant, Research, Statement
+from shangliang.consultations.models import Consultation, Participant, Research, Statement
 from shangliang.consultations.selectors import HELD_AT, held_in
 from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.dates import is_year_in_range
 from shangliang.orgs.models import Member, MemberAssignment, Region
 from shangliang.outcomes.models import Assignment, OutcomeReport
 from shangliang.outcomes.states import AssignmentStatus, ReportKind, ReportStatus
@@ -106,13 +107,47 @@ def _assigned_filter(year: int, prefix: str = "") -> dict:
     }
 
 
+# What decides who may open a record's staff page (``points.permissions.link_evidence``): a
+# consultation (its pages, and its reports'), an assignment or a topic.
+SCOPE_CONSULTATION, SCOPE_ASSIGNMENT, SCOPE_TOPIC = "consultation", "assignment", "topic"
+
+
 @dataclass(frozen=True)
 class Occurrence:
-    """One record that earns points: the day it counts for, what it is and its staff page."""
+    """One record that earns points: the day it counts for, what it is, its staff page, its public
+    page ("" when the record is not public), and what its staff page's access follows (``scope``).
+    ``pk`` names the record among the member's records of one activity; ``source`` is the record."""
 
     on: date
     record: str
     url: str
+    pk: int = 0
+    public_url: str = ""
+    scope: tuple[str, int] = ("", 0)
+    source: object = field(default=None, compare=False, repr=False)
+
+
+def _consultation_public_url(consultation) -> str:
+    """The consultation's public page when residents may open it: the states
+    ``consultations.selectors.public_consultations`` shows (notified on, not archived)."""
+    if consultation.is_archived or consultation.status in (ConsultationStatus.PLANNED, ConsultationStatus.CANCELLED):
+        return ""
+    return reverse("consultations:public_page", args=[consultation.pk])
+
+
+def _result_public_url(consultation) -> str:
+    """The consultation's public results when published: concluded and not archived, as
+    ``outcomes.selectors.board_consultations`` lists them."""
+    if consultation.is_archived or consultation.status != ConsultationStatus.CONCLUDED:
+        return ""
+    return reverse("outcomes_public:result", args=[consultation.pk])
+
+
+def _topic_public_url(topic) -> str:
+    """The topic's page in the public pool (``topics.selectors.pool_topic_get``): approved, not archived."""
+    if topic.is_archived or topic.status != TopicStatus.APPROVED:
+        return ""
+    return reverse("topics:pool_topic", args=[topic.pk])
 
 
 def _local_day(moment) -> date:
@@ -132,6 +167,10 @@ def _session_occurrences(rows, consultation_of) -> list[Occurrence]:
                 on=_local_day(getattr(consultation, HELD_AT)),
                 record=consultation.topic.title,
                 url=reverse("consultations:detail", args=[consultation.pk]),
+                pk=consultation.pk,
+                public_url=_consultation_public_url(consultation),
+                scope=(SCOPE_CONSULTATION, consultation.pk),
+                source=consultation,
             )
         )
     return found
@@ -143,7 +182,7 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
         rows = (
             _attendances(year)
             .filter(_as_participant(member))
-            .select_related("consultation__topic")
+            .select_related("consultation__topic", "consultation__platform")
             .order_by(f"consultation__{HELD_AT}", "consultation_id")
         )
         return _session_occurrences(rows, lambda p: p.consultation)
@@ -151,36 +190,47 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
         rows = (
             _statements(year)
             .filter(_as_participant(member, "participant__"))
-            .select_related("consultation__topic")
+            .select_related("consultation__topic", "consultation__platform")
             .order_by(f"consultation__{HELD_AT}", "consultation_id")
         )
         return _session_occurrences(rows, lambda s: s.consultation)
     if kind == PointKind.RESEARCH:
         rows = (
-            _research(year).filter(members=member).select_related("consultation__topic").order_by("researched_on", "pk")
+            _research(year)
+            .filter(members=member)
+            .select_related("consultation__topic", "consultation__platform")
+            .order_by("researched_on", "pk")
         )
         return [
             Occurrence(
                 r.researched_on,
                 _("%(topic)s（%(place)s）") % {"topic": r.consultation.topic.title, "place": r.place},
                 reverse("consultations:detail", args=[r.consultation_id]),
+                pk=r.pk,
+                public_url=_consultation_public_url(r.consultation),
+                scope=(SCOPE_CONSULTATION, r.consultation_id),
+                source=r,
             )
             for r in rows
         ]
     if kind == PointKind.SUGGESTION_ADOPTED:
         rows = (
             Assignment.objects.filter(**_assigned_filter(year), suggestion__proposed_by=member)
-            .select_related("suggestion", "lead_unit")
+            .select_related(*ASSIGNMENT_RELATED)
             .order_by("assigned_at", "pk")
         )
         return [_assignment_occurrence(a) for a in rows]
     if kind == PointKind.REPORT_SENT:
         rows = _signed_reports(year).filter(members=member).order_by("sent_at", "pk")
+        # Reports go to the CPPCC, never to the public: a member opens their own record of it.
         return [
             Occurrence(
                 _local_day(r.sent_at),
                 _("%(kind)s：%(title)s") % {"kind": r.get_kind_display(), "title": r.title},
                 reverse("outcomes:report", args=[r.pk]),
+                pk=r.pk,
+                scope=(SCOPE_CONSULTATION, r.consultation_id),
+                source=r,
             )
             for r in rows
         ]
@@ -198,7 +248,13 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
                 topic = submission.topic
                 found.append(
                     Occurrence(
-                        _local_day(topic.approved_at), topic.title, reverse("topics:topic_detail", args=[topic.pk])
+                        _local_day(topic.approved_at),
+                        topic.title,
+                        reverse("topics:topic_detail", args=[topic.pk]),
+                        pk=topic.pk,
+                        public_url=_topic_public_url(topic),
+                        scope=(SCOPE_TOPIC, topic.pk),
+                        source=topic,
                     )
                 )
         return found
@@ -206,11 +262,14 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
         topics = _recommendations().filter(member=member, topic__isnull=False).values("topic_id")
         rows = (
             Assignment.objects.filter(**_assigned_filter(year), suggestion__consultation__topic__in=topics)
-            .select_related("suggestion", "lead_unit")
+            .select_related(*ASSIGNMENT_RELATED)
             .order_by("assigned_at", "pk")
         )
         return [_assignment_occurrence(a) for a in rows]
     raise ValueError(kind)
+
+
+ASSIGNMENT_RELATED = ("suggestion__consultation__topic", "lead_unit")
 
 
 def _assignment_occurrence(assignment: Assignment) -> Occurrence:
@@ -219,6 +278,10 @@ def _assignment_occurrence(assignment: Assignment) -> Occurrence:
         _("%(suggestion)s（交%(unit)s办理）")
         % {"suggestion": assignment.suggestion.text[:60], "unit": assignment.lead_unit.name},
         reverse("outcomes:assignment", args=[assignment.pk]),
+        pk=assignment.pk,
+        public_url=_result_public_url(assignment.suggestion.consultation),
+        scope=(SCOPE_ASSIGNMENT, assignment.pk),
+        source=assignment,
     )
 
 
@@ -260,6 +323,10 @@ def counts(kind: str, year: int, member_ids: QuerySet | Iterable[int]) -> dict[i
 
 @dataclass
 class LedgerLine:
+    """One record on a member's ledger. ``url`` is the record's staff page, ``public_url`` its public
+    page ("" when not public), ``entry_url`` the member's own view of the line; ``link`` is the one
+    the viewing user may open, chosen by ``points.permissions.link_evidence``."""
+
     on: date
     kind: str
     kind_label: str
@@ -267,6 +334,12 @@ class LedgerLine:
     url: str
     points: Decimal
     note: str = ""
+    pk: int = 0
+    public_url: str = ""
+    entry_url: str = ""
+    scope: tuple[str, int] = ("", 0)
+    link: str = ""
+    source: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -309,7 +382,20 @@ def ledger(member: Member, year: int) -> Ledger:
                 granted = max(ZERO, min(granted, rule.yearly_cap - total.points))
             note = _("已达年度上限") if granted < rule.points else ""
             result.lines.append(
-                LedgerLine(occurrence.on, kind, total.label, occurrence.record, occurrence.url, granted, note)
+                LedgerLine(
+                    occurrence.on,
+                    kind,
+                    total.label,
+                    occurrence.record,
+                    occurrence.url,
+                    granted,
+                    note,
+                    pk=occurrence.pk,
+                    public_url=occurrence.public_url,
+                    entry_url=reverse("points:entry", args=[member.pk, year, kind, occurrence.pk]),
+                    scope=occurrence.scope,
+                    source=occurrence.source,
+                )
             )
             total.count += 1
             total.points += granted
@@ -317,6 +403,80 @@ def ledger(member: Member, year: int) -> Ledger:
     order = {kind: index for index, kind in enumerate(PointKind.values)}
     result.lines.sort(key=lambda line: (line.on, order[line.kind]))
     return result
+
+
+def ledger_line(member: Member, year: int, kind: str, pk: int) -> LedgerLine | None:
+    """The line of ``member``'s ledger for ``year`` that record ``pk`` earns under ``kind``; None when
+    that record earns the member nothing that year (so another member's record is never found)."""
+    if kind not in PointKind.values or not is_year_in_range(year):
+        return None
+    for line in ledger(member, year).lines:
+        if line.kind == kind and line.pk == pk:
+            return line
+    return None
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _consultation_facts(consultation) -> list[tuple[str, str]]:
+    return [
+        (_("议题"), consultation.topic.title),
+        (_label(Consultation, "platform"), consultation.platform.name),
+        (_label(Consultation, "starts_at"), _moment(consultation.starts_at)),
+        (_label(Consultation, "place"), consultation.place),
+        (_label(Consultation, "status"), consultation.get_status_display()),
+    ]
+
+
+def entry_facts(line: LedgerLine, member: Member) -> list[tuple[str, str]]:
+    """What the record behind a ledger line says, as (label, value) pairs for the member's own view.
+
+    Only what the member took part in and may know: no names or numbers of other people. One query
+    for a session spoken at (the member's own statements), none otherwise.
+    """
+    record = line.source
+    if line.kind == PointKind.SESSION_ATTENDED:
+        return _consultation_facts(record)
+    if line.kind == PointKind.SESSION_SPOKE:
+        said = (
+            Statement.objects.filter(consultation=record)
+            .filter(_as_participant(member, "participant__"))
+            .order_by("pk")
+            .values_list("text", flat=True)
+        )
+        return [*_consultation_facts(record), *((_("本人发言"), text) for text in said)]
+    if line.kind == PointKind.RESEARCH:
+        return [
+            (_("议题"), record.consultation.topic.title),
+            (_label(Research, "researched_on"), record.researched_on.isoformat()),
+            (_label(Research, "place"), record.place),
+        ]
+    if line.kind in (PointKind.SUGGESTION_ADOPTED, PointKind.RECOMMENDATION_ASSIGNED):
+        return [
+            (_label(Assignment, "suggestion"), record.suggestion.text),
+            (_("议题"), record.suggestion.consultation.topic.title),
+            (_label(Assignment, "lead_unit"), record.lead_unit.name),
+            (_label(Assignment, "assigned_at"), _moment(record.assigned_at)),
+            (_label(Assignment, "deadline"), record.deadline.isoformat()),
+            (_label(Assignment, "status"), record.get_status_display()),
+        ]
+    if line.kind == PointKind.REPORT_SENT:
+        return [
+            (_label(OutcomeReport, "kind"), record.get_kind_display()),
+            (_label(OutcomeReport, "title"), record.title),
+            (_label(OutcomeReport, "recipient"), record.recipient),
+            (_label(OutcomeReport, "sent_at"), _moment(record.sent_at)),
+            (_label(OutcomeReport, "status"), record.get_status_display()),
+        ]
+    if line.kind == PointKind.RECOMMENDATION_APPROVED:
+        return [(_("议题"), record.title), (_("审定时间"), _moment(record.approved_at))]
+    raise ValueError(line.kind)
 
 
 # --- the annual ranking -----------------------------------------------------------------------------

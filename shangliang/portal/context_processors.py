@@ -1,3 +1,4 @@
+from shangliang.core.models import Notification
 from shangliang.dashboard.permissions import can_view_dashboard
 from shangliang.orgs.models import Member
 from shangliang.orgs.permissions import can_import, is_staff_user
@@ -14,6 +15,7 @@ ANONYMOUS = {
     "nav_scoring": False,
     "nav_ranking": False,
     "nav_own_ledger": None,
+    "nav_unread": 0,
 }
 
 
@@ -32,4 +34,6 @@ def navigation(request):
         "nav_ranking": is_staff and can_view_ranking(user),
         # A member's own points ledger (履职积分), for members with a login account.
         "nav_own_ledger": Member.objects.filter(user=user, is_archived=False).values_list("pk", flat=True).first(),
+        # The bell: how many inbox messages (站内消息) the user has not read.
+        "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
     }

@@ -6,4 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<id:pk>/", views.inbox_open, name="inbox_open"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
 ]

@@ -1,24 +1,50 @@
-"""What waits for a user on the home page.
+"""What waits for a user on the home page: every hand-over of the consultation loop lands on someone's list.
 
 Each stage contributes a provider: a function (user) -> list of WaitingItem, built from that
-stage's selectors. Providers answer with counts, so the home page stays a handful of queries.
+stage's selectors. A provider answers with counts, and for the steps taken one record at a time
+with the first few records themselves (``entries``), each linking to the page where the step is
+taken. An item of one record links straight to it; an item of several links to the filtered list.
+Each kind costs one query (two when more than ``SHOWN`` records wait), so the home page stays bounded.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import selectors as consultation_selectors
 from shangliang.consultations.permissions import ORGANISERS, consultations_visible_to
+from shangliang.consultations.states import ConsultationStatus
 from shangliang.evaluation.permissions import follow_ups_visible_to
 from shangliang.evaluation.states import FollowUpStatus
 from shangliang.orgs.permissions import role_names
+from shangliang.outcomes import permissions as outcome_permissions
 from shangliang.outcomes import selectors as outcome_selectors
-from shangliang.outcomes.permissions import SUPERVISORS, assignments_visible_to, liaison_unit_ids
+from shangliang.outcomes.permissions import (
+    ASSIGNERS,
+    SUPERVISORS,
+    assignments_to_check,
+    assignments_visible_to,
+    liaison_unit_ids,
+)
 from shangliang.outcomes.states import AssignmentStatus
 from shangliang.topics.selectors import waiting_counts
+
+# Records named under an item; past this the item links to the list of all of them.
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record waiting: what it is about, and the page where the step is taken."""
+
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -26,6 +52,71 @@ class WaitingItem:
     title: str
     url: str
     count: int
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def more(self) -> int:
+        """How many records wait beyond those named."""
+        return self.count - len(self.entries) if self.entries else 0
+
+
+def listed(title: str, qs: QuerySet, *, fields: tuple[str, ...], entry: Callable, list_url: str) -> WaitingItem:
+    """The item for the records of ``qs``: the first ``SHOWN`` as entries (``entry(row)`` of the ``fields``
+    values), the count in the same query unless more wait."""
+    rows = list(qs.values(*fields)[: SHOWN + 1])
+    count = len(rows) if len(rows) <= SHOWN else qs.count()
+    entries = tuple(entry(row) for row in rows[:SHOWN])
+    return WaitingItem(title, entries[0].url if count == 1 else list_url, count, entries)
+
+
+def grouped(title: str, qs: QuerySet, *, by: str, label: str, url: Callable[[int], str], list_url: str) -> WaitingItem:
+    """The item for the records of ``qs`` counted per ``by`` (a consultation): one entry per group, "label（n）"."""
+    groups = list(qs.order_by(by).values(by, label).annotate(n=Count("pk")).order_by("-n", by)[: SHOWN + 1])
+    count = sum(g["n"] for g in groups) if len(groups) <= SHOWN else qs.count()
+    entries = tuple(
+        Entry(_("%(label)s（%(n)d）") % {"label": g[label], "n": g["n"]} if g["n"] > 1 else g[label], url(g[by]))
+        for g in groups[:SHOWN]
+    )
+    return WaitingItem(title, entries[0].url if len(groups) == 1 else list_url, count, entries)
+
+
+def _consultation_entry(view: str, anchor: str = "") -> Callable[[dict], Entry]:
+    def entry(row: dict) -> Entry:
+        return Entry(row["topic__title"], reverse(view, args=[row["pk"]]) + anchor)
+
+    return entry
+
+
+def _consultations(title, qs, view, status, anchor="", entry=None) -> WaitingItem:
+    list_url = f"{reverse('consultations:list')}?status={status}"
+    return listed(
+        title,
+        qs.order_by("starts_at", "pk"),
+        fields=("pk", "topic__title", "starts_at"),
+        entry=entry or _consultation_entry(view, anchor),
+        list_url=list_url,
+    )
+
+
+def _notice_entry(today) -> Callable[[dict], Entry]:
+    """A notice due, with the last day it may go out (the start less the notice period)."""
+    days = settings.SHANGLIANG_NOTICE_DAYS
+
+    def entry(row: dict) -> Entry:
+        last_day = timezone.localtime(row["starts_at"] - timedelta(days=days)).date()
+        if last_day < today:
+            when = _("已过通知期限，请调整协商时间")
+        else:
+            when = _("最晚%(date)s发出") % {"date": last_day.strftime("%m-%d")}
+        label = f"{row['topic__title']} · {when}"
+        return Entry(label, reverse("consultations:notice", args=[row["pk"]]))
+
+    return entry
+
+
+def _today_entry(row: dict) -> Entry:
+    when = timezone.localtime(row["starts_at"]).strftime("%H:%M")
+    return Entry(f"{when} {row['topic__title']}", reverse("consultations:detail", args=[row["pk"]]))
 
 
 def topic_items(user) -> list[WaitingItem]:
@@ -35,6 +126,102 @@ def topic_items(user) -> list[WaitingItem]:
         WaitingItem(_("待筛查的诉求"), f"{queue}?tab=submissions&status=submitted", counts.to_screen),
         WaitingItem(_("待核实拟定"), f"{queue}?tab=submissions&status=accepted", counts.to_draft),
         WaitingItem(_("待我审定的议题"), f"{queue}?tab=approve", counts.to_approve),
+    ]
+    return [item for item in items if item.count]
+
+
+def consultation_items(user) -> list[WaitingItem]:
+    """Organisers (the convener): approved topics to plan, notices due, sessions today, minutes to
+    confirm, resolutions to agree, dissents to explain, results to publish."""
+    if not (user.is_superuser or role_names(user) & ORGANISERS):
+        return []
+    today = timezone.localdate()
+    s = consultation_selectors
+    plannable = s.topics_awaiting_plan(user)
+    items = [
+        listed(
+            _("待安排协商的议题"),
+            plannable,
+            fields=("pk", "title"),
+            entry=lambda row: Entry(row["title"], reverse("consultations:plan", args=[row["pk"]])),
+            list_url=reverse("consultations:list"),
+        ),
+        _consultations(
+            _("待发出事先通知"),
+            s.notices_due(user, today),
+            "consultations:notice",
+            ConsultationStatus.PLANNED,
+            entry=_notice_entry(today),
+        ),
+        _consultations(
+            _("今天召开的协商"),
+            s.sessions_today(user, today),
+            "consultations:detail",
+            ConsultationStatus.NOTIFIED,
+            entry=_today_entry,
+        ),
+        _consultations(
+            _("待确认的会议纪要"), s.minutes_to_confirm(user), "consultations:minutes", ConsultationStatus.HELD
+        ),
+        _consultations(
+            _("待确认的协商意见"), s.resolutions_to_agree(user), "consultations:resolution", ConsultationStatus.HELD
+        ),
+        grouped(
+            _("待解释说明的不同意见"),
+            s.dissents_to_explain(user),
+            by="consultation_id",
+            label="consultation__topic__title",
+            url=lambda pk: reverse("consultations:resolution", args=[pk]) + "#dissents",
+            list_url=f"{reverse('consultations:list')}?status={ConsultationStatus.HELD}",
+        ),
+        _consultations(
+            _("待公开的落实结果"),
+            outcome_permissions.consultations_to_publish(user),
+            "outcomes:consultation",
+            ConsultationStatus.CONCLUDED,
+            anchor="#publication",
+        ),
+    ]
+    return [item for item in items if item.count]
+
+
+def check_items(user) -> list[WaitingItem]:
+    """Conveners (a village's items) and supervisors (the others): items the unit finished, to check (验收)."""
+    if not (user.is_superuser or role_names(user) & (ORGANISERS | SUPERVISORS)):
+        return []
+    item = listed(
+        _("办结待验收的事项"),
+        assignments_to_check(user).order_by("done_at", "pk"),
+        fields=("pk", "suggestion__text", "lead_unit__name"),
+        entry=lambda row: Entry(
+            f"{row['lead_unit__name']} · {row['suggestion__text'][:40]}",
+            reverse("outcomes:assignment", args=[row["pk"]]),
+        ),
+        list_url=f"{reverse('outcomes:board')}?state={AssignmentStatus.FINISHED}",
+    )
+    return [item] if item.count else []
+
+
+def assigner_items(user) -> list[WaitingItem]:
+    """The party committee and government (approvers): reports received, suggestions waiting for 交办."""
+    if not (user.is_superuser or role_names(user) & ASSIGNERS):
+        return []
+    items = [
+        listed(
+            _("收到的报送待答复"),
+            outcome_permissions.reports_received_by(user).order_by("sent_at", "pk"),
+            fields=("pk", "title"),
+            entry=lambda row: Entry(row["title"], reverse("outcomes:report", args=[row["pk"]])),
+            list_url=f"{reverse('outcomes:reports')}?show=received",
+        ),
+        grouped(
+            _("待交办的协商建议"),
+            outcome_permissions.suggestions_to_assign(user),
+            by="consultation_id",
+            label="consultation__topic__title",
+            url=lambda pk: reverse("outcomes:consultation", args=[pk]) + "#suggestions",
+            list_url=f"{reverse('consultations:list')}?status={ConsultationStatus.CONCLUDED}",
+        ),
     ]
     return [item for item in items if item.count]
 
@@ -88,7 +275,7 @@ def evaluation_items(user) -> list[WaitingItem]:
     return [item for item in items if item.count]
 
 
-PROVIDERS = [topic_items, outcome_items, evaluation_items]
+PROVIDERS = [topic_items, consultation_items, check_items, assigner_items, outcome_items, evaluation_items]
 
 
 def waiting_for(user) -> list[WaitingItem]:

@@ -26,7 +26,9 @@ def _categories():
 
 
 class QueueFilterForm(CleanTextMixin, forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
+    q = forms.CharField(
+        label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("标题、内容或查询码")})
+    )
     status = forms.ChoiceField(label=_("状态"), required=False)
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *Source.choices])
     category = forms.ModelChoiceField(

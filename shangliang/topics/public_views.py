@@ -23,9 +23,9 @@ from shangliang.core.qr import qr_response
 from shangliang.core.ratelimits import rate_limited
 from shangliang.orgs.models import Platform
 from shangliang.orgs.selectors import grids_of
-from shangliang.topics import selectors, services
+from shangliang.topics import selectors, services, tracking
 from shangliang.topics.public_forms import PoolFilterForm, SubmissionForm, TrackForm
-from shangliang.topics.states import Source, SubmissionStatus, TopicStatus
+from shangliang.topics.states import Source, SubmissionStatus
 
 PAGE_SIZE = 20
 
@@ -133,18 +133,15 @@ def track_detail(request, code):
         # One address per matter, whatever case or spacing was typed.
         url = reverse("topics:track_detail", args=[submission.tracking_code])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
-    topic = submission.topic
     context = {
         "submission": submission,
         "is_new": request.GET.get("new") == "1",
         "track_url": absolute_url(reverse("topics:track"), request),
+        # The whole chain, from the submission to the rating; the history of every status below it.
+        "thread": tracking.thread_of(submission, request.user),
         "timeline": selectors.tracking_timeline(submission),
         "replies": list(submission.replies.all()),
-        "exclusion_explanation": selectors.exclusion_explanation(submission),
         "is_excluded": submission.status == SubmissionStatus.EXCLUDED,
-        "is_merged": submission.status == SubmissionStatus.MERGED,
-        "topic": topic,
-        "topic_is_public": topic is not None and topic.status == TopicStatus.APPROVED and not topic.is_archived,
     }
     return render(request, "topics/public/track_detail.html", context)
 
@@ -177,7 +174,12 @@ def _pool_topic_or_404(pk):
 @require_GET
 def pool_topic(request, pk):
     topic = _pool_topic_or_404(pk)
-    context = {"topic": topic, **selectors.user_relation_to_topic(request.user, topic)}
+    context = {
+        "topic": topic,
+        # Its consultation's public page and results, once they exist.
+        "later": tracking.later_stages(topic, request.user),
+        **selectors.user_relation_to_topic(request.user, topic),
+    }
     return render(request, "topics/public/pool_topic.html", context)
 
 

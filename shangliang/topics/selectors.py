@@ -111,6 +111,26 @@ def _filter(qs, filters: QueueFilters, *, region_field: str, text_fields: list[s
     return apply_search(qs, filters.q, text_fields)
 
 
+_CODE = re.compile(r"^[0-9A-Z]{6,12}$")
+
+
+def as_tracking_code(query: str) -> str:
+    """The query read as a tracking code (any case, spaces dropped: "k7m2 q9xa"), or "" when it cannot be one."""
+    code = re.sub(r"\s+", "", query or "").upper()
+    return code if _CODE.match(code) else ""
+
+
+def submission_by_code_for(user, query: str) -> Submission | None:
+    """The submission whose tracking code the query is, when this user may see it (else None: not found).
+
+    A resident phoning in reads the code from their slip; the queue's search box opens that submission.
+    """
+    code = as_tracking_code(query)
+    if not code:
+        return None
+    return submissions_visible_to(user).filter(tracking_code=code).first()
+
+
 def submission_list_for(user, filters: QueueFilters) -> QuerySet[Submission]:
     qs = submissions_visible_to(user).select_related("region__parent", "category", "platform", "topic")
     qs = _filter(qs, filters, region_field="region", text_fields=["title", "content", "location_detail"])

@@ -111,6 +111,29 @@ def submission_create(
     return Created(submission, True)
 
 
+@transaction.atomic
+def submissions_claim(*, user) -> list[Submission]:
+    """Attach to ``user`` the named submissions given with the account's mobile number and no account.
+
+    Called when the owner of the account logs in with its password ("我反映的事项" then lists them);
+    anonymous submissions never join an account. Each one gets a history row naming the account.
+    An account's number is not verified by SMS yet, so whoever first registers a number sees the
+    named submissions given with it (their titles and tracking pages, never the name typed in).
+    """
+    mobile = getattr(user, "mobile", None) or ""
+    if not mobile or not getattr(user, "is_authenticated", False):
+        return []
+    claimed = list(
+        Submission.objects.select_for_update().filter(
+            is_anonymous=False, submitter__isnull=True, submitter_mobile=mobile
+        )
+    )
+    for submission in claimed:
+        submission.submitter = user
+        save_record(submission, actor=user, reason="submission.claimed", update_fields=["submitter", "updated_at"])
+    return claimed
+
+
 def _locked(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
@@ -236,8 +259,7 @@ def topic_draft_from_submission(*, actor, submission: Submission) -> Topic:
         source=submission.source,
         drafted_by=actor,
     )
-    save_record(topic, actor=actor, reason="topic.drafted")
-    topic.regions.set([submission.region])
+    save_record(topic, actor=actor, reason="topic.drafted", m2m={"regions": [submission.region]})
     transition(
         submission,
         to=SubmissionStatus.DRAFTED,
@@ -278,8 +300,7 @@ def topic_update(
     topic.convening_region, topic.convening_level = convening_for(regions)
     topic.title, topic.background, topic.category = title.strip(), background.strip(), category
     topic.is_livelihood, topic.small_cut_reason, topic.platform = is_livelihood, small_cut_reason.strip(), platform
-    save_record(topic, actor=actor, reason="topic.updated")
-    topic.regions.set(regions)
+    save_record(topic, actor=actor, reason="topic.updated", m2m={"regions": regions})
     return topic
 
 

@@ -92,6 +92,8 @@ AUDIT_REASONS = {
     "submission.reopened": _("重新筛查"),
     "submission.merged": _("合并"),
     "submission.drafted": _("转为议题"),
+    # A named submission joins the account whose mobile number it gave, when that account logs in.
+    "submission.claimed": _("关联到账号"),
     "reply.added": _("答复"),
     "topic.drafted": _("拟定议题"),
     "topic.updated": _("修改议题"),

@@ -55,6 +55,9 @@ def queue(request):
             date_to=data["date_to"],
             q=data["q"],
         )
+        # A tracking code read out on the phone opens that submission (if this user may see it).
+        if found := selectors.submission_by_code_for(request.user, filters.q):
+            return redirect("topics:submission_detail", pk=found.pk)
     if tab == "submissions":
         rows = selectors.submission_list_for(request.user, filters)
     elif tab == "topics":

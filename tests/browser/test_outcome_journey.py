@@ -78,7 +78,10 @@ def test_outcomes_from_report_to_the_public_board(live_server, browser, phone, s
     ):
         page.goto(outcomes_url)
         page.locator("tr", has_text=text).get_by_role("link", name="交办").first.click()
-        page.get_by_label("牵头单位").select_option(label=unit)
+        # The searchable picker (Tom Select): type to filter, tap the unit.
+        page.locator("#id_lead_unit + .ts-wrapper .ts-control").click()
+        page.keyboard.type(unit[:4])
+        page.locator(".ts-dropdown .option", has_text=unit).first.click()
         page.locator("#id_responsible_person").fill("李科长")
         page.get_by_label("办理时限").fill(deadline.isoformat())
         page.get_by_label("政协责任委室").select_option(label="区政协经济委")
@@ -101,7 +104,7 @@ def test_outcomes_from_report_to_the_public_board(live_server, browser, phone, s
     expect(page.locator("#updates ~ *").first).to_be_visible()
     page.get_by_label("落实效果").fill("建成停放点两处，可停放电动车120辆")
     page.get_by_role("button", name="办结").click()
-    expect(page.get_by_text("已办结").first).to_be_visible()
+    expect(page.get_by_text("已报办结，待验收").first).to_be_visible()
     screenshot(page, "outcomes-unit-item-desktop")
     page.context.close()
 
@@ -120,8 +123,12 @@ def test_outcomes_from_report_to_the_public_board(live_server, browser, phone, s
     screenshot(page, "outcomes-board-desktop")
     page.context.close()
 
-    # The convener publishes the results.
+    # The convener checks (验收) the village's finished item, then publishes the results.
     page = login(browser, base, "convener")
+    first = Assignment.objects.get(lead_unit__name="区住房和城乡建设局")
+    page.goto(f"{base}/outcomes/a/{first.pk}/")
+    page.get_by_role("button", name="验收通过").click()
+    expect(page.locator("#check-state")).to_contain_text("验收通过")
     page.goto(outcomes_url)
     summary = page.get_by_label("公开内容")
     if not summary.is_visible():

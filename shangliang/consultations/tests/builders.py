@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from shangliang.consultations import services
-from shangliang.consultations.models import SessionFormat
+from shangliang.consultations.models import Consultation, SessionFormat
 from shangliang.consultations.states import Mode, ParticipantCategory
 from shangliang.orgs.tests.factories import make_platform, make_user
 from shangliang.topics.tests.builders import approved
@@ -74,4 +74,15 @@ def notified(district, **kwargs):
 
 def in_session(district, **kwargs):
     consultation = researched(notified(district, **kwargs))
-    return services.session_open(actor=consultation.convener, consultation=consultation)
+    # Opened at the notified start: a session may not open days before it.
+    return services.session_open(actor=consultation.convener, consultation=consultation, now=consultation.starts_at)
+
+
+def starting_soon(consultation, *, minutes=30):
+    """The day of the session has come: its notified start moved to ``minutes`` from now, so pages using
+    the clock may open it (a test's shortcut for the days between the notice and the session)."""
+    starts = timezone.now() + datetime.timedelta(minutes=minutes)
+    moved = Consultation.objects.filter(pk=consultation.pk)
+    moved.update(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    consultation.refresh_from_db()
+    return consultation

@@ -16,6 +16,7 @@ from shangliang.consultations.states import ExplanationOutcome, Mode
 from shangliang.consultations.tests.builders import in_session, notified
 from shangliang.core.documents.responses import DOCX
 from shangliang.core.tests.pdf_fonts import assert_cjk_font_embedded
+from shangliang.core.tests.word_style import assert_official_word_style
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
 
@@ -197,3 +198,19 @@ def test_minutes_docx_drops_control_characters_that_word_cannot_hold(client, dis
     paragraphs = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
     assert "会议决定在主街划线" in paragraphs
     assert "1. 划定停放点" in paragraphs
+
+
+def test_minutes_docx_is_in_the_official_style_not_words_blue_headings(client, district, convener):
+    consultation = _held(district, convener)
+    services.suggestion_add(actor=convener, consultation=consultation, text="在主街两端划定集中停放点")
+    client.force_login(convener)
+    document = docx.Document(io.BytesIO(client.get(_url("minutes_docx", consultation)).content))
+    # Black throughout; red only for the draft label in the page header and the closing line.
+    assert_official_word_style(document, red_texts=("纪要尚未确认（草稿）",))
+    title = document.paragraphs[0]
+    assert title.text == "“集镇电动车乱停放”协商会议纪要" and title.style.name == "Title"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == ["协商建议", "不同意见"]
+    assert document.core_properties.title == title.text
+    services.minutes_confirm(actor=convener, consultation=consultation)
+    confirmed = docx.Document(io.BytesIO(client.get(_url("minutes_docx", consultation)).content))
+    assert_official_word_style(confirmed)  # nothing red once confirmed

@@ -21,7 +21,7 @@ def _held() -> set[int]:
 def test_a_consultation_is_held_from_the_moment_its_session_opens(district):
     waiting = researched(notified(district, title="已通知的议题"))
     assert waiting.pk not in _held()
-    opened = services.session_open(actor=waiting.convener, consultation=waiting)
+    opened = services.session_open(actor=waiting.convener, consultation=waiting, now=waiting.starts_at)
     assert opened.in_session_at is not None and opened.pk in _held()
     closed = services.session_close(actor=opened.convener, consultation=opened)
     assert closed.pk in _held()

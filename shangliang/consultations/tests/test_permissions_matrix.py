@@ -14,7 +14,7 @@ from django.urls import reverse
 from shangliang.consultations import permissions
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.states import ConsultationStatus
-from shangliang.consultations.tests.builders import notified, researched
+from shangliang.consultations.tests.builders import notified, researched, starting_soon
 from shangliang.orgs import services as org_services
 from shangliang.orgs.states import Role, UnitKind
 from shangliang.orgs.tests.factories import grant, make_user
@@ -189,7 +189,7 @@ def test_a_township_reader_sees_the_consultation_but_running_it_answers_404(clie
 def test_the_township_station_head_runs_the_sibling_villages_consultation(client, world):
     """The refusals above are about scope: an organiser covering the village gets through."""
     client.force_login(actor_for("township_station_head", world))
-    consultation = researched(world["targets"]["sibling"]["consultation"])
+    consultation = starting_soon(researched(world["targets"]["sibling"]["consultation"]))
     response = client.post(reverse("consultations:session_open", args=[consultation.pk]))
     assert response.status_code == 302
     assert Consultation.objects.get(pk=consultation.pk).status == ConsultationStatus.IN_SESSION

@@ -72,7 +72,8 @@ def test_public_page_shows_the_notice_and_counts_but_no_names_or_mobiles(client,
     page = client.get(page_url(consultation)).content.decode()
     assert "集镇电动车乱停放" in page and "甲一村党群服务中心" in page and "通报调研情况" in page
     assert "居（村）民议事会" in page and "已通知" in page
-    assert '<span class="count">5</span>' in page
+    # Five invited by staff, none signed up (issue 13: invitations are not sign-ups).
+    assert '<span class="count">0</span> 人报名' in page and "另邀请 5 人参加" in page
     for person in consultation.participants.all():
         assert person.name not in page
         if person.mobile:

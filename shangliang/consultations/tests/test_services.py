@@ -141,7 +141,8 @@ def test_no_session_without_research_whatever_calls_the_service(district):
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.NOTIFIED
     researched(consultation)
-    assert services.session_open(actor=consultation.convener, consultation=consultation).status == "in_session"
+    opened = services.session_open(actor=consultation.convener, consultation=consultation, now=consultation.starts_at)
+    assert opened.status == "in_session"
 
 
 def test_a_planned_consultation_cannot_skip_the_notice(district):
@@ -309,7 +310,9 @@ def test_an_account_with_an_invited_mobile_is_never_linked_to_that_participant(d
     with_people(consultation)
     services.notice_send(actor=consultation.convener, consultation=consultation)
     researched(consultation)
-    consultation = services.session_open(actor=consultation.convener, consultation=consultation)
+    consultation = services.session_open(
+        actor=consultation.convener, consultation=consultation, now=consultation.starts_at
+    )
     impostor = make_user("impostor", mobile="13811112222")
     post = services.online_post(user=impostor, consultation=consultation, text="支持划线")
     invited.refresh_from_db()
@@ -473,7 +476,9 @@ def test_research_and_suggestions_name_only_members_taking_part(district):
 
     with_people(consultation)
     consultation = services.notice_send(actor=consultation.convener, consultation=consultation)
-    consultation = services.session_open(actor=consultation.convener, consultation=consultation)
+    consultation = services.session_open(
+        actor=consultation.convener, consultation=consultation, now=consultation.starts_at
+    )
     consultation = services.session_close(actor=consultation.convener, consultation=consultation)
     with pytest.raises(DomainError):
         services.suggestion_add(

@@ -11,7 +11,14 @@ from django.utils import timezone
 from shangliang.consultations import services
 from shangliang.consultations.models import Consultation, Participant, SessionFormat
 from shangliang.consultations.states import ConsultationStatus, Mode
-from shangliang.consultations.tests.builders import in_session, notified, planned, researched, with_people
+from shangliang.consultations.tests.builders import (
+    in_session,
+    notified,
+    planned,
+    researched,
+    starting_soon,
+    with_people,
+)
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_platform, make_user
 from shangliang.topics.tests.builders import approved
@@ -139,7 +146,7 @@ def test_notice_page_refuses_until_warnings_are_acknowledged(client, district, s
 
 
 def test_session_cannot_open_without_research_through_the_page(client, district, staff):
-    consultation = notified(district, convener=staff["convener"])
+    consultation = starting_soon(notified(district, convener=staff["convener"]))
     client = login(client, staff["convener"])
     response = client.post(reverse("consultations:session_open", args=[consultation.pk]), follow=True)
     assert "不调研不协商" in response.content.decode()
@@ -171,8 +178,9 @@ def test_session_sign_in_statements_minutes_and_resolution_through_the_pages(cli
     response = client.post(resolution_url, {"action": "agree"}, follow=True)
     assert "至少包含一条建议" in response.content.decode()
     client.post(resolution_url, {"action": "suggestion", "text": "在东侧空地划定停车区"})
-    client.post(resolution_url, {"action": "dissent", "holder": participant.name, "view": "晒场不能占"})
+    # The opposing statement is on the dissent list already, carried from the session: nobody retypes it.
     dissent = consultation.dissents.get()
+    assert (dissent.holder, dissent.view) == (participant.name, "占用晒场不合适")
     client.post(
         reverse("consultations:dissent_explain", args=[consultation.pk, dissent.pk]),
         {"method": "入户", "explanation": "晒场另选址", "outcome": "accepted"},

@@ -24,7 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import HRFlowable, Image, Paragraph, SimpleDocTemplate
+from reportlab.platypus import CondPageBreak, HRFlowable, Image, Paragraph, SimpleDocTemplate
 from reportlab.platypus import paragraph as platypus_paragraph
 
 from shangliang.core.qr import qr_bytes
@@ -43,6 +43,13 @@ platypus_paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
 MARGIN = 25 * mm
 BOTTOM_MARGIN = 20 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN - 12  # the frame pads 6 points on each side
+
+
+def text_width(margin: float = MARGIN) -> float:
+    """The width a flowable may take between side margins of ``margin``."""
+    return A4[0] - 2 * margin - 12
+
+
 RED = colors.HexColor("#c0392b")
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=13, leading=22, wordWrap="CJK", firstLineIndent=26)
@@ -50,7 +57,8 @@ PLAIN = ParagraphStyle("plain", parent=BODY, firstLineIndent=0)
 INDENTED = ParagraphStyle("indented", parent=PLAIN, leftIndent=26)
 LISTED = ParagraphStyle("listed", parent=PLAIN, leftIndent=52)
 TITLE = ParagraphStyle("title", parent=PLAIN, fontSize=20, leading=30, alignment=TA_CENTER, spaceAfter=14)
-HEADING = ParagraphStyle("heading", parent=PLAIN, fontSize=15, leading=24, spaceBefore=10, spaceAfter=2)
+# A heading stays on the page of what follows it (no heading alone at the foot of a page).
+HEADING = ParagraphStyle("heading", parent=PLAIN, fontSize=15, leading=24, spaceBefore=10, spaceAfter=2, keepWithNext=1)
 SMALL = ParagraphStyle("small", parent=PLAIN, fontSize=11, leading=17)
 RIGHT = ParagraphStyle("right", parent=PLAIN, alignment=TA_RIGHT)
 CAPTION = ParagraphStyle("caption", parent=PLAIN, fontSize=10, leading=14, alignment=TA_CENTER)
@@ -126,6 +134,16 @@ def fitted(text: str, style: ParagraphStyle, *, smallest: int = 16, is_bold: boo
     return bold(text, shrunk) if is_bold else paragraph(text, shrunk)
 
 
+def heading_with_room(heading: Paragraph, *, after: float) -> list:
+    """``heading``, moved to the next page unless ``after`` points of what follows fit under it.
+
+    Unlike ``keepWithNext`` (which moves the heading with the whole of the next flowable, and so
+    leaves half a page empty before a long paragraph or table), what follows still splits.
+    """
+    style = heading.style
+    return [CondPageBreak(style.spaceBefore + style.leading * 2 + style.spaceAfter + after), heading]
+
+
 def red_rule() -> HRFlowable:
     """The red line under a red head (红头)."""
     return HRFlowable(width="100%", thickness=2, color=RED, spaceBefore=2, spaceAfter=14)
@@ -145,16 +163,39 @@ def page_number(canvas, doc) -> None:
 
 def build_pdf(story, *, title: str, on_page=None) -> bytes:
     """The A4 PDF of ``story``; ``on_page(canvas, doc)`` draws on every page (number, watermark)."""
+    return build_pdf_pages(story, title=title, on_page=on_page)[0]
+
+
+def build_pdf_pages(
+    story,
+    *,
+    title: str,
+    on_page=None,
+    on_later_pages=None,
+    margin: float = MARGIN,
+    bottom_margin: float = BOTTOM_MARGIN,
+) -> tuple[bytes, int]:
+    """The A4 PDF of ``story`` and its number of pages; ``on_later_pages`` draws on the second page
+    on (``on_page`` when not given), ``on_page`` on the first; ``margin`` on the other three sides.
+
+    A story is consumed by the build (tables are split into pieces): build a new one for each try.
+    """
     font()
+    on_later_pages = on_later_pages or on_page
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=BOTTOM_MARGIN,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=bottom_margin,
         title=title,
     )
-    doc.build(story, **({"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}))
-    return buffer.getvalue()
+    pages = {}
+    if on_page:
+        pages["onFirstPage"] = on_page
+    if on_later_pages:
+        pages["onLaterPages"] = on_later_pages
+    doc.build(story, **pages)
+    return buffer.getvalue(), doc.page

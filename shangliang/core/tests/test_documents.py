@@ -114,3 +114,24 @@ def test_without_the_font_file_the_start_up_check_fails(no_font):
 
 def test_with_the_font_file_the_start_up_check_passes():
     assert checks.pdf_font_installed() == []
+
+
+def _last_lines(content: bytes) -> list[str]:
+    """The last line of text on each page."""
+    return [page.extract_text().strip().splitlines()[-1] for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_a_heading_with_room_moves_to_the_next_page_rather_than_end_one():
+    filler = [pdf.paragraph(f"第{n}行正文") for n in range(29)]  # leaves a line or two at the page's foot
+    heading = pdf.paragraph("二、主要工作", pdf.HEADING)
+    after = [pdf.paragraph("正文" * 200, pdf.BODY)]
+    alone, pages = pdf.build_pdf_pages([*filler, pdf.paragraph("二、主要工作", pdf.PLAIN), *after], title="t")
+    assert pages == 2 and _last_lines(alone)[0] == "二、主要工作"  # what happens without it
+    kept, pages = pdf.build_pdf_pages([*filler, *pdf.heading_with_room(heading, after=66), *after], title="t")
+    assert _last_lines(kept)[0] == "第28行正文"
+    assert PdfReader(io.BytesIO(kept)).pages[1].extract_text().startswith("二、主要工作")
+
+
+def test_build_pdf_pages_counts_the_pages():
+    content, pages = pdf.build_pdf_pages([pdf.paragraph("一页")], title="t")
+    assert pages == len(PdfReader(io.BytesIO(content)).pages) == 1

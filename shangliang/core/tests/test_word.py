@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 
 from shangliang.core.documents import word
+from shangliang.core.tests.word_style import assert_official_word_style
 
 PROJECT = Path(word.__file__).resolve().parents[2]
 # What adds text to a python-docx document other than through core.documents.word.
@@ -63,3 +64,34 @@ def test_every_word_writer_adds_text_only_through_core_word():
         if DIRECT_WRITES.search(line)
     ]
     assert direct == []
+
+
+def test_a4_document_replaces_words_blue_template_by_the_official_style():
+    document = word.a4_document()
+    word.add_heading(document, "关于某事的报告", level=0)
+    word.add_heading(document, "一、总体情况", level=1)
+    word.add_heading(document, "（一）搭建平台", level=2)
+    word.add_paragraph(document, "正文", style=word.BODY_TEXT)
+    word.add_red_head(document, "某某委员会")
+    reopened = docx.Document(io.BytesIO(word.document_bytes(document)))
+    assert_official_word_style(reopened, red_texts=("某某委员会",))
+    normal = reopened.styles["Normal"]
+    assert normal.font.size.pt == word.BODY_SIZE and normal.paragraph_format.line_spacing.pt == 28
+    assert reopened.styles["Title"].font.size.pt == word.TITLE_SIZE
+    for level in (1, 2, 3):
+        heading = reopened.styles[f"Heading {level}"].paragraph_format
+        assert heading.keep_with_next is True and heading.keep_together is True
+    assert reopened.styles[word.BODY_TEXT].paragraph_format.first_line_indent.pt == 2 * word.BODY_SIZE
+    section = reopened.sections[0]
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    # The red head's rule is red; the title asks for 小标宋 and the font table lets Word fall back to 宋体.
+    assert reopened.paragraphs[-1]._p.xpath("string(./w:pPr/w:pBdr/w:bottom/@w:color)") == word.RULE_RED
+    font_table = next(r.target_part for r in reopened.part.rels.values() if r.reltype.endswith("/fontTable"))
+    xml = font_table.blob.decode()
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="SimSun"/>' in xml
+
+
+def test_a_document_with_a_different_body_size_keeps_its_line_in_proportion():
+    document = word.a4_document(size=12)
+    assert document.styles["Normal"].font.size.pt == 12
+    assert document.styles["Normal"].paragraph_format.line_spacing.pt == 21

@@ -35,7 +35,7 @@ from django.utils import timezone
 from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import Consultation, SessionFormat
 from shangliang.consultations.states import Mode, ParticipantCategory
-from shangliang.consultations.tests.builders import researched, with_people
+from shangliang.consultations.tests.builders import researched, starting_soon, with_people
 from shangliang.evaluation import services as evaluation_services
 from shangliang.evaluation.states import RatingChannel
 from shangliang.orgs import services as org_services
@@ -101,7 +101,10 @@ def held(
         for m in members
     ]
     consultation = consultation_services.notice_send(actor=convener, consultation=consultation)
-    consultation = consultation_services.session_open(actor=convener, consultation=researched(consultation))
+    # The session day has come: it opens now, so the figures count it in this year.
+    consultation = consultation_services.session_open(
+        actor=convener, consultation=starting_soon(researched(consultation))
+    )
     for person in people:
         consultation_services.sign_in(participant=person, actor=convener)
     consultation = consultation_services.session_close(actor=convener, consultation=consultation)
@@ -120,7 +123,9 @@ def done(assignment, actor):
     assignment = outcome_services.assignment_accept(actor=actor, assignment=assignment)
     outcome_services.progress_add(actor=actor, assignment=assignment, unit=assignment.lead_unit, progress="已开工")
     assignment.refresh_from_db()
-    return outcome_services.assignment_complete(actor=actor, assignment=assignment, result="已落实")
+    assignment = outcome_services.assignment_complete(actor=actor, assignment=assignment, result="已落实")
+    # Done means checked (验收): only then does it count.
+    return outcome_services.assignment_check(assignment, actor=assignment.supervisor)
 
 
 def publish(consultation, actor):

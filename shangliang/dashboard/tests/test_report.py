@@ -2,14 +2,19 @@
 
 import io
 import logging
+import re
+from types import SimpleNamespace
 
 import docx
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from shangliang.dashboard import chart_images
+from shangliang.core.tests.word_style import assert_official_word_style
+from shangliang.dashboard import chart_images, report
+from shangliang.dashboard.selectors import Scope
 from shangliang.dashboard.tests.conftest import YEAR
 from shangliang.evaluation.models import TypicalCase
 from shangliang.orgs.states import Role
@@ -135,3 +140,161 @@ def test_word_report_drops_control_characters_that_word_cannot_hold(client, worl
     assert response.status_code == 200
     text, _rows = _docx_text(docx.Document(io.BytesIO(response.content)))
     assert "助学路上" in text and "放学时段拥堵" in text
+
+
+# --- the report reads as a work report (工作报告) ------------------------------------------------------
+
+SECTIONS = [
+    "一、总体情况",
+    "二、主要工作和成效",
+    "（一）搭建平台，扩大协商覆盖面",
+    "（二）聚焦民生，深入开展协商议事",
+    "（三）推动成果转化，抓好建议落实",
+    "（四）强化监督评价，让群众评判成效",
+    "三、存在的问题和不足",
+    f"四、{YEAR + 1}年工作打算",
+    "（一）扩大平台覆盖",
+    "（二）推动协商常态化",
+    "（三）抓好成果落实",
+    "（四）提升群众满意度",
+    "（五）发挥委员作用",
+    "附件1　统计附表",
+    "附件2　统计图",
+    "附件3　典型案例",
+]
+
+
+def _district_docx(client, world):
+    client.force_login(world.convener)
+    response = client.get(_url("docx"), {"region": world.district["district"].pk})
+    return docx.Document(io.BytesIO(response.content))
+
+
+def _body_order(document) -> list[tuple[str, str]]:
+    """The body in order: ("heading", text) for each heading, ("table", first header cell) for each table."""
+    order = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl"):
+            order.append(("table", element.xpath("string(.//w:tc)")))
+        elif element.tag == qn("w:p"):
+            style = element.xpath("string(./w:pPr/w:pStyle/@w:val)")
+            if style.startswith("Heading"):
+                order.append((style, element.xpath("string(.)")))
+    return order
+
+
+def test_word_report_is_a_work_report_with_its_sections_in_order_and_the_tables_appended(client, world):
+    document = _district_docx(client, world)
+    order = _body_order(document)
+    headings = [text for kind, text in order if kind in ("Heading1", "Heading2")]
+    assert headings == SECTIONS
+    # Every table comes after "附件1 统计附表", each under its 附表 heading; the narrative has none.
+    appendix = order.index(("Heading1", "附件1　统计附表"))
+    assert all(index > appendix for index, (kind, _text) in enumerate(order) if kind == "table")
+    table_titles = [text for kind, text in order if kind == "Heading3" and text.startswith("附表")]
+    assert table_titles[:3] == ["附表1　平台建设与覆盖", "附表2　各乡镇（街道）覆盖情况", "附表3　协商开展情况"]
+    assert len(table_titles) == len(document.tables)
+    # The appendix starts on a page of its own.
+    assert document.element.body.xpath(".//w:br[@w:type='page']")
+    # The office edits a draft: the page header says so.
+    assert document.sections[0].header.paragraphs[0].text.startswith("初稿")
+
+
+def test_pdf_report_has_the_same_sections_in_the_same_order(client, world):
+    client.force_login(world.convener)
+    response = client.get(_url("pdf"), {"region": world.district["district"].pk})
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    positions = [text.find(heading.replace("　", "")) for heading in SECTIONS]
+    assert -1 not in positions, [h for h, p in zip(SECTIONS, positions, strict=True) if p == -1]
+    assert positions == sorted(positions)
+    assert text.find("附表1平台建设与覆盖") > text.find("附件1统计附表") > text.find("（五）发挥委员作用")
+
+
+# (phrase in the text with the figure as a group, label of the table row or column holding the same figure)
+FIGURES = [
+    (r"开展协商(\d+)次", "开展协商（次）"),
+    (r"民生议题(\d+)次", "民生议题（次）"),
+    (r"占([\d.]+%)", "民生议题比重"),
+    (r"形成协商建议(\d+)条", "协商建议（条）"),
+    (r"已交办(\d+)条", "已交办（条）"),
+    (r"交办率([\d.]+%)", "交办率"),
+    (r"已办结(\d+)条", "已办结（条）"),
+    (r"办结率([\d.]+%)", "办结率"),
+    (r"逾期未办结(\d+)条", "逾期未办结（条）"),
+    (r"仍有(\d+)条建议逾期未办结", "逾期未办结（条）"),
+    (r"解决群众反映的实际问题(\d+)件", "解决实际问题（件）"),
+    (r"政府委托事项(\d+)件", "政府委托事项（件）"),
+    (r"10日内书面答复(\d+)件", "10日内答复（件）"),
+    (r"10日内答复率([\d.]+%)", "10日内答复率"),
+    (r"有(\d+)件未在10日内书面答复", "逾期答复或逾期未答复（件）"),
+    (r"协商过程满意率([\d.]+%)", "协商过程"),
+    (r"落实结果满意率([\d.]+%)", "落实结果"),
+    (r"下沉委员(\d+)名", "下沉委员（名）"),
+    (r"其中(\d+)名参加了协商", "参加协商的委员（名）"),
+    (r"委员参与率([\d.]+%)", "委员参与率"),
+    (r"共有协商议事平台(\d+)个", "协商议事平台"),
+    (r"平台覆盖率([\d.]+%)", "村（社区）议事室覆盖"),
+]
+
+
+def _table_figure(rows: list[list[str]], label: str) -> str:
+    [row] = [row for row in rows if row[0] == label]
+    value = row[-1]  # a count, a rate, or "2/3（66.7%）"
+    return value.split("（")[-1].rstrip("）") if "（" in value else value
+
+
+def test_every_figure_in_the_text_is_the_one_in_its_table(client, world):
+    text, rows = _docx_text(_district_docx(client, world))
+    narrative = text.split("附件1　统计附表")[0]
+    for pattern, label in FIGURES:
+        found = set(re.findall(pattern, narrative))
+        assert found == {_table_figure(rows, label)}, (pattern, found, _table_figure(rows, label))
+
+
+def test_problems_and_plans_are_drafted_from_the_figures(client, world):
+    text, _rows = _docx_text(_district_docx(client, world))
+    problems = text.split("三、存在的问题和不足")[1].split(f"四、{YEAR + 1}年工作打算")[0]
+    plans = text.split(f"四、{YEAR + 1}年工作打算")[1].split("附件1")[0]
+    assert "一是部分协商成果落实不够及时，仍有1条建议逾期未办结（甲镇1条）。" in problems
+    assert "政府委托事项中有1件未在10日内书面答复" in problems
+    # Both rated places: 甲一村 (result 1 of 2 rated well), 乙一村 (process and result 1 of 2).
+    assert "满意率低于80%的有乙一村议事室（50.0%）、甲一村议事室（50.0%）" in problems
+    # Platforms in place that held nothing: the sector room and the grid point.
+    assert "区政协经济界议事室、甲一村网格议事点全年未开展协商" in problems
+    assert "尚有1个村（社区）未建立协商议事室" in problems and "有1名下沉委员全年未参加协商" in problems
+    assert "督促区政协经济界议事室、甲一村网格议事点" in plans
+    assert "对逾期未办结的1条建议和逾期未答复的1件委托事项逐项督办" in plans
+    assert "推动尚未建立议事室的1个村（社区）建立协商议事平台" in plans
+
+
+def test_when_the_figures_show_no_problem_the_office_is_asked_to_add_them():
+    board = SimpleNamespace(outcomes=SimpleNamespace(overdue=0))
+    found = report.Findings([], 0, [], [], [], 0, 0)
+    assert report._problems(board, found) == [
+        "从统计数据看，本年度各项工作未发现突出问题。请结合实际补充存在的问题和不足。"
+    ]
+
+
+def test_word_report_is_in_the_official_style_with_headings_kept_with_their_text(client, world):
+    document = _district_docx(client, world)
+    assert_official_word_style(document)
+    assert document.paragraphs[0].style.name == "Title"
+    for level in (1, 2, 3):
+        assert document.styles[f"Heading {level}"].paragraph_format.keep_with_next is True
+
+
+def test_report_of_one_platform_is_drafted_without_coverage_or_places_compared(client, world):
+    client.force_login(world.convener)
+    response = client.get(_url("pdf"), {"platform": world.platforms["pa1"].pk})
+    assert response.status_code == 200
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert f"甲一村议事室{YEAR}年度基层协商议事工作报告" in text
+    assert "一、总体情况" in text and "三、存在的问题和不足" in text and "附件1统计附表" in text
+    assert "建有议事室" not in text  # a platform covers no region
+    assert "开展协商2次" in text  # C1 and C2
+
+
+def test_report_is_built_in_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    scope = Scope.for_year(YEAR, region=world.district["district"])
+    with django_assert_max_num_queries(40):
+        report.annual_report(scope)

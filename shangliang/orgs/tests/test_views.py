@@ -286,7 +286,8 @@ def test_list_pages_use_the_same_number_of_queries_for_10_and_1000_rows(client, 
     _bulk(district, 990, start=10)
     large = _queries(client, reverse(name))
     assert small == large
-    assert large <= 12
+    # The home page's to-do list asks one query per kind of step waiting (portal.waiting).
+    assert large <= 14
 
 
 def test_pages_stay_chinese_for_an_english_browser_until_the_switch_is_used(client):

@@ -92,6 +92,7 @@ def world(district, convener):
         next_steps="周末加班完成",
     )
     services.assignment_complete(actor=liaison, assignment=done, result="主街两端划定停放点两处")
+    services.assignment_check(done, actor=convener)  # the check (验收): only then is it done
     other_unit = make_unit(district["a"], name="甲镇综合执法队", kind=UnitKind.TOWNSHIP_GOVERNMENT)
     other_liaison = liaison_of(other_unit)
     deferred = assigned(

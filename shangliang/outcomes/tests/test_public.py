@@ -57,6 +57,7 @@ def resolved(district, people, *, title="集镇电动车乱停放", publish=True
     services.assignment_accept(actor=liaison, assignment=done)
     services.progress_add(actor=liaison, assignment=done, unit=unit, progress="已完成选址", problems="商户不配合")
     services.assignment_complete(actor=liaison, assignment=done, result="主街两端划定停放点两处")
+    services.assignment_check(done, actor=people["convener"])  # the check (验收): only then is it done
     deferred = assigned(
         consultation,
         unit=other,

@@ -240,7 +240,8 @@ def test_done_needs_a_result_and_evidence_or_progress(consultation, unit, liaiso
     services.progress_add(actor=liaison, assignment=assignment, unit=unit, progress="施工中")
     services.assignment_complete(actor=liaison, assignment=assignment, result="建成停放点")
     assignment = fresh(assignment)
-    assert assignment.status == AssignmentStatus.DONE and assignment.done_at and assignment.result == "建成停放点"
+    # Finished by the unit, waiting for the check (验收): not done yet.
+    assert assignment.status == AssignmentStatus.FINISHED and assignment.done_at and assignment.result == "建成停放点"
 
 
 def test_deferral_needs_an_explanation_and_can_be_resumed(consultation, unit, liaison):
@@ -352,6 +353,9 @@ def test_publication_falls_due_when_every_item_is_finished(consultation, unit, l
     services.assignment_complete(actor=liaison, assignment=first, result="建成")
     assert selectors.publication_due_on(consultation) is None
     services.assignment_defer(actor=liaison, assignment=second, reason="明年安排")
+    # Finished is not done: the period runs from the check.
+    assert selectors.publication_due_on(consultation) is None
+    services.assignment_check(first, actor=consultation.convener)
     due = selectors.publication_due_on(consultation)
     assert due == timezone.localdate() + datetime.timedelta(days=7)
     assert not selectors.is_publication_overdue(consultation, today=due)
@@ -393,6 +397,10 @@ def test_people_concerned_are_told_at_each_step_once(consultation, unit, liaison
         services.progress_add(actor=liaison, assignment=assignment, unit=unit, progress="已开工")
     with django_capture_on_commit_callbacks(execute=True):
         services.assignment_complete(actor=liaison, assignment=assignment, result="已建成")
+    # The unit's 办结 alone tells nobody: the people concerned hear of it once the check accepts it.
+    assert not Notification.objects.filter(user=follower, title__startswith="【已办结").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_check(assignment, actor=assignment.supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         services.publication_publish(actor=consultation.convener, consultation=consultation, summary="停放点已建成")
     titles = list(Notification.objects.filter(user=follower).order_by("pk").values_list("title", flat=True))

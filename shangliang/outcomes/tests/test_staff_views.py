@@ -144,6 +144,7 @@ def test_publication_is_prefilled_from_the_effect_list_without_names(client, con
     services.assignment_accept(actor=people["liaison_a"], assignment=item)
     services.progress_add(actor=people["liaison_a"], assignment=item, unit=people["unit_a"], progress="已选址")
     services.assignment_complete(actor=people["liaison_a"], assignment=item, result="划定停放点60个")
+    services.assignment_check(item, actor=people["supervisor"])
     client = login(client, people["convener"])
     page = client.get(url("consultation", consultation.pk))
     summary = page.context["publish_form"].initial["summary"]
@@ -171,10 +172,11 @@ def test_publication_overdue_is_flagged_on_the_page_and_the_board(client, consul
     services.assignment_accept(actor=liaison, assignment=item)
     evidence = SimpleUploadedFile("a.jpg", b"x")
     services.assignment_complete(actor=liaison, assignment=item, result="建成", evidence=evidence)
+    services.assignment_check(item, actor=people["supervisor"])
     services.assignment_accept(actor=people["liaison_b"], assignment=other)
     services.assignment_defer(actor=people["liaison_b"], assignment=other, reason="资金明年到位")
     long_ago = timezone.now() - datetime.timedelta(days=10)
-    Assignment.objects.filter(pk=item.pk).update(done_at=long_ago)
+    Assignment.objects.filter(pk=item.pk).update(done_at=long_ago, checked_at=long_ago)
     Assignment.objects.filter(pk=other.pk).update(deferred_at=long_ago)
     page = text(login(client, people["convener"]).get(url("consultation", consultation.pk)))
     assert 'id="publication-overdue"' in page and "资金明年到位" in page
@@ -279,9 +281,9 @@ def test_liaison_accepts_reports_progress_and_completes(client, people, item):
     assert response.status_code == 400
     client.post(url("assignment_complete", item.pk), {"result": "划定停放点60个", "version": item.version})
     item = fresh(item)
-    assert item.status == AssignmentStatus.DONE and item.result == "划定停放点60个"
+    assert item.status == AssignmentStatus.FINISHED and item.result == "划定停放点60个"
     page = text(client.get(url("assignment", item.pk)))
-    for fact in ("已完成选址", "资金缺口", "申请专项资金", "签收", "办结"):
+    for fact in ("已完成选址", "资金缺口", "申请专项资金", "签收", "办结", "已报办结，待验收"):
         assert fact in page
 
 
@@ -399,6 +401,8 @@ ACTION_URLS = {
     "resume": "assignment_resume",
     "extension": "extension_request",
     "decision": "extension_decide",
+    "check": "assignment_check",
+    "send_back": "assignment_send_back",
 }
 
 
@@ -418,9 +422,12 @@ def _bring_to(state: str, item, people) -> ExtensionRequest | None:
     services.assignment_accept(actor=liaison, assignment=item)
     if state == "deferred":
         services.assignment_defer(actor=liaison, assignment=item, reason="用地手续未批")
-    elif state == "done":
+    elif state in {"finished", "done"}:
         services.progress_add(actor=liaison, assignment=item, unit=people["unit_a"], progress="选址")
         services.assignment_complete(actor=liaison, assignment=item, result="建成")
+        if state == "done":
+            # A village's own item: its convener checks it (验收).
+            services.assignment_check(item, actor=people["convener"])
     elif state in {"pending", "decided"}:
         extension = services.extension_request(
             actor=liaison, assignment=item, requested_deadline=item.deadline + datetime.timedelta(days=9), reason="雨季"
@@ -446,7 +453,12 @@ def _action_url(key, item, extension):
         ("accepted", "liaison_b", {"progress"}),
         ("accepted", "supervisor", set()),
         ("deferred", "liaison_a", {"progress", "resume"}),
+        ("finished", "liaison_a", set()),
+        ("finished", "convener", {"check", "send_back"}),
+        # The item comes from a village's consultation: its convener checks it, not the township's supervisor.
+        ("finished", "supervisor", set()),
         ("done", "liaison_a", set()),
+        ("done", "convener", set()),
         ("pending", "liaison_a", {"progress", "complete", "defer"}),
         ("pending", "supervisor", {"decision"}),
         ("decided", "supervisor", set()),
@@ -479,6 +491,10 @@ def test_the_page_shows_exactly_the_forms_the_table_opens(client, people, shared
         ("deferred", "accept", {}, "只有待签收的事项可以签收"),
         ("accepted", "return", {"reason": "不归我局"}, "只有待签收的事项可以退回"),
         ("done", "extension", {"reason": "雨季"}, "只有办理中的事项可以申请延期"),
+        ("finished", "extension", {"reason": "雨季"}, "只有办理中的事项可以申请延期"),
+        ("finished", "complete", {"result": "再办结"}, "只有办理中的事项可以办结"),
+        ("accepted", "check", {}, "只有办结待验收的事项可以验收"),
+        ("done", "send_back", {"reason": "不合格"}, "只有办结待验收的事项可以验收退回"),
         ("late", "return", {"reason": "不归我局"}, "不能再退回"),
         ("pending", "extension", {"reason": "再延"}, "已有一份延期申请在等待审批"),
         ("decided", "decision", {"decision": "refuse", "note": "不同意"}, "这份延期申请已经审批"),
@@ -489,7 +505,7 @@ def test_the_action_view_refuses_an_action_not_open_now_and_writes_nothing(
 ):
     settings.SHANGLIANG_RETURN_DAYS = 5
     extension = _bring_to(state, shared_item, people)
-    who = "supervisor" if key == "decision" else "liaison_a"
+    who = {"decision": "supervisor", "check": "convener", "send_back": "convener"}.get(key, "liaison_a")
     item = fresh(shared_item)
     before = (item.status, item.version, item.deadline, item.history.count())
     records = (ProgressUpdate.objects.count(), list(ExtensionRequest.objects.values_list("pk", "status")))
@@ -512,6 +528,12 @@ def test_the_action_view_refuses_an_action_not_open_now_and_writes_nothing(
         ("accepted", "liaison_b", "extension"),
         ("pending", "liaison_a", "decision"),
         ("pending", "liaison_b", "decision"),
+        # The check (验收) is not the unit's, nor the supervisor's on a village's own item.
+        ("finished", "liaison_a", "check"),
+        ("finished", "liaison_a", "send_back"),
+        ("finished", "supervisor", "check"),
+        ("finished", "outsider", "check"),
+        ("finished", "outsider", "send_back"),
     ],
 )
 def test_the_action_view_answers_404_to_a_user_without_the_right_and_writes_nothing(
@@ -603,7 +625,7 @@ def test_unit_desk_sorts_items_into_tabs(client, consultation, people, item):
     assert [row.is_co_unit for row in desk.context["rows"] if row.item.pk == co_item.pk] == [True]
     services.assignment_accept(actor=people["liaison_a"], assignment=item)
     tabs = {key: count for key, _label, count in client.get(url("unit_desk")).context["tabs"]}
-    assert tabs == {"todo": 1, "doing": 1, "overdue": 0, "done": 0, "all": 2}
+    assert tabs == {"todo": 1, "doing": 1, "overdue": 0, "checking": 0, "done": 0, "all": 2}
     Assignment.objects.filter(pk=item.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=2))
     desk = client.get(url("unit_desk") + "?tab=overdue")
     assert [row.item.pk for row in desk.context["rows"]] == [item.pk] and desk.context["rows"][0].days_overdue == 2

@@ -7,7 +7,7 @@ from django.utils import timezone
 from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import Consultation, SessionFormat
 from shangliang.consultations.states import Mode, ParticipantCategory
-from shangliang.consultations.tests.builders import researched, with_people
+from shangliang.consultations.tests.builders import researched, starting_soon, with_people
 from shangliang.orgs.tests.factories import make_platform, make_user
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Topic
@@ -78,7 +78,8 @@ def in_session_on(district, topic, *, attend=(), speak=(), absent=(), by_account
     for member in {*attend, *speak, *absent}:
         people[member.pk] = invite(consultation, member, by_account=member in by_account)
     consultation = consultation_services.notice_send(actor=consultation.convener, consultation=consultation)
-    consultation = researched(consultation)
+    consultation = starting_soon(researched(consultation))
+    # The session day has come: it opens now, so the points count in this year.
     consultation = consultation_services.session_open(actor=consultation.convener, consultation=consultation)
     for member in {*attend, *speak}:
         consultation_services.sign_in(participant=people[member.pk], actor=consultation.convener)

@@ -23,11 +23,13 @@ def test_a_sign_in_before_the_session_opens_earns_attendance_only_once_it_opens(
         actor=consultation.convener, consultation=consultation, acknowledge_warnings=True
     )
     consultation_services.sign_in(participant=participant, actor=consultation.convener)
-    year = timezone.localdate().year
+    year = timezone.localtime(consultation.starts_at).year
     assert counts(PointKind.SESSION_ATTENDED, year, [wang.pk]) == {}
     assert occurrences(PointKind.SESSION_ATTENDED, wang, year) == []
 
-    opened = consultation_services.session_open(actor=consultation.convener, consultation=researched(consultation))
+    opened = consultation_services.session_open(
+        actor=consultation.convener, consultation=researched(consultation), now=consultation.starts_at
+    )
     assert counts(PointKind.SESSION_ATTENDED, year, [wang.pk]) == {wang.pk: 1}
     [attended] = occurrences(PointKind.SESSION_ATTENDED, wang, year)
     assert attended.on == timezone.localtime(opened.in_session_at).date()

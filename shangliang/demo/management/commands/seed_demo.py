@@ -1,18 +1,28 @@
 """``manage.py seed_demo``: build the demo district 云溪区 with one account per role, its topics and consultations."""
 
 import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
+from shangliang.demo.cases import build_demo_cases
 from shangliang.demo.consultations import build_demo_consultations
-from shangliang.demo.district import DEMO_PASSWORD, DISTRICT_CODE, DISTRICT_NAME, build_demo_district, demo_accounts
+from shangliang.demo.district import (
+    DEMO_PASSWORD,
+    DISTRICT_CODE,
+    DISTRICT_NAME,
+    build_demo_district,
+    demo_accounts,
+    liaison_accounts,
+)
 from shangliang.demo.evaluation import build_demo_evaluation
 from shangliang.demo.outcomes import build_demo_outcomes
 from shangliang.demo.scoring import build_demo_scoring
 from shangliang.demo.topics import build_demo_topics
+from shangliang.orgs.states import UnitKind
 from shangliang.topics.states import SubmissionStatus, TopicStatus
 
 COUNT_LABELS = (
@@ -49,6 +59,7 @@ COUNT_LABELS = (
     ("assembly_votes", "会议表决"),
     ("targets", "年度目标任务"),
     ("inspections", "专委会督导记录"),
+    ("typical_cases", "典型案例"),
 )
 
 
@@ -63,6 +74,11 @@ def refresh_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
+# The phases of the seed, each announced with its time: district, topics, consultations, outcomes,
+# evaluation, typical cases, scoring.
+PHASES = 7
+
+
 class Command(BaseCommand):
     help = (
         "生成演示数据：虚构的云溪区（9 个乡镇街道、92 个村社区、105 个平台、185 名委员）、各角色的演示账号，"
@@ -72,21 +88,30 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbose = options["verbosity"] >= 1
         stdout = self.stdout if options["verbosity"] >= 2 else None
+        self.verbosity = options["verbosity"]
         started = time.perf_counter()
         try:
             # Topics need the district and consultations the topics; a failure in any leaves nothing behind.
             with transaction.atomic():
-                counts = build_demo_district(stdout=stdout)
+                with self.phase(1, "区划、平台与演示账号"):
+                    counts = build_demo_district(stdout=stdout)
                 if counts:
                     refresh_statistics()
-                    counts |= build_demo_topics(stdout=stdout).counts
+                    with self.phase(2, "诉求与议题（近三年）"):
+                        counts |= build_demo_topics(stdout=stdout).counts
                     refresh_statistics()
-                    counts |= build_demo_consultations(stdout=stdout)
+                    with self.phase(3, "协商"):
+                        counts |= build_demo_consultations(stdout=stdout)
                     refresh_statistics()
-                    counts |= build_demo_outcomes(stdout=stdout)
+                    with self.phase(4, "成果报送、交办与落实"):
+                        counts |= build_demo_outcomes(stdout=stdout)
                     refresh_statistics()
-                    counts |= build_demo_evaluation(stdout=stdout)
-                    counts |= build_demo_scoring(stdout=stdout)
+                    with self.phase(5, "群众评议、回访与第三方评估"):
+                        counts |= build_demo_evaluation(stdout=stdout)
+                    with self.phase(6, "典型案例"):
+                        counts |= build_demo_cases(stdout=stdout)
+                    with self.phase(7, "考核目标与专委会督导"):
+                        counts |= build_demo_scoring(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started
@@ -103,7 +128,40 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label}：{counts[key]}")
             self.print_accounts()
 
+    @contextmanager
+    def phase(self, number: int, label: str):
+        """Say which phase runs and, when it ends, how long it took: "[3/7] 协商 … 21.4 秒"."""
+        if self.verbosity < 1:
+            yield
+            return
+        # One line per phase; at verbosity 2 the phase's own messages come between its name and its time.
+        self.stdout.write(f"[{number}/{PHASES}] {label} …", ending="\n" if self.verbosity >= 2 else "")
+        self.stdout.flush()
+        started = time.perf_counter()
+        try:
+            yield
+        except BaseException:
+            self.stdout.write("")  # end the line before the error is shown
+            raise
+        elapsed = f"{time.perf_counter() - started:.1f} 秒"
+        self.stdout.write(f"      {elapsed}" if self.verbosity >= 2 else f" {elapsed}")
+
     def print_accounts(self):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, scope in demo_accounts():
             self.stdout.write(f"  {username:<15}{full_name}　{scope}")
+        liaisons = liaison_accounts()
+        if not liaisons:
+            return
+        # Every unit with items has a liaison who can log in; the village committees' are many, so by example.
+        self.stdout.write(f"其他单位的联络员（{len(liaisons)} 个，密码相同，登录后打开“本单位交办事项”）：")
+        villages = [row for row in liaisons if row[2].kind == UnitKind.VILLAGE_COMMITTEE]
+        for username, full_name, unit in liaisons:
+            if unit.kind != UnitKind.VILLAGE_COMMITTEE:
+                self.stdout.write(f"  {username:<19}{full_name}　{unit.name}")
+        if villages:
+            examples = "、".join(f"{username}（{unit.name}）" for username, _name, unit in villages[:3])
+            self.stdout.write(
+                f"  村（社区）委员会 {len(villages)} 个：liaison_<乡镇简码><村序号>，如 {examples}；"
+                "完整名单见后台“用户”。"
+            )
