@@ -15,9 +15,10 @@
     if (select.tomselect || typeof window.TomSelect === "undefined") return;
     const multiple = select.dataset.picker === "multiple";
     new window.TomSelect(select, {
-      plugins: multiple ? ["remove_button", "checkbox_options"] : [],
+      plugins: multiple ? ["remove_button", "checkbox_options"] : ["clear_button"],
       maxOptions: null,
-      allowEmptyOption: !multiple,
+      // The empty choice ("---------") is not an entry: the filter box says what to do, × clears.
+      allowEmptyOption: false,
       placeholder: select.dataset.filterPlaceholder,
       searchField: ["text", "optgroup"],
       lockOptgroupOrder: true,
