@@ -1,7 +1,6 @@
 """Reads of the consultation stage: candidates for participation, lists, the page of one consultation."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -304,14 +303,34 @@ def notice_reason(participant: Participant) -> str:
     return f"consultation.notice:{participant.consultation_id}:{participant.pk}"
 
 
+def _notice_version(reason: str) -> int | None:
+    """0 for the first notice, N for the change notice of the Nth reschedule (``…:moved:N``), None otherwise."""
+    parts = reason.split(":")
+    if len(parts) == 3:
+        return 0
+    if len(parts) == 5 and parts[3] == "moved" and parts[4].isdigit():
+        return int(parts[4])
+    return None
+
+
 def participants_with_notices(consultation: Consultation) -> list[Participant]:
-    """The participants, each with ``notice_deliveries``: the channels their notice went out on."""
+    """The participants, each with ``notice_deliveries``: the channels their latest notice went out on
+    (the change notice after a reschedule, else the first notice)."""
     participants = list(participants_of(consultation))
-    sent = defaultdict(list)
-    for delivery in Delivery.objects.filter(reason__in=[notice_reason(p) for p in participants]).order_by("pk"):
-        sent[delivery.reason].append(delivery)
+    latest: dict[str, tuple[int, list]] = {}
+    prefix = f"consultation.notice:{consultation.pk}:"
+    for delivery in Delivery.objects.filter(reason__startswith=prefix).order_by("pk"):
+        version = _notice_version(delivery.reason)
+        if version is None:
+            continue
+        key = prefix + delivery.reason.split(":")[2]
+        seen, rows = latest.get(key, (-1, []))
+        if version > seen:
+            latest[key] = (version, [delivery])
+        elif version == seen:
+            rows.append(delivery)
     for participant in participants:
-        participant.notice_deliveries = sent[notice_reason(participant)]
+        participant.notice_deliveries = latest.get(notice_reason(participant), (0, []))[1]
         participant.is_unreachable = is_unreachable(participant)
     return participants
 

@@ -302,7 +302,7 @@ def participant_remove(participant: Participant, *, actor, reason: str, now=None
     participant.removed_at = now or timezone.now()
     participant.removed_by = actor
     participant.remove_reason = reason
-    return save_record(
+    save_record(
         participant,
         actor=actor,
         reason="participant.removed",
@@ -310,6 +310,17 @@ def participant_remove(participant: Participant, *, actor, reason: str, now=None
         update_fields=["removed_at", "removed_by", "remove_reason"],
         now=now,
     )
+    if consultation.status == ConsultationStatus.NOTIFIED:
+        # They had the notice: tell them they need not come (their personal link no longer opens).
+        notify(
+            kind=Kind.NOTICE,
+            reason=f"{selectors.notice_reason(participant)}:removed",
+            recipients=[Recipient(participant.user_id, participant.mobile)],
+            title=_("协商参加人员调整：%(title)s") % {"title": consultation.topic.title},
+            body=_("您无需参加%(when)s的这次协商，此前的通知作废。如有疑问请联系协商组织者。")
+            % {"when": timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    return participant
 
 
 # A member's place may be confirmed until the record is closed, so their points count.

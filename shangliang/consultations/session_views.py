@@ -233,10 +233,17 @@ def statement_withdraw(request, pk, statement_pk):
 # --- suggestions of the resolution ---------------------------------------------------------
 
 
-def _suggestion_refused(request, pk, form):
-    errors = [str(e) for errors in form.errors.values() for e in errors]
-    messages.error(request, "".join(errors))
-    return redirect(reverse("consultations:resolution", args=[pk]) + "#suggestions")
+def _suggestion_refused(request, consultation, suggestion, form):
+    """The suggestion's correction forms on a page of their own, the refused one with its message next
+    to the field (status 400)."""
+    edit = form if isinstance(form, SuggestionEditForm) else None
+    edit = edit or with_members(
+        SuggestionEditForm(initial={"text": suggestion.text, "proposed_by": suggestion.proposed_by_id}),
+        selectors.members_for(consultation),
+    )
+    withdraw = form if isinstance(form, WithdrawForm) else WithdrawForm()
+    context = {"c": consultation, "s": suggestion, "edit_form": edit, "withdraw_form": withdraw}
+    return render(request, "consultations/suggestion_correction.html", context, status=400)
 
 
 @staff_required
@@ -252,7 +259,7 @@ def suggestion_edit(request, pk, suggestion_pk):
         success=_("建议已修改。"),
         then=reverse("consultations:resolution", args=[pk]) + "#suggestions",
     )
-    return done or _suggestion_refused(request, pk, form)
+    return done or _suggestion_refused(request, consultation, suggestion, form)
 
 
 @staff_required
@@ -268,4 +275,4 @@ def suggestion_withdraw(request, pk, suggestion_pk):
         success=_("建议已撤回。"),
         then=reverse("consultations:resolution", args=[pk]) + "#suggestions",
     )
-    return done or _suggestion_refused(request, pk, form)
+    return done or _suggestion_refused(request, consultation, suggestion, form)

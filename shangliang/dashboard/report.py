@@ -22,6 +22,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from docx.shared import Mm
 from reportlab.lib import colors
@@ -133,8 +134,8 @@ def summary_of(board: Dashboard) -> str:
 
 
 def _listing(parts: list[str]) -> str:
-    """ "甲、乙和丙" style: parts joined by 、."""
-    return "、".join(parts)
+    """ "甲、乙、丙" style: parts joined by 、 (", " in English)."""
+    return _("、").join(parts)
 
 
 def _names(names: list[str]) -> str:
@@ -146,12 +147,15 @@ def _names(names: list[str]) -> str:
 
 
 def _counted(buckets, unit: str) -> str:
-    return _listing([f"{b.label}{b.n}{unit}" for b in buckets if b.n])
+    """ "议事会3次、听证会1次": each bucket's label, count and unit."""
+    return _listing([_("%(label)s%(n)d%(unit)s") % {"label": b.label, "n": b.n, "unit": unit} for b in buckets if b.n])
 
 
 def _ordinal(n: int) -> str:
-    """1 → 一是, 2 → 二是: how a report lists its points inside a paragraph."""
-    return _("%(n)s是") % {"n": chinese_number(n)}
+    """1 → 一是, 2 → 二是: how a report lists its points inside a paragraph (other languages number them)."""
+    if get_language().startswith("zh"):
+        return _("%(n)s是") % {"n": chinese_number(n)}
+    return f"{n}. "
 
 
 @dataclass

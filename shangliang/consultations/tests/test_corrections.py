@@ -9,6 +9,7 @@ from shangliang.consultations.models import Dissent, Participant, Statement, Sug
 from shangliang.consultations.states import ConsultationStatus, Stance
 from shangliang.consultations.tests.builders import notified, planned, researched, with_people
 from shangliang.core.errors import DomainError
+from shangliang.core.models import Delivery
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
 
@@ -75,6 +76,27 @@ def test_a_participant_removed_before_the_session_is_kept_with_the_reason(client
     services.participant_add(
         actor=convener, consultation=consultation, category="resident", name="居民0", mobile=people[0].mobile
     )
+
+
+def test_someone_removed_after_the_notice_is_told_they_need_not_come(
+    district, convener, django_capture_on_commit_callbacks
+):
+    consultation = notified(district, convener=convener)
+    person = consultation.participants.exclude(mobile="").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participant_remove(person, actor=convener, reason="重复邀请")
+    [told] = Delivery.objects.filter(recipient=person.mobile, reason__endswith=":removed")
+    assert told.channel == "sms"
+    others = consultation.participants.exclude(mobile="")
+    assert not Delivery.objects.filter(recipient__in=[p.mobile for p in others], reason__endswith=":removed").exists()
+
+
+def test_no_one_is_told_of_a_removal_before_the_notice(district, convener, django_capture_on_commit_callbacks):
+    consultation = planned(district, convener=convener)
+    people = with_people(consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participant_remove(people[0], actor=convener, reason="重复邀请")
+    assert not Delivery.objects.filter(reason__endswith=":removed").exists()
 
 
 def test_no_one_is_removed_once_the_session_has_opened(client, district, convener):
@@ -183,8 +205,15 @@ def test_suggestions_are_corrected_or_withdrawn_until_the_resolution_is_agreed(c
     client.force_login(convener)
     pk = consultation.pk
     edit = reverse("consultations:suggestion_edit", args=[pk, second.pk])
-    response = client.post(edit, {"text": "乙（修改）", "proposed_by": "", "note": ""}, follow=True)
-    assert "这个字段是必填项" in response.content.decode()
+    response = client.post(edit, {"text": "乙（修改）", "proposed_by": "", "note": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    # The message stands next to the field that needs it, with what was typed kept.
+    note_field = page[page.index('for="id_note"') :].split("</div>")[0]
+    assert "这个字段是必填项" in note_field and "乙（修改）" in page
+    refused = client.post(reverse("consultations:suggestion_withdraw", args=[pk, third.pk]), {"reason": ""})
+    reason_field = refused.content.decode().split('for="id_reason"')[1].split("</div>")[0]
+    assert refused.status_code == 400 and "这个字段是必填项" in reason_field
     client.post(edit, {"text": "乙（修改）", "proposed_by": "", "note": "措辞"})
     second.refresh_from_db()
     assert second.text == "乙（修改）" and last_history(second).history_change_reason == "suggestion.updated"

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from shangliang.consultations import services
 from shangliang.consultations.models import Consultation
+from shangliang.consultations.selectors import participants_with_notices
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.consultations.tests.builders import notified, researched, starting_soon
 from shangliang.core.documents.formats import chinese_date_time
@@ -142,6 +143,10 @@ def test_reschedule_renotifies_everyone_and_the_session_opens_at_the_new_time(
     assert all(timezone.localtime(new_start).strftime("%Y-%m-%d %H:%M") in m.body for m in changes)
     assert all(timezone.localtime(old_start).strftime("%Y-%m-%d %H:%M") in m.body for m in changes)
     assert Delivery.objects.filter(reason__contains=":moved:").count() == len(with_mobile)
+    # The notice page shows, for each person, the channels of the change notice (the latest one).
+    for participant in participants_with_notices(consultation):
+        assert all(":moved:1" in d.reason for d in participant.notice_deliveries)
+        assert bool(participant.notice_deliveries) == bool(participant.mobile or participant.user_id)
     # Opening at the old time is now too early; at the new time it works.
     with pytest.raises(DomainError):
         services.session_open(actor=convener, consultation=consultation, now=old_start)
