@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.core.limits import EXCERPT_SHORT, excerpt
 from shangliang.core.notify import Kind, notify_step
-from shangliang.orgs.models import ScopedRole
-from shangliang.orgs.states import Role
+from shangliang.outcomes import selectors
 from shangliang.outcomes.models import Assignment, Reminder
 from shangliang.outcomes.states import OPEN_ASSIGNMENT, ReminderKind
 
@@ -41,17 +40,9 @@ def steps_due(deadline: date, today: date) -> list[str]:
     return steps
 
 
-def _liaisons(unit_id: int) -> list:
-    return list(
-        ScopedRole.objects.filter(unit_id=unit_id, role=Role.UNIT_LIAISON, revoked_at__isnull=True).select_related(
-            "user"
-        )
-    )
-
-
 def recipients_for(assignment: Assignment, kind: str) -> list:
     """Users to tell at this step: the unit's liaisons first, then the supervisor, then the unit's head."""
-    users = [grant.user for grant in _liaisons(assignment.lead_unit_id)]
+    users = selectors.unit_liaisons([assignment.lead_unit_id])
     if kind != ReminderKind.DUE_SOON:
         users.append(assignment.supervisor)
     if kind in {ReminderKind.HEAD_NOTICE, ReminderKind.DISTRICT_BOARD} and assignment.lead_unit.head_id:

@@ -603,3 +603,18 @@ def board_consultations(*, platform: Platform | None = None, village: Region | N
         )
         .order_by("-starts_at")
     )
+
+
+def unit_liaisons(unit_ids: Iterable[int]) -> list:
+    """The active liaisons (单位联络员) of these units, each once: whom 交办, reminders and send-backs reach."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            scoped_roles__unit_id__in=list(unit_ids),
+            scoped_roles__role=Role.UNIT_LIAISON,
+            scoped_roles__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -9,7 +9,6 @@ form was opened with: if someone else saved in between, nothing is overwritten.
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +23,8 @@ from shangliang.core.notify import Kind, notify
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Unit
-from shangliang.orgs.states import RegionLevel, Role, UnitKind
-from shangliang.outcomes import feedback
+from shangliang.orgs.states import RegionLevel, UnitKind
+from shangliang.outcomes import feedback, selectors
 from shangliang.outcomes.models import (
     Assignment,
     ExtensionRequest,
@@ -523,20 +522,6 @@ def assignment_send_back(
     return assignment
 
 
-def _liaisons(unit_ids):
-    """The active liaisons (单位联络员) of these units."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            scoped_roles__unit_id__in=list(unit_ids),
-            scoped_roles__role=Role.UNIT_LIAISON,
-            scoped_roles__revoked_at__isnull=True,
-        )
-        .distinct()
-    )
-
-
 def _tell_units_assigned(created: list[Assignment], *, lead_unit, co_units, deadline) -> None:
     """The liaisons of the lead and co-units get one message per 交办 naming every item handed over."""
     items = "；".join(f"{i}. {excerpt(a.suggestion.text, EXCERPT_SHORT)}" for i, a in enumerate(created, 1))
@@ -545,7 +530,7 @@ def _tell_units_assigned(created: list[Assignment], *, lead_unit, co_units, dead
     notify(
         kind=Kind.REMINDER,
         reason=f"assignment.assigned:{created[0].pk}",
-        recipients=_liaisons([lead_unit.pk, *(unit.pk for unit in co_units)]),
+        recipients=selectors.unit_liaisons([lead_unit.pk, *(unit.pk for unit in co_units)]),
         title=_("【新交办】%(n)d项协商建议待签收办理") % values,
         body=_("牵头单位：%(unit)s；办理时限：%(date)s。%(items)s") % values,
         url=url,
@@ -554,7 +539,7 @@ def _tell_units_assigned(created: list[Assignment], *, lead_unit, co_units, dead
 
 def _tell_sent_back(assignment: Assignment, reason: str) -> None:
     """The lead unit's liaisons learn that the check sent the item back, and why."""
-    liaisons = _liaisons([assignment.lead_unit_id])
+    liaisons = selectors.unit_liaisons([assignment.lead_unit_id])
     values = {"text": excerpt(assignment.suggestion.text, EXCERPT_SHORT), "reason": excerpt(reason)}
     notify(
         kind=Kind.REMINDER,
