@@ -15,7 +15,9 @@ SHANGLIANG_PUBLIC_BASE_URL  the address residents reach (https://…), for QR co
 SHANGLIANG_TRUSTED_PROXIES  how many proxies stand in front (1 behind nginx): whose X-Forwarded-For to trust
 SHANGLIANG_HTTPS         0 for an http-only intranet (on unless debugging: proxy https header, redirect)
 SHANGLIANG_RATE_LIMITS   per-address limits, e.g. "submit=20/10m,register=10/10m" (see docs/security.md)
-SHANGLIANG_SIGN_IN_OPENS_MINUTES  how long before a session the door sign-in opens (default 120)
+SHANGLIANG_SIGN_IN_OPENS_MINUTES  how long before a session the door sign-in opens (default 60)
+SHANGLIANG_SMS_PROVIDER  console (default: messages go to the log), aliyun or tencent (docs/deploy.md)
+SHANGLIANG_WECHAT_APP_ID, SHANGLIANG_WECHAT_APP_SECRET  the WeChat official account (公众号), if any
 SHANGLIANG_SESSION_OPEN_MARGIN_HOURS  how long before the notified start the convener may open a session (default 2)
 """
 
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A long-lived random id per browser for the per-device rate limits (core.ratelimits).
+    "shangliang.core.devices.DeviceIdMiddleware",
     "shangliang.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -271,6 +275,11 @@ SHANGLIANG_PERIODIC_JOBS = [
     ("shangliang.outcomes.reminders.reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     ("shangliang.evaluation.reminders.follow_up_reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     ("shangliang.core.jobs.stale_uploads_discard", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    ("shangliang.consultations.reminders.consultation_reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    ("shangliang.outcomes.reminders.outcome_reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    # Texts and WeChat messages due again (retries) or whose dispatch was lost; stuck ones marked 结果不明.
+    ("shangliang.core.dispatch.deliveries_run", 1),
+    # (more periodic jobs)
 ]
 if os.environ.get("SHANGLIANG_REDIS_URL"):
     CELERY_BROKER_URL = os.environ["SHANGLIANG_REDIS_URL"]
@@ -297,6 +306,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shangliang.core.tasks.discard_stale_uploads",
         "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     },
+    "send-consultation-reminders": {
+        "task": "shangliang.consultations.tasks.send_consultation_reminders",
+        "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    },
+    "send-outcome-reminders": {
+        "task": "shangliang.outcomes.tasks.send_outcome_reminders",
+        "schedule": timedelta(minutes=SHANGLIANG_REMINDER_INTERVAL_MINUTES),
+    },
+    "send-due-deliveries": {
+        "task": "shangliang.core.tasks.send_due_deliveries",
+        "schedule": timedelta(minutes=1),
+    },
+    # (more beat entries)
 }
 
 # Background jobs run in a thread of the web process unless a worker queue is configured;
@@ -336,6 +358,8 @@ def _rate_limits() -> dict[str, str]:
         "signup": "30/10m",  # signing up for a consultation
         "signin": "60/10m",  # door sign-in at a session (a whole room shares one Wi-Fi)
         "track": "60/10m",  # tracking-code look-ups
+        "code": "20/10m",  # SMS verification codes asked for
+        "receipt": "600/m",  # delivery receipts pushed by an SMS provider
     }
     for item in env_list("SHANGLIANG_RATE_LIMITS"):
         name, _, rate = item.partition("=")
@@ -345,6 +369,34 @@ def _rate_limits() -> dict[str, str]:
 
 
 SHANGLIANG_RATE_LIMITS = _rate_limits()
+
+
+def _device_rate_limits() -> dict[str, str]:
+    """Requests per device (a long-lived cookie) or per mobile number, on top of the per-address limits.
+
+    A room sharing one address stays under the address limit, while one phone or one number
+    repeating itself is stopped here. SHANGLIANG_DEVICE_RATE_LIMITS="submit=3/10m,..." overrides.
+    """
+    rates = {
+        "submit": "5/10m",
+        "register": "5/10m",
+        "rate": "10/10m",
+        "post": "10/10m",
+        "support": "30/10m",
+        "signup": "10/10m",
+        "signin": "10/10m",
+        "track": "20/10m",
+        "code": "5/10m",  # codes asked for from one device
+        "code_mobile": "5/h",  # codes sent to one number, whoever asks
+    }
+    for item in env_list("SHANGLIANG_DEVICE_RATE_LIMITS"):
+        name, _, rate = item.partition("=")
+        if name.strip() in rates and rate.strip():
+            rates[name.strip()] = rate.strip()
+    return rates
+
+
+SHANGLIANG_DEVICE_RATE_LIMITS = _device_rate_limits()
 
 # --- Security headers (penetration test findings 10 and 17) ---
 # Every asset is served from this site (ECharts and htmx from node_modules) and no template has
@@ -405,15 +457,74 @@ SHANGLIANG_NOTICE_DAYS = int(os.environ.get("SHANGLIANG_NOTICE_DAYS", "3"))
 # Residents and stakeholders should be at least this share of participants (利益涉及谁就和谁商量).
 SHANGLIANG_MIN_AFFECTED_SHARE = float(os.environ.get("SHANGLIANG_MIN_AFFECTED_SHARE", "0.5"))
 # Self sign-in (door code, own page) opens this many minutes before the start, until the planned end.
-SHANGLIANG_SIGN_IN_OPENS_MINUTES = int(os.environ.get("SHANGLIANG_SIGN_IN_OPENS_MINUTES", "120"))
+SHANGLIANG_SIGN_IN_OPENS_MINUTES = int(os.environ.get("SHANGLIANG_SIGN_IN_OPENS_MINUTES", "60"))
+# The door QR on the screen changes every this many minutes; the previous code stays good one more period.
+SHANGLIANG_SIGN_IN_ROTATE_MINUTES = int(os.environ.get("SHANGLIANG_SIGN_IN_ROTATE_MINUTES", "10"))
+# Participants are reminded this many hours before a session (each once; "24,2" = a day and two hours ahead).
+SHANGLIANG_SESSION_REMIND_HOURS = [int(h) for h in env_list("SHANGLIANG_SESSION_REMIND_HOURS", "24,2")]
+# An approved topic not yet planned (no consultation) after this many days: its convener is reminded.
+SHANGLIANG_PLAN_REMIND_DAYS = int(os.environ.get("SHANGLIANG_PLAN_REMIND_DAYS", "14"))
+# A dissent (不同意见) still without its explanation this many days after the session: the convener is reminded.
+SHANGLIANG_DISSENT_EXPLAIN_DAYS = int(os.environ.get("SHANGLIANG_DISSENT_EXPLAIN_DAYS", "7"))
+# A unit owing a written reply (书面答复) is reminded this many days before its due date …
+SHANGLIANG_REPLY_REMIND_BEFORE_DAYS = int(os.environ.get("SHANGLIANG_REPLY_REMIND_BEFORE_DAYS", "3"))
+# … told on the day it is overdue, and escalated to the supervision board this many days after.
+SHANGLIANG_REPLY_ESCALATE_DAYS = int(os.environ.get("SHANGLIANG_REPLY_ESCALATE_DAYS", "5"))
+
+# --- verified mobiles: one-time SMS codes (accounts.verification) ---
+SHANGLIANG_CODE_MINUTES = int(os.environ.get("SHANGLIANG_CODE_MINUTES", "5"))  # a code's life
+SHANGLIANG_CODE_TRIES = int(os.environ.get("SHANGLIANG_CODE_TRIES", "5"))  # wrong entries before it is void
+SHANGLIANG_CODE_RESEND_SECONDS = int(os.environ.get("SHANGLIANG_CODE_RESEND_SECONDS", "60"))  # wait before another
+
+# --- message delivery (core.notify, core.dispatch): providers, retries, receipts ---
+# console: texts are written to the log (a district without an SMS contract); aliyun or tencent: sent.
+SHANGLIANG_SMS_PROVIDER = os.environ.get("SHANGLIANG_SMS_PROVIDER", "console").strip().lower()
+if SHANGLIANG_SMS_PROVIDER not in {"console", "aliyun", "tencent"}:
+    raise ImproperlyConfigured("SHANGLIANG_SMS_PROVIDER must be console, aliyun or tencent.")
+# Keys come from the environment only; template codes and sign names are set in the admin (消息模板).
+SHANGLIANG_ALIYUN_SMS = {
+    "access_key_id": os.environ.get("SHANGLIANG_ALIYUN_ACCESS_KEY_ID", ""),
+    "access_key_secret": os.environ.get("SHANGLIANG_ALIYUN_ACCESS_KEY_SECRET", ""),
+    "endpoint": os.environ.get("SHANGLIANG_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
+}
+SHANGLIANG_TENCENT_SMS = {
+    "secret_id": os.environ.get("SHANGLIANG_TENCENT_SECRET_ID", ""),
+    "secret_key": os.environ.get("SHANGLIANG_TENCENT_SECRET_KEY", ""),
+    "app_id": os.environ.get("SHANGLIANG_TENCENT_SMS_APP_ID", ""),
+    "region": os.environ.get("SHANGLIANG_TENCENT_SMS_REGION", "ap-guangzhou"),
+    "endpoint": os.environ.get("SHANGLIANG_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com"),
+}
+# The secret part of the receipt (回执) addresses given to the provider: /hooks/sms/<provider>/<token>/.
+SHANGLIANG_SMS_RECEIPT_TOKEN = os.environ.get("SHANGLIANG_SMS_RECEIPT_TOKEN", "")
+SHANGLIANG_WECHAT = {
+    "app_id": os.environ.get("SHANGLIANG_WECHAT_APP_ID", ""),
+    "app_secret": os.environ.get("SHANGLIANG_WECHAT_APP_SECRET", ""),
+    "api_base": os.environ.get("SHANGLIANG_WECHAT_API_BASE", "https://api.weixin.qq.com/"),
+    "oauth_base": os.environ.get("SHANGLIANG_WECHAT_OAUTH_BASE", "https://open.weixin.qq.com/connect/"),
+}
+# A text the gateway refused for a passing reason (rate limited, unreachable before sending) is sent
+# again after 1, 2, 4 … minutes, at most this many times in all.
+SHANGLIANG_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SHANGLIANG_DELIVERY_MAX_ATTEMPTS", "5"))
+# A message claimed by a sender that never answered within this many minutes is marked 结果不明.
+SHANGLIANG_DELIVERY_STALE_MINUTES = int(os.environ.get("SHANGLIANG_DELIVERY_STALE_MINUTES", "10"))
 # A session opens no earlier than this many hours before the notified start; earlier, the convener
 # reschedules it with a new notice (改期), so the record and documents carry the real dates.
 SHANGLIANG_SESSION_OPEN_MARGIN_HOURS = float(os.environ.get("SHANGLIANG_SESSION_OPEN_MARGIN_HOURS", "2"))
 # Channel → sender class; the console sender logs messages until a real gateway is configured.
 # Which channels each kind of message takes is core.notify.CHANNEL_POLICY.
+_SMS_SENDERS = {
+    "console": "shangliang.core.senders.ConsoleSender",
+    "aliyun": "shangliang.core.sms.AliyunSender",
+    "tencent": "shangliang.core.sms.TencentSender",
+}
 SHANGLIANG_SENDERS = {
-    "sms": os.environ.get("SHANGLIANG_SMS_SENDER", "shangliang.core.senders.ConsoleSender"),
-    "wechat": os.environ.get("SHANGLIANG_WECHAT_SENDER", "shangliang.core.senders.ConsoleSender"),
+    "sms": os.environ.get("SHANGLIANG_SMS_SENDER", _SMS_SENDERS[SHANGLIANG_SMS_PROVIDER]),
+    "wechat": os.environ.get(
+        "SHANGLIANG_WECHAT_SENDER",
+        "shangliang.accounts.wechat.WeChatSender"
+        if SHANGLIANG_WECHAT["app_id"]
+        else "shangliang.core.senders.ConsoleSender",
+    ),
 }
 # Units are reminded this many days before an assignment's deadline.
 SHANGLIANG_REMIND_BEFORE_DAYS = int(os.environ.get("SHANGLIANG_REMIND_BEFORE_DAYS", "3"))

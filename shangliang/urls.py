@@ -12,6 +12,8 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Delivery receipts (回执) pushed by the SMS providers; the address holds a secret token.
+    path("hooks/", include("shangliang.core.hook_urls")),
     # Browsers ask for it on every site, and for files (PDF, Word) that have no <link rel="icon">.
     path("favicon.ico", site_views.favicon, name="favicon"),
     # Uploaded files: each one checked against the record that owns it (security finding 5), never a

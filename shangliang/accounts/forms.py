@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.accounts import lockout
+from shangliang.accounts.models import CodePurpose
 from shangliang.core.forms import CleanTextMixin
 from shangliang.core.phones import normalize_mobile, validate_mobile
 
@@ -46,22 +47,48 @@ class AdminLoginForm(CleanTextMixin, ThrottledLoginMixin, AdminAuthenticationFor
     """The admin's login, under the same limits as the site's."""
 
 
-class ResidentRegistrationForm(CleanTextMixin, forms.Form):
-    full_name = forms.CharField(label=_("姓名（可不填）"), max_length=50, required=False)
-    mobile = forms.CharField(
-        label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"})
-    )
-    password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(
-        label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
+class MobileField(forms.CharField):
+    """An 11-digit mainland number, spaces, dashes and +86 allowed; anything else is a field error."""
 
-    def clean_mobile(self):
-        # Whether the number is registered already is not told here: the page answers the same
-        # either way, so it cannot be used to find out who has an account.
-        mobile = normalize_mobile(self.cleaned_data["mobile"])
-        validate_mobile(mobile)
-        return mobile
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("手机号"))
+        kwargs.setdefault("error_messages", {"required": _("请输入11位手机号码，例如 13800000000。")})
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 20}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_mobile(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validate_mobile(value)
+
+
+class CodeField(forms.CharField):
+    """The 6-digit code of an SMS; whether it is right is decided by ``accounts.verification.code_check``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("短信验证码"))
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6, "pattern": "[0-9]*"}
+            ),
+        )
+        kwargs.setdefault("error_messages", {"required": _("请输入短信验证码。")})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split())
+
+
+class NewPasswordMixin:
+    """Two password fields that must match and pass Django's validators."""
 
     def clean(self):
         cleaned = super().clean()
@@ -74,6 +101,52 @@ class ResidentRegistrationForm(CleanTextMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+def _password_field(label):
+    return forms.CharField(label=label, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class CodeRequestForm(CleanTextMixin, forms.Form):
+    """Asking for an SMS code: the number and what the code is for."""
+
+    mobile = MobileField()
+    purpose = forms.ChoiceField(choices=CodePurpose.choices)
+
+    def __init__(self, *args, purposes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [(value, label) for value, label in CodePurpose.choices if value in purposes]
+        for error in ("required", "invalid_choice"):
+            self.fields["purpose"].error_messages[error] = _("验证码用途不正确。")
+
+
+class ResidentRegistrationForm(CleanTextMixin, NewPasswordMixin, forms.Form):
+    mobile = MobileField()
+    code = CodeField()
+    password1 = _password_field(_("密码"))
+    password2 = _password_field(_("再次输入密码"))
+    full_name = forms.CharField(label=_("姓名（可不填）"), max_length=50, required=False)
+
+
+class PasswordResetByCodeForm(CleanTextMixin, NewPasswordMixin, forms.Form):
+    mobile = MobileField(help_text=_("注册账号时用的手机号"))
+    code = CodeField()
+    password1 = _password_field(_("新密码"))
+    password2 = _password_field(_("再次输入新密码"))
+
+
+class MobileVerifyForm(CleanTextMixin, forms.Form):
+    mobile = MobileField()
+    code = CodeField()
+
+
+class PreferencesForm(CleanTextMixin, forms.Form):
+    sms_feedback = forms.BooleanField(label=_("短信接收办理反馈"), required=False)
+    wechat_feedback = forms.BooleanField(
+        label=_("微信接收办理反馈"),
+        required=False,
+        help_text=_("事先知情通报和会前提醒不受此设置影响，依规必须送达。"),
+    )
 
 
 class ChangePasswordForm(CleanTextMixin, PasswordChangeForm):

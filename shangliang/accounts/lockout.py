@@ -15,7 +15,6 @@ its spellings are one key too.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from shangliang.core import ratelimits
 from shangliang.core.phones import MOBILE_RE, normalize_mobile
@@ -26,11 +25,15 @@ def account_for_login(typed: str):
     typed = (typed or "").strip()
     if not typed or "\x00" in typed:
         return None
-    lookup = Q(username__iexact=typed)
+    users = get_user_model().objects
     mobile = normalize_mobile(typed)
     if MOBILE_RE.match(mobile):
-        lookup |= Q(mobile=mobile)
-    return get_user_model().objects.filter(lookup).order_by("pk").first()
+        # The holder of the number first: a number proved by SMS moves to whoever proved it, while an
+        # older account may still carry it as its login name.
+        holder = users.filter(mobile=mobile).first()
+        if holder is not None:
+            return holder
+    return users.filter(username__iexact=typed).order_by("pk").first()
 
 
 def login_key(typed: str) -> str:

@@ -19,6 +19,7 @@ from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
 
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.services import last_rescheduled_at, session_when
+from shangliang.consultations.states import Mode
 from shangliang.core.documents import pdf, word
 from shangliang.core.documents.formats import chinese_date, chinese_date_time
 from shangliang.core.documents.pdf import BODY, HEADING, INDENTED, LISTED, PLAIN, RED, RIGHT, SMALL, TEXT_WIDTH, TITLE
@@ -41,8 +42,9 @@ def public_url(request, consultation: Consultation) -> str:
     return absolute_url(reverse("consultations:public_page", args=[consultation.pk]), request)
 
 
-def sign_in_url(request, consultation: Consultation) -> str:
-    return absolute_url(reverse("consultations:sign_in", args=[consultation.pk, consultation.sign_in_token]), request)
+def door_url(request, consultation: Consultation, code: str) -> str:
+    """The address the door QR opens (``door.py``); shown at the session only, never on the notice."""
+    return absolute_url(reverse("consultations:door", args=[consultation.pk, code]), request)
 
 
 def _when(consultation: Consultation) -> str:
@@ -52,7 +54,11 @@ def _when(consultation: Consultation) -> str:
 
 
 def notice_pdf(consultation: Consultation, request) -> bytes:
-    """The advance notice (事先知情通报) as a village would post it, with QR codes to sign up and to join."""
+    """The advance notice (事先知情通报) as a village would post it, with QR codes to sign up and to join.
+
+    No door sign-in code: it is shown at the session only (the screen or the sheet printed that day),
+    so the notice cannot be used to sign in from home.
+    """
     topic, form = consultation.topic, consultation.session_format.name
     start = timezone.localtime(consultation.starts_at)
     title = _("关于召开“%(title)s”%(form)s的通知") % {"title": topic.title, "form": form}
@@ -87,19 +93,22 @@ def notice_pdf(consultation: Consultation, request) -> bytes:
             BODY,
         )
     )
+    if consultation.mode != Mode.ONLINE:
+        story.append(_p(_("请于会议当天到会场后扫描现场签到屏上的二维码签到，或请现场工作人员签到。"), BODY))
     url = public_url(request, consultation)
+    codes = [pdf.qr_with_caption(url, _("扫码报名参加"))]
     if consultation.is_online:
-        second = pdf.qr_with_caption(f"{url}#online", _("扫码参加网上协商"))
-    else:
-        second = pdf.qr_with_caption(sign_in_url(request, consultation), _("扫码签到"))
+        codes.append(pdf.qr_with_caption(f"{url}#online", _("扫码参加网上协商")))
     rescheduled = last_rescheduled_at(consultation)
     if rescheduled:
         story.append(_p(_("本通知为协商时间变更通知，原定时间作废，以本通知所列时间为准。"), BODY))
     issued_on = chinese_date(rescheduled or consultation.notified_at or timezone.now())
     issuer = [_p(consultation.platform.name, RIGHT), _p(issued_on, RIGHT)]
-    first = pdf.qr_with_caption(url, _("扫码报名参加"))
-    footer = Table([[first, second, issuer]], colWidths=[40 * mm, 40 * mm, TEXT_WIDTH - 80 * mm])
-    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("ALIGN", (0, 0), (1, 0), "CENTER")]))
+    qr_width = 40 * mm * len(codes)
+    footer = Table([[*codes, issuer]], colWidths=[40 * mm] * len(codes) + [TEXT_WIDTH - qr_width])
+    footer.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("ALIGN", (0, 0), (len(codes) - 1, 0), "CENTER")])
+    )
     story += [Spacer(1, 10 * mm), footer]
     return pdf.build_pdf(story, title=title)
 

@@ -15,6 +15,7 @@ from shangliang.consultations.states import (
     NoticeMeans,
     ParticipantCategory,
     Rsvp,
+    SignInVia,
     Stance,
 )
 from shangliang.core import limits
@@ -171,6 +172,7 @@ class Participant(models.Model):
     rsvp_at = models.DateTimeField(null=True, blank=True)
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     signed_in_by_staff = models.BooleanField(_("工作人员代签"), default=False)
+    signed_in_via = models.CharField(_("签到方式"), max_length=10, choices=SignInVia.choices, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -297,6 +299,8 @@ class OnlinePost(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    # The author's verified number when posting: one opinion (not reply) per number and consultation.
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
     text = models.TextField(_("意见"), max_length=limits.TEXT)
     stance = models.CharField(_("态度"), max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
     is_hidden = models.BooleanField(_("已隐藏"), default=False)
@@ -314,7 +318,12 @@ class OnlinePost(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_hidden=False) | ~Q(hidden_reason=""), name="consultations_hidden_post_has_reason"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "mobile"],
+                condition=Q(reply_to__isnull=True) & ~Q(mobile=""),
+                name="consultations_one_opinion_per_mobile",
+            ),
         ]
 
     def __str__(self):

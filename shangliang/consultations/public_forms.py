@@ -1,9 +1,9 @@
-"""Forms on the public side of a consultation: signing up, posting an opinion, signing in at the door."""
+"""Forms on the public side of a consultation: signing up, posting an opinion, signing in at the door by number."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.consultations.models import Consultation, OnlinePost, Participant
+from shangliang.consultations.models import Consultation, OnlinePost
 from shangliang.consultations.states import ParticipantCategory, Stance
 from shangliang.core.forms import CleanTextMixin
 from shangliang.core.phones import normalize_mobile, validate_mobile
@@ -63,26 +63,33 @@ class OnlinePostForm(CleanTextMixin, forms.Form):
         return post.reply_to if post is not None and post.reply_to_id else post
 
 
-class SignInForm(CleanTextMixin, forms.Form):
+class DoorMobileForm(CleanTextMixin, forms.Form):
+    """The number a door sign-in code is sent to."""
+
     mobile = forms.CharField(
         label=_("手机号"),
         max_length=20,
-        help_text=_("请填写接到邀请时留的手机号。"),
+        help_text=_("请填写接到邀请时留的手机号，点“获取验证码”。"),
         error_messages={"required": _("请填写手机号。")},
         widget=forms.TextInput(
             attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "placeholder": "13800000000"}
         ),
     )
 
-    def __init__(self, *args, consultation: Consultation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.consultation = consultation
-        self.participant: Participant | None = None
-
     def clean_mobile(self):
         mobile = normalize_mobile(self.cleaned_data.get("mobile", ""))
         validate_mobile(mobile)
-        # A number not on the list is no error: the page answers the same either way, so the form
-        # cannot be used to find out who is invited.
-        self.participant = self.consultation.participants.filter(mobile=mobile).first()
         return mobile
+
+
+class DoorSignInForm(DoorMobileForm):
+    """Signing in at the door by number: the number and the code just texted to it."""
+
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=10,
+        error_messages={"required": _("请填写短信验证码。")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*", "maxlength": 6}
+        ),
+    )

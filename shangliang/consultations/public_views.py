@@ -4,13 +4,17 @@ Residents open these inside WeChat, so every action is a plain form and htmx onl
 The public never sees a participant's name or number; a participant's own page is keyed by the
 secret token in their notice instead of a login, because many of them have no account.
 
-A mobile number on an account is not verified, so it never ties the account to a place on the
-list: only staff adding the account, or the participant claiming their place through their own
-link, does. The door sign-in answers the same whether a typed number is on the list or not.
+Signing up and posting an opinion need an account whose mobile number an SMS code proved
+(``accounts.verification``); a listed participant's account may post without. A number never ties
+an account to a place on the list by itself: only staff adding the account, or the participant
+claiming their place through their own link, does.
+
+Self sign-in happens only in the sign-in window and with a proof: the participant's own link, or
+the rotating code of the QR at the door (``door.py``) with the bound account or the number and an
+SMS code sent to it. The old fixed door address signs nobody in.
 """
 
-from contextlib import suppress
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Prefetch, Q
@@ -19,23 +23,26 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from shangliang.consultations import selectors, services
+from shangliang.accounts.models import CodePurpose
+from shangliang.accounts.verification import code_check, code_send
+from shangliang.consultations import door, selectors, services
 from shangliang.consultations.models import Consultation, OnlinePost, Participant
-from shangliang.consultations.public_forms import OnlinePostForm, SignInForm, SignupForm
-from shangliang.consultations.states import ConsultationStatus, ParticipantCategory
+from shangliang.consultations.public_forms import DoorMobileForm, DoorSignInForm, OnlinePostForm, SignupForm
+from shangliang.consultations.states import ConsultationStatus, ParticipantCategory, SignInVia
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import add_service_error
 from shangliang.core.phones import mask_mobile
-from shangliang.core.ratelimits import hit, rate_limited
+from shangliang.core.ratelimits import rate_limited
 
 # The same windows services.sign_in and services.can_post_online enforce; here they only decide
 # which buttons and explanations a page shows, the services still refuse on their own.
 OPEN_WINDOW = {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}
-# Rate-limit group (settings.SHANGLIANG_RATE_LIMITS) of the sign-in at the door.
+# Rate-limit group (settings.SHANGLIANG_RATE_LIMITS) of signing in, at the door or by the own link.
 SIGN_IN_LIMIT = "signin"
 # Answering the notice only makes sense before the session starts.
 RSVP_WINDOW = {ConsultationStatus.PLANNED, ConsultationStatus.NOTIFIED}
@@ -44,6 +51,11 @@ ATTENDANCE_SHOWN = {ConsultationStatus.IN_SESSION, ConsultationStatus.HELD, Cons
 
 # Why someone may not post an opinion; the template words each one.
 REFUSED_LOGIN, REFUSED_CLOSED, REFUSED_UNVERIFIED = "login", "closed", "unverified"
+
+
+def verify_mobile_url(next_url: str) -> str:
+    """The page where an account proves its number by SMS code, coming back to ``next_url``."""
+    return f"{reverse('accounts:mobile_verify')}?{urlencode({'next': next_url})}"
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -70,6 +82,13 @@ def _participant_or_404(token) -> Participant:
     return participant
 
 
+def _for_door_or_404(pk) -> Consultation:
+    consultation = Consultation.objects.select_related("topic", "platform").filter(pk=pk, is_archived=False).first()
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
 def _for_sign_in_or_404(pk, token) -> Consultation:
     consultation = (
         Consultation.objects.select_related("topic", "platform")
@@ -86,7 +105,7 @@ def _participation_counts(consultation: Consultation) -> dict:
         total=Count("pk"),
         voluntary=Count("pk", filter=Q(is_voluntary=True)),
         invited=Count("pk", filter=Q(is_voluntary=False)),
-        signed_in=Count("pk", filter=Q(signed_in_at__isnull=False)),
+        signed_in=Count("pk", filter=Q(signed_in_at__isnull=False) & ~Q(signed_in_via="")),
     )
 
 
@@ -97,7 +116,7 @@ def _author_label(post: OnlinePost) -> str:
         role = _("居民")
     else:
         role = participant.get_category_display()
-    masked = mask_mobile(post.author.mobile or (participant.mobile if participant else ""))
+    masked = mask_mobile(post.mobile or post.author.mobile or (participant.mobile if participant else ""))
     return _("%(role)s（%(mobile)s）") % {"role": role, "mobile": masked} if masked else role
 
 
@@ -151,11 +170,15 @@ def _online_context(request, consultation: Consultation, *, post_form=None, noti
         "replying_to": replying_to,
         "notice": notice,
         "notice_is_error": notice_is_error,
+        "verify_online_url": verify_mobile_url(_page_url(consultation, "#online")),
     }
 
 
 def _page_context(request, consultation: Consultation, *, post_form=None) -> dict:
+    user = request.user
     context = {
+        "needs_verified_mobile": user.is_authenticated and not user.has_verified_mobile,
+        "verify_url": verify_mobile_url(_page_url(consultation)),
         "consultation": consultation,
         "topic": consultation.topic,
         "agenda": list(consultation.agenda.all()),
@@ -201,6 +224,9 @@ def signup(request, pk):
     consultation = _public_or_404(pk)
     if not request.user.is_authenticated:
         return _login_first(request, _page_url(consultation))
+    if not request.user.has_verified_mobile:
+        messages.info(request, _("报名前请先验证手机号，验证后会回到协商页面。"))
+        return redirect(verify_mobile_url(_page_url(consultation)))
     form = SignupForm(request.POST)
     # An unknown category goes to the service as "", which refuses it with its own message.
     category = form.cleaned_data["category"] if form.is_valid() else ""
@@ -295,60 +321,125 @@ def rsvp(request, token):
     return redirect("consultations:participant_page", token=participant.token)
 
 
-# --- sign-in at the door -------------------------------------------------------------------
+# --- sign-in --------------------------------------------------------------------------------
+# A participant signs themselves in only in the sign-in window, and only with a proof: their own
+# link (OWN_LINK), or at the door (the QR's code, door.py) their bound account (ACCOUNT) or their
+# number proved by an SMS code (CODE). Staff at the desk sign anyone in (session_views).
 
 
-@require_http_methods(["GET", "POST"])
-def sign_in(request, pk, token):
-    consultation = _for_sign_in_or_404(pk, token)
-    own = selectors.participant_of_account(consultation, request.user)
-    form = SignInForm(consultation=consultation)
-    if request.method == "POST" and hit(request, SIGN_IN_LIMIT):
-        refusal = _("这个网络的签到次数太多，请稍后再试，或请现场工作人员帮您签到。")
-        context = {"consultation": consultation, "own": own, "form": form, "refusal": refusal}
-        return render(request, "consultations/public/sign_in.html", context, status=429)
-    if request.method == "POST" and request.POST.get("participant"):
-        return _sign_in_from_participant_page(request, consultation, request.POST["participant"])
-    refusal = services.self_sign_in_refusal(consultation)
-    if request.method == "POST" and not refusal:
-        # The logged-in participant's button sends no number; anyone else types theirs.
-        if own is not None and "mobile" not in request.POST:
-            try:
-                own = services.sign_in(participant=own, actor=None)
-            except DomainError as error:
-                refusal = error.message
-            else:
-                context = {"consultation": consultation, "participant": own}
-                return render(request, "consultations/public/sign_in_done.html", context)
-        else:
-            form = SignInForm(request.POST, consultation=consultation)
-            if form.is_valid():
-                return _sign_in_by_mobile(request, consultation, form)
-    context = {"consultation": consultation, "own": own, "form": form, "refusal": refusal}
-    return render(request, "consultations/public/sign_in.html", context)
-
-
-def _sign_in_by_mobile(request, consultation: Consultation, form: SignInForm):
-    """Sign in whoever the typed number belongs to, and answer the same whether it is on the list or not.
-
-    Staff at the door see on the session page who actually signed in.
-    """
-    if form.participant is not None:
-        # Only the window refuses here, checked a moment ago; the answer stays the same either way.
-        with suppress(DomainError):
-            services.sign_in(participant=form.participant, actor=None)
-    context = {"consultation": consultation, "masked_mobile": mask_mobile(form.cleaned_data["mobile"])}
-    return render(request, "consultations/public/sign_in_received.html", context)
-
-
-def _sign_in_from_participant_page(request, consultation: Consultation, participant_token: str):
-    participant = consultation.participants.filter(token=participant_token).first()
-    if participant is None:
-        raise Http404
+@require_POST
+@rate_limited(SIGN_IN_LIMIT)
+def participant_sign_in(request, token):
+    """The 签到 button on the participant's own page: the link is the proof."""
+    participant = _participant_or_404(token)
     try:
-        participant = services.sign_in(participant=participant, actor=None)
+        participant = services.sign_in(participant=participant, actor=None, via=SignInVia.OWN_LINK)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("签到成功（%(time)s）") % {"time": _signed_in_time(participant)})
     return redirect("consultations:participant_page", token=participant.token)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_moved(request, pk, token):
+    """The old fixed door address (printed on notices before the door code): it signs nobody in."""
+    consultation = _for_sign_in_or_404(pk, token)
+    return render(request, "consultations/public/sign_in.html", {"consultation": consultation})
+
+
+def _door_refusal(consultation: Consultation, code: str) -> str:
+    """Why the door cannot sign anyone in with ``code`` now, or ""; 404 for a code it never had."""
+    verdict = door.check(consultation, code)
+    if verdict is door.Verdict.FORGED:
+        raise Http404
+    refusal = services.self_sign_in_refusal(consultation)
+    if refusal or verdict is door.Verdict.VALID:
+        return refusal
+    if code.startswith(door.DAY):
+        return _("这张签到码只限协商当天使用，请扫描会场现场的签到二维码。")
+    return _("签到码已更新，请扫描现场屏幕上的二维码。")
+
+
+def _door_page(request, consultation, code, *, refusal="", form=None, mobile_form=None, sent=None, status=200):
+    form = form or DoorSignInForm()
+    context = {
+        "consultation": consultation,
+        "code": code,
+        "refusal": refusal,
+        "own": selectors.participant_of_account(consultation, request.user),
+        "form": form,
+        "mobile_field": (mobile_form or form)["mobile"],
+        "sent": sent,
+        "code_minutes": settings.SHANGLIANG_CODE_MINUTES,
+    }
+    return render(request, "consultations/public/door.html", context, status=status)
+
+
+def _signed_in(request, consultation: Consultation, participant: Participant):
+    context = {"consultation": consultation, "participant": participant}
+    return render(request, "consultations/public/sign_in_done.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited(SIGN_IN_LIMIT)
+def door_sign_in(request, pk, code):
+    """The page the door QR opens: the bound account's button, or the number with its SMS code."""
+    consultation = _for_door_or_404(pk)
+    refusal = _door_refusal(consultation, code)
+    if refusal or request.method == "GET":
+        return _door_page(request, consultation, code, refusal=refusal)
+    own = selectors.participant_of_account(consultation, request.user)
+    if own is not None and "mobile" not in request.POST:
+        try:
+            own = services.sign_in(participant=own, actor=request.user, via=SignInVia.ACCOUNT)
+        except DomainError as error:
+            return _door_page(request, consultation, code, refusal=error.message)
+        return _signed_in(request, consultation, own)
+    form = DoorSignInForm(request.POST)
+    if not form.is_valid():
+        return _door_page(request, consultation, code, form=form)
+    mobile = form.cleaned_data["mobile"]
+    try:
+        code_check(mobile=mobile, purpose=CodePurpose.SIGN_IN, code=form.cleaned_data["code"])
+    except DomainError as error:
+        add_service_error(form, error)
+        return _door_page(request, consultation, code, form=form)
+    # The code proved the number, so whether it is on the list may be told to its holder.
+    participant = consultation.participants.filter(mobile=mobile).first()
+    if participant is None:
+        context = {"consultation": consultation, "masked_mobile": mask_mobile(mobile)}
+        return render(request, "consultations/public/door_not_listed.html", context)
+    try:
+        participant = services.sign_in(participant=participant, actor=None, via=SignInVia.CODE)
+    except DomainError as error:
+        return _door_page(request, consultation, code, refusal=error.message)
+    return _signed_in(request, consultation, participant)
+
+
+@require_POST
+def door_code(request, pk, code):
+    """获取验证码 at the door: text a sign-in code to the typed number (limits in ``code_send``).
+
+    htmx gets the answer shown under the button (``accounts/_code_sent.html``, whose countdown
+    static/js/sms-code.js runs): where the code went, or the refusal in red. Without JavaScript the
+    whole page comes back, the refusal next to the number.
+    """
+    consultation = _for_door_or_404(pk)
+    refusal = _door_refusal(consultation, code)
+    if refusal:
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("consultations:door", args=[consultation.pk, code]))
+        return _door_page(request, consultation, code, refusal=refusal)
+    mobile_form, sent = DoorMobileForm(request.POST), None
+    if mobile_form.is_valid():
+        try:
+            sent = code_send(request, mobile=mobile_form.cleaned_data["mobile"], purpose=CodePurpose.SIGN_IN)
+        except DomainError as error:
+            add_service_error(mobile_form, error)
+    if request.htmx:
+        # The answer under the button, as accounts' own code requests give it.
+        error = next(iter(mobile_form.errors.values()))[0] if mobile_form.errors else ""
+        context = {"sent": sent, "error": error, "minutes": settings.SHANGLIANG_CODE_MINUTES}
+        return render(request, "accounts/_code_sent.html", context)
+    return _door_page(request, consultation, code, mobile_form=mobile_form, sent=sent)

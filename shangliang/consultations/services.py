@@ -38,6 +38,7 @@ from shangliang.consultations.states import (
     NoticeMeans,
     ParticipantCategory,
     Rsvp,
+    SignInVia,
     Stance,
 )
 from shangliang.core.documents.formats import chinese_date_time
@@ -383,10 +384,13 @@ def participant_signup(*, user, consultation: Consultation, name: str, category:
     """A resident signs up on the public page (voluntary participation).
 
     Adds a row bound to the account, never to a row invited under the same number; raises
-    DomainError when not logged in, for an unknown category, or when the account is on the list.
+    DomainError when not logged in, without a verified mobile number (an SMS code proved it,
+    ``accounts.verification``), for an unknown category, or when the account is on the list.
     """
     if not user.is_authenticated:
         raise DomainError(_("请先登录。"))
+    if not user.has_verified_mobile:
+        raise DomainError(_("报名前请先验证手机号。"))
     if category not in {ParticipantCategory.RESIDENT, ParticipantCategory.STAKEHOLDER}:
         raise DomainError(_("请选择报名身份。"), field="category")
     if Participant.objects.filter(consultation=consultation, user=user).exists():
@@ -791,8 +795,12 @@ def session_open(*, actor, consultation: Consultation, now=None) -> Consultation
 
 
 def sign_in_opens_before() -> timedelta:
-    """How long before the start people may sign themselves in (default two hours)."""
+    """How long before the start people may sign themselves in (``SHANGLIANG_SIGN_IN_OPENS_MINUTES``, default 60)."""
     return timedelta(minutes=settings.SHANGLIANG_SIGN_IN_OPENS_MINUTES)
+
+
+def sign_in_opens_at(consultation: Consultation):
+    return consultation.starts_at - sign_in_opens_before()
 
 
 def self_sign_in_refusal(consultation: Consultation, *, now=None) -> str:
@@ -807,7 +815,7 @@ def self_sign_in_refusal(consultation: Consultation, *, now=None) -> str:
     if consultation.status != ConsultationStatus.NOTIFIED:
         return _("现在不能签到。")
     now = now or timezone.now()
-    opens = consultation.starts_at - sign_in_opens_before()
+    opens = sign_in_opens_at(consultation)
     if now < opens:
         return _("签到尚未开始，%(opens)s起开放签到。") % {"opens": chinese_date_time(opens)}
     if now > consultation.ends_at:
@@ -815,19 +823,32 @@ def self_sign_in_refusal(consultation: Consultation, *, now=None) -> str:
     return ""
 
 
-@transaction.atomic
-def sign_in(*, participant: Participant, actor=None, now=None) -> Participant:
-    """Sign a participant in, by their own phone (actor None or themselves) or by staff.
+# How a participant may sign themselves in; staff at the desk sign people in as SignInVia.STAFF.
+SELF_SIGN_IN = frozenset({SignInVia.OWN_LINK, SignInVia.ACCOUNT, SignInVia.CODE})
 
-    Sets ``signed_in_at`` once (a repeat changes nothing) and records who signed. Raises
-    DomainError outside the notified or open session, and for self sign-in outside its window
-    (``self_sign_in_refusal``); staff at the desk sign people in on their own word.
+
+@transaction.atomic
+def sign_in(*, participant: Participant, actor=None, via: str | None = None, now=None) -> Participant:
+    """Sign a participant in, by staff at the desk or by the participant themselves, recording how.
+
+    Staff (an ``actor`` other than the participant's own account) sign in as ``SignInVia.STAFF`` on
+    their own word. Anyone else signs themselves in ``via`` their own link (``OWN_LINK``, the default
+    without an actor), their bound account at the door (``ACCOUNT``, the default with one) or their
+    number proved by an SMS code at the door (``CODE``); the view has checked that proof (and the
+    door's code). Sets ``signed_in_at`` and ``signed_in_via`` once (a repeat changes nothing) and
+    records who signed. Raises DomainError outside the notified or open session, and for self
+    sign-in outside its window (``self_sign_in_refusal``).
     """
     participant = Participant.objects.select_for_update().select_related("consultation").get(pk=participant.pk)
     if participant.consultation.status not in {ConsultationStatus.NOTIFIED, ConsultationStatus.IN_SESSION}:
         raise DomainError(_("现在不能签到。"))
     by_staff = actor is not None and actor.pk != participant.user_id
-    if not by_staff:
+    if by_staff:
+        via = SignInVia.STAFF
+    else:
+        via = via or (SignInVia.ACCOUNT if actor is not None else SignInVia.OWN_LINK)
+        if via not in SELF_SIGN_IN:
+            raise ValueError(f"not a way to sign oneself in: {via!r}")
         refusal = self_sign_in_refusal(participant.consultation, now=now)
         if refusal:
             raise DomainError(refusal)
@@ -835,8 +856,9 @@ def sign_in(*, participant: Participant, actor=None, now=None) -> Participant:
         return participant
     participant.signed_in_at = now or timezone.now()
     participant.signed_in_by_staff = by_staff
+    participant.signed_in_via = via
     stamp_history(participant, actor=actor or participant.user, reason="participant.signed_in")
-    participant.save(update_fields=["signed_in_at", "signed_in_by_staff"])
+    participant.save(update_fields=["signed_in_at", "signed_in_by_staff", "signed_in_via"])
     return participant
 
 
@@ -1003,15 +1025,33 @@ def can_post_online(user, consultation: Consultation, *, now=None) -> bool:
         return False
     if (now or timezone.now()) > consultation.ends_at:
         return False
-    invited = consultation.participants.filter(user=user).exists()
-    return invited or bool(getattr(user, "mobile", None))
+    if getattr(user, "has_verified_mobile", False):
+        return True
+    return consultation.participants.filter(user=user).exists()
+
+
+def _number_has_opinion(consultation: Consultation, mobile: str) -> bool:
+    return consultation.posts.filter(mobile=mobile, reply_to__isnull=True).exists()
+
+
+def _one_opinion_per_number() -> DomainError:
+    return DomainError(
+        _("这个手机号已经在本次协商发表过意见，每个手机号只能发表一条意见；可以回复其他人的意见。"), field="text"
+    )
 
 
 @transaction.atomic
 def online_post(
     *, user, consultation: Consultation, text: str, stance: str = Stance.NEUTRAL, reply_to=None, now=None
 ) -> OnlinePost:
-    """Post an opinion in the online window, open at ``now`` (default the clock)."""
+    """Post an opinion in the online window, open at ``now`` (default the clock).
+
+    Listed participants and accounts with a verified mobile number may post. An opinion (not a
+    reply) by a verified account keeps the number (``OnlinePost.mobile``), and the database allows
+    one opinion per number and consultation, whichever account holds the number now. Raises
+    DomainError when the author may not post, for an empty text, a reply to another consultation's
+    post, and for a second opinion from the same number.
+    """
     if not can_post_online(user, consultation, now=now):
         raise DomainError(_("只有受邀人员和实名验证的群众可以在协商期间发表意见。"))
     if not text.strip():
@@ -1019,18 +1059,24 @@ def online_post(
     if reply_to is not None and reply_to.consultation_id != consultation.pk:
         raise DomainError(_("回复的意见不属于本次协商。"))
     participant = selectors.participant_of_account(consultation, user)
-    return save_record(
-        OnlinePost(
-            consultation=consultation,
-            author=user,
-            participant=participant,
-            text=text.strip(),
-            stance=stance,
-            reply_to=reply_to,
-        ),
-        actor=user,
-        reason="post.added",
+    mobile = user.verified_mobile if user.has_verified_mobile and reply_to is None else ""
+    if mobile and _number_has_opinion(consultation, mobile):
+        raise _one_opinion_per_number()
+    post = OnlinePost(
+        consultation=consultation,
+        author=user,
+        participant=participant,
+        mobile=mobile,
+        text=text.strip(),
+        stance=stance,
+        reply_to=reply_to,
     )
+    try:
+        # Two posts racing past the check above: the unique constraint refuses the second.
+        with transaction.atomic():
+            return save_record(post, actor=user, reason="post.added")
+    except IntegrityError:
+        raise _one_opinion_per_number() from None
 
 
 @transaction.atomic
@@ -1096,7 +1142,8 @@ def session_when(consultation: Consultation) -> str:
 def minutes_draft(consultation: Consultation) -> str:
     """The minutes as the record tells them: who came, what each said per agenda item, the dissent."""
     participants = list(consultation.participants.all())
-    attended = [p for p in participants if p.signed_in_at]
+    # 实到 counts sign-in records only: staff at the desk, the own link, the account or the SMS code.
+    attended = [p for p in participants if p.signed_in_at and p.signed_in_via]
     statements = list(consultation.statements.select_related("participant", "agenda_item"))
     stances = dict(Stance.choices)
     lines = [

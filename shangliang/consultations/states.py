@@ -47,6 +47,15 @@ class ParticipantCategory(models.TextChoices):
 AFFECTED_CATEGORIES = frozenset({ParticipantCategory.RESIDENT, ParticipantCategory.STAKEHOLDER})
 
 
+class SignInVia(models.TextChoices):
+    """How a participant's attendance was recorded; 实到 and attendance points count only these."""
+
+    STAFF = "staff", _("工作人员代签")  # at the desk, on the staff member's word
+    OWN_LINK = "own_link", _("本人通知链接")  # the participant's own notice link, in the window
+    ACCOUNT = "account", _("本人账号")  # the account bound to the participant, at the door in the window
+    CODE = "code", _("短信验证码")  # the door QR, by number with a code sent to that number
+
+
 class NoticeMeans(models.TextChoices):
     """How a notice reached someone no message can reach (no mobile, no account)."""
 

@@ -57,6 +57,8 @@ documents = [
     path("minutes.pdf", documents_views.minutes_pdf, name="minutes_pdf"),
     path("minutes.docx", documents_views.minutes_docx, name="minutes_docx"),
     path("sign-in-qr.<token:fmt>", documents_views.sign_in_qr, name="sign_in_qr"),
+    path("door/screen/", documents_views.door_screen, name="door_screen"),
+    path("door/print/", documents_views.door_print, name="door_print"),
 ]
 
 # Public: the consultation's page (sign-up, online opinions, sign-in) and a participant's own page.
@@ -64,12 +66,16 @@ public_page = [
     path("", public_views.consultation_page, name="public_page"),
     path("signup/", public_views.signup, name="signup"),
     path("posts/", public_views.post, name="post"),
-    path("sign-in/<token:token>/", public_views.sign_in, name="sign_in"),
+    # The fixed address printed on notices before the door code; it only tells to scan the code at the door.
+    path("sign-in/<token:token>/", public_views.sign_in_moved, name="sign_in"),
+    path("door/<token:code>/", public_views.door_sign_in, name="door"),
+    path("door/<token:code>/code/", public_views.door_code, name="door_code"),
 ]
 participant_page = [
     path("", public_views.participant_page, name="participant_page"),
     path("rsvp/", public_views.rsvp, name="rsvp"),
     path("claim/", public_views.claim, name="claim"),
+    path("sign-in/", public_views.participant_sign_in, name="participant_sign_in"),
 ]
 
 urlpatterns = [

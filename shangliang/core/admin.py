@@ -1,12 +1,18 @@
+import re
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shangliang.core.forms import with_clean_text
-from shangliang.core.models import BackgroundJob
+from shangliang.core.forms import CleanTextModelForm, with_clean_text
+from shangliang.core.models import BackgroundJob, Channel, Delivery, MessageKind, MessageTemplate, Provider
+from shangliang.core.phones import mask_mobile
+from shangliang.core.senders import template_params
 
 
 def _checked_pk(field, value):
@@ -78,6 +84,95 @@ class BackgroundJobAdmin(BoundedLookupsMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in BackgroundJob._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# What each provider calls its template variables: 腾讯云 numbers them {1}, {2} …; 阿里云 names them
+# ${code}; WeChat's template messages name their fields (thing1, time2 …).
+_NAMED = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+VARIABLE_NAMES = {
+    Provider.TENCENT: (re.compile(r"^[1-9]\d?$"), _("腾讯云的变量按顺序编号：1、2、3 …")),
+    Provider.ALIYUN: (_NAMED, _("阿里云的变量名以字母开头，只含字母、数字和下划线。")),
+    Provider.WECHAT: (_NAMED, _("微信模板的字段名以字母开头，只含字母、数字和下划线。")),
+}
+
+
+class MessageTemplateForm(CleanTextModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["provider", "kind", "template_code", "sign_name", "params", "is_active"]
+        widgets = {"params": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        cleaned = super().clean()
+        provider, text = cleaned.get("provider"), cleaned.get("params")
+        if provider is None or text is None:
+            return cleaned
+        try:
+            pairs = template_params(text)
+        except ValueError as error:
+            self.add_error("params", str(error))
+            return cleaned
+        if provider in VARIABLE_NAMES:
+            pattern, rule = VARIABLE_NAMES[provider]
+            if any(not pattern.match(name) for name, _source in pairs):
+                self.add_error("params", rule)
+            elif provider == Provider.TENCENT and [n for n, _s in pairs] != [str(i) for i in range(1, len(pairs) + 1)]:
+                self.add_error("params", _("腾讯云的变量须从1起连续编号，按模板中出现的顺序填写。"))
+        if provider in (Provider.ALIYUN, Provider.TENCENT) and not cleaned.get("sign_name"):
+            self.add_error("sign_name", _("短信模板须填写已审核通过的签名。"))
+        if cleaned.get("kind") == MessageKind.CODE and "code" not in {source for _name, source in pairs}:
+            self.add_error("params", _("验证码模板须有一个变量填入 code（验证码）。"))
+        return cleaned
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(HistoryAdmin):
+    """Approved provider templates (模板) per kind of message; keys stay in the environment."""
+
+    form = MessageTemplateForm
+    list_display = ["provider", "kind", "template_code", "sign_name", "is_active"]
+    list_filter = ["provider", "kind", "is_active"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(BoundedLookupsMixin, admin.ModelAdmin):
+    """The delivery log as rows: read only; mobiles masked, template parameters (codes) never shown."""
+
+    list_display = ["created_at", "kind", "reason", "channel", "shown_recipient", "status", "provider", "detail"]
+    list_filter = ["status", "channel", "kind", "provider"]
+    search_fields = ["reason", "provider_id"]
+    fields = [
+        "reason",
+        "kind",
+        "channel",
+        "shown_recipient",
+        "status",
+        "detail",
+        "title",
+        "body",
+        "url",
+        "provider",
+        "provider_id",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+        "receipt_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("接收人"))
+    def shown_recipient(self, obj):
+        return mask_mobile(obj.recipient) if obj.channel == Channel.SMS else obj.recipient
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

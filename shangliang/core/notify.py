@@ -1,42 +1,47 @@
 """The one way to send a message: the in-app inbox, SMS and WeChat, each once per reason.
 
-``notify(kind=..., reason=..., recipients=..., title=..., body=..., url=...)`` tells each
-recipient (an account, a bare mobile number, or a ``Recipient`` with both) on the channels that
-``CHANNEL_POLICY`` names for the kind of message. The reason is a stable key of what the message
-is about (``consultation.notice:12``, ``feedback.done:assignment:7``); a ``Delivery`` row, unique
-per (reason, channel, recipient), is inserted before each message goes out, so a retried or
-concurrent run sends nothing twice: the second insert waits for the first and then fails.
+``notify(kind=..., reason=..., recipients=..., title=..., body=..., url=..., params=...)`` tells
+each recipient (an account, a bare mobile number, or a ``Recipient`` with both) on the channels
+that ``CHANNEL_POLICY`` names for the kind of message. The reason is a stable key of what the
+message is about (``consultation.notice:12``, ``feedback.done:assignment:7``); a ``Delivery`` row,
+unique per (reason, channel, recipient), is inserted for each message, so a retried or concurrent
+run writes nothing twice: the second insert waits for the first and then fails.
 
-Inbox messages and their rows are written in the caller's transaction. Texts and WeChat messages
-go out after the commit when the policy says so (a rolled-back notice sends nothing), otherwise at
-once, inside the caller's transaction (a reminder: a run that dies before its commit leaves no row,
-and the next run sends the step again). Each outgoing message is claimed, sent and recorded in one
-transaction. A sender that refuses or raises leaves a failed row, is logged and is not retried, so
-one bad number never makes the others receive the message twice.
+Everything is written in the caller's transaction: inbox messages with their rows, and each text
+or WeChat message as a row waiting to go (``queued``, with its title, body, link and template
+parameters). Only after the commit does ``core.dispatch`` send the waiting rows (or hand them to
+the worker), so a rolled-back step sends nothing, and a committed step's messages go out even if
+the process dies right after the commit (the periodic delivery run picks them up). Each text is
+claimed in its own committed update before the gateway is called, so none is ever sent twice;
+failures are recorded on the row, passing refusals (rate limits) are retried with backoff.
+
+Feedback (办理反馈) is optional per person: an account that turned texts or WeChat off for it gets
+it in the inbox only. Notices, reminders, escalations and codes always go. With a real WeChat
+sender only accounts bound to WeChat are reached there.
 """
 
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import Enum
 from functools import partial
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from shangliang.core.models import Channel, Delivery, DeliveryStatus, Notification
-from shangliang.core.senders import Message, sender_for
+from shangliang.core.dispatch import deliveries_dispatch
+from shangliang.core.models import Channel, Delivery, DeliveryStatus, MessageKind, Notification, Provider
+from shangliang.core.senders import sender_class, sender_provider
 
 logger = logging.getLogger(__name__)
 
 
-class Kind(StrEnum):
-    NOTICE = "notice"  # 事先知情通报 to a consultation's participants
-    FEEDBACK = "feedback"  # 反馈 to the people a consultation concerns, at each step of its outcome
-    REMINDER = "reminder"  # 督办提醒 before and after an assignment's deadline
-    ESCALATION = "escalation"  # 督办通知/逾期通报 to the unit's head
-    FOLLOW_UP = "follow_up"  # 回访重办 opened: the convener is told
-    FOLLOW_UP_REMINDER = "follow_up_reminder"  # 回访提醒/回访逾期 before and after a follow-up's deadline
+# The kinds of message live in core.models (the delivery log and the templates name them).
+Kind = MessageKind
 
 
 class Reach(Enum):
@@ -48,24 +53,29 @@ class Reach(Enum):
 @dataclass(frozen=True)
 class Policy:
     routes: tuple[tuple[Channel, Reach], ...]
-    # True: texts and WeChat wait for the caller's commit. False: they go out at once, inside the
-    # caller's transaction, for callers that record a step together with its messages.
-    after_commit: bool
 
 
 _INBOX_AND_TEXT = ((Channel.APP, Reach.ACCOUNT), (Channel.SMS, Reach.MOBILE))
 
 # Which channels each kind of message takes, and who is reached on each.
 CHANNEL_POLICY: dict[Kind, Policy] = {
-    # Every channel at once: the personal link must reach each participant before the session.
-    Kind.NOTICE: Policy((*_INBOX_AND_TEXT, (Channel.WECHAT, Reach.ACCOUNT)), after_commit=True),
+    # Every channel: the personal link must reach each participant before the session.
+    Kind.NOTICE: Policy((*_INBOX_AND_TEXT, (Channel.WECHAT, Reach.ACCOUNT))),
+    # The same channels shortly before the session.
+    Kind.SESSION_REMINDER: Policy((*_INBOX_AND_TEXT, (Channel.WECHAT, Reach.ACCOUNT))),
     # A text where a number is known; WeChat for accounts without one.
-    Kind.FEEDBACK: Policy((*_INBOX_AND_TEXT, (Channel.WECHAT, Reach.ACCOUNT_WITHOUT_MOBILE)), after_commit=True),
-    Kind.REMINDER: Policy(_INBOX_AND_TEXT, after_commit=False),
-    Kind.ESCALATION: Policy(_INBOX_AND_TEXT, after_commit=False),
-    Kind.FOLLOW_UP: Policy(((Channel.APP, Reach.ACCOUNT),), after_commit=False),
-    Kind.FOLLOW_UP_REMINDER: Policy(_INBOX_AND_TEXT, after_commit=False),
+    Kind.FEEDBACK: Policy((*_INBOX_AND_TEXT, (Channel.WECHAT, Reach.ACCOUNT_WITHOUT_MOBILE))),
+    Kind.REMINDER: Policy(_INBOX_AND_TEXT),
+    Kind.ESCALATION: Policy(_INBOX_AND_TEXT),
+    Kind.FOLLOW_UP: Policy(((Channel.APP, Reach.ACCOUNT),)),
+    Kind.FOLLOW_UP_REMINDER: Policy(_INBOX_AND_TEXT),
+    # A verification code goes by text only, to the number being verified.
+    Kind.CODE: Policy(((Channel.SMS, Reach.MOBILE),)),
 }
+
+# Kinds a person may turn off by text or WeChat (User.sms_feedback, User.wechat_feedback); the
+# inbox keeps them. Everything else is owed to the person (notices, reminders) and always goes.
+OPTIONAL_KINDS = {Kind.FEEDBACK}
 
 
 @dataclass(frozen=True)
@@ -98,41 +108,86 @@ def address(channel: str, person: Recipient) -> str:
     return person.mobile if channel == Channel.SMS else str(person.user_id)
 
 
-@dataclass(frozen=True)
-class _Outgoing:
-    reason: str
-    channel: str
-    to: str
-    title: str
-    body: str
-    url: str
+def _turned_off(kind: Kind, people: list[Recipient]) -> set[tuple[str, Recipient]]:
+    """The (channel, person) pairs a person turned off for ``kind``: by account, or for a bare
+    number by the account that verified it."""
+    if kind not in OPTIONAL_KINDS:
+        return set()
+    ids = {person.user_id for person in people if person.user_id}
+    bare = {person.mobile for person in people if person.mobile and not person.user_id}
+    if not ids and not bare:
+        return set()
+    accounts = get_user_model().objects.filter(Q(pk__in=ids) | Q(verified_mobile__in=bare))
+    by_id, by_mobile = {}, {}
+    for pk, mobile, sms, wechat in accounts.values_list("pk", "verified_mobile", "sms_feedback", "wechat_feedback"):
+        by_id[pk] = (sms, wechat)
+        if mobile:
+            by_mobile[mobile] = (sms, wechat)
+    off = set()
+    for person in people:
+        prefs = by_id.get(person.user_id) if person.user_id else by_mobile.get(person.mobile)
+        sms, wechat = prefs or (True, True)
+        if not sms:
+            off.add((Channel.SMS, person))
+        if not wechat:
+            off.add((Channel.WECHAT, person))
+    return off
 
 
-def notify(*, kind: Kind, reason: str, recipients: Iterable, title: str, body: str = "", url: str = "") -> int:
+def _wechat_unreached(people: list[Recipient]) -> set[int]:
+    """Accounts a real WeChat sender cannot reach (no active binding); none with the console sender."""
+    if sender_provider(sender_class(Channel.WECHAT)) == Provider.CONSOLE:
+        return set()
+    ids = {person.user_id for person in people if person.user_id}
+    if not ids:
+        return set()
+    binding = apps.get_model("accounts", "WeChatBinding")
+    bound = binding.objects.filter(
+        user_id__in=ids, unbound_at__isnull=True, app_id=settings.SHANGLIANG_WECHAT["app_id"]
+    ).values_list("user_id", flat=True)
+    return ids - set(bound)
+
+
+def notify(
+    *,
+    kind: Kind,
+    reason: str,
+    recipients: Iterable,
+    title: str,
+    body: str = "",
+    url: str = "",
+    params: dict | None = None,
+) -> int:
     """Tell ``recipients`` about ``reason`` on the channels of ``kind``, each message once.
 
-    Writes a ``Delivery`` row per message and a ``Notification`` per inbox message. Returns how many
-    messages went out now (texts and WeChat messages waiting for the commit are not counted).
+    Writes a ``Notification`` and a delivered ``Delivery`` row per inbox message, and a queued
+    ``Delivery`` row per text or WeChat message, which goes out after the caller's commit.
+    ``params`` (a verification code) fill provider templates and are erased once the row is final.
+    Returns how many messages were written now (inbox and queued); a message written before for
+    the same reason is not counted.
     """
     policy = CHANNEL_POLICY[kind]
-    sent = 0
-    outgoing = []
-    for person in dict.fromkeys(recipient(who) for who in recipients):
+    people = list(dict.fromkeys(recipient(who) for who in recipients))
+    channels = {channel for channel, _reach in policy.routes}
+    turned_off = _turned_off(kind, people) if channels - {Channel.APP} else set()
+    unbound = _wechat_unreached(people) if Channel.WECHAT in channels else set()
+    written, queued = 0, []
+    for person in people:
         for channel, reach in policy.routes:
-            if not reaches(reach, person):
+            if not reaches(reach, person) or (channel, person) in turned_off:
                 continue
             link = person.url or url
             if channel == Channel.APP:
-                sent += _to_inbox(reason, person.user_id, title, body, link)
-            else:
-                outgoing.append(_Outgoing(reason, channel, address(channel, person), title, body, link))
-    if not outgoing:
-        return sent
-    if policy.after_commit:
-        transaction.on_commit(partial(_send_all, outgoing))
-    else:
-        sent += _send_all(outgoing)
-    return sent
+                written += _to_inbox(reason, kind, person.user_id, title, body, link)
+                continue
+            if channel == Channel.WECHAT and person.user_id in unbound:
+                continue
+            delivery_id = _queue(reason, kind, channel, address(channel, person), title, body, link, params or {})
+            if delivery_id is not None:
+                queued.append(delivery_id)
+    if queued:
+        transaction.on_commit(partial(deliveries_dispatch, queued))
+    return written + len(queued)
 
 
 def notify_step(record: Callable[[], object], **message) -> bool:
@@ -151,52 +206,44 @@ def notify_step(record: Callable[[], object], **message) -> bool:
     return True
 
 
-def _claim(reason: str, channel: str, to: str, status: str) -> Delivery | None:
+def _insert(**fields) -> Delivery | None:
     try:
         with transaction.atomic():
-            return Delivery.objects.create(
-                reason=reason,
-                channel=channel,
-                recipient=to,
-                status=status,
-                sent_at=timezone.now() if status == DeliveryStatus.DELIVERED else None,
-            )
+            return Delivery.objects.create(**fields)
     except IntegrityError:
         return None
 
 
-def _to_inbox(reason: str, user_id: int, title: str, body: str, url: str) -> int:
+def _to_inbox(reason: str, kind: str, user_id: int, title: str, body: str, url: str) -> int:
     with transaction.atomic():
-        if _claim(reason, Channel.APP, str(user_id), DeliveryStatus.DELIVERED) is None:
+        row = _insert(
+            reason=reason,
+            kind=kind,
+            channel=Channel.APP,
+            recipient=str(user_id),
+            status=DeliveryStatus.DELIVERED,
+            title=title[:200],
+            sent_at=timezone.now(),
+        )
+        if row is None:
             return 0
         Notification.objects.create(user_id=user_id, title=title, body=body, url=url)
     return 1
 
 
-def _send_all(outgoing: list[_Outgoing]) -> int:
-    return sum(_send(message) for message in outgoing)
-
-
-def _send(message: _Outgoing) -> int:
-    """Claim, send and record one message in one transaction: a process that dies mid-send leaves no row."""
-    with transaction.atomic():
-        delivery = _claim(message.reason, message.channel, message.to, DeliveryStatus.FAILED)
-        if delivery is None:
-            return 0
-        try:
-            result = sender_for(message.channel).send(
-                Message(channel=message.channel, to=message.to, title=message.title, body=message.body, url=message.url)
-            )
-        except Exception as error:  # the gateway refused one recipient; the others still get theirs
-            logger.exception("%s to %s for %s failed", message.channel, message.to, message.reason)
-            delivery.detail = f"{type(error).__name__}: {error}"[:200]
-            delivery.save(update_fields=["detail"])
-            return 0
-        delivery.status = DeliveryStatus.DELIVERED if result.delivered else DeliveryStatus.FAILED
-        delivery.detail = result.detail[:200]
-        delivery.sent_at = timezone.now() if result.delivered else None
-        delivery.save(update_fields=["status", "detail", "sent_at"])
-        return int(result.delivered)
+def _queue(reason, kind, channel, to, title, body, url, params) -> int | None:
+    row = _insert(
+        reason=reason,
+        kind=kind,
+        channel=channel,
+        recipient=to,
+        status=DeliveryStatus.QUEUED,
+        title=title[:200],
+        body=body,
+        url=url[:300],
+        params={key: str(value) for key, value in params.items()},
+    )
+    return None if row is None else row.pk
 
 
 def deliveries_for(reason: str) -> list[Delivery]:

@@ -516,9 +516,10 @@ def assigned_members(scope: Scope) -> QuerySet[Member]:
 
 
 def _attended_q(scope: Scope) -> Q:
+    # Sign-in records only: a time and the way it was recorded (Participant.signed_in_via).
     attended = Participant.objects.filter(
         member__isnull=False, signed_in_at__isnull=False, consultation__in=held_in_period(scope)
-    )
+    ).exclude(signed_in_via="")
     return Q(pk__in=attended.values("member_id"))
 
 

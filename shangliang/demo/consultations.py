@@ -426,7 +426,7 @@ class _Sessions:
             self.schedule(when, partial(self.register, name, mobile))
 
     def register(self, name: str, mobile: str, when: datetime) -> None:
-        self.online_residents.append(resident_register(mobile=mobile, password=None, full_name=name))
+        self.online_residents.append(resident_register(mobile=mobile, password=None, full_name=name, verified=True))
 
     def plan_one(self, topic: Topic, goal: str, *, session_age: int | None = None) -> _Plan:
         rng = self.rng
@@ -838,13 +838,21 @@ class _Sessions:
         rng = self.rng
         consultation = self.fresh(plan)
         invited = [p.user for p in consultation.participants.exclude(user=None).select_related("user")]
-        user = rng.choice(self.online_residents + invited)
+        is_reply = index == 2 and bool(plan.posts)
+        everyone = self.online_residents + invited
+        user = rng.choice(everyone)
+        # One opinion per verified number and consultation (replies aside): each author gives theirs once.
+        gave = {post.author_id for post in plan.posts if post.reply_to_id is None}
+        if not is_reply and user.pk in gave:
+            user = next((u for u in everyone if u.pk not in gave), None)
+            if user is None:
+                return
         reply_to = None
         # One advertisement slips in overall, on an online consultation, and is hidden.
         is_ad = index == 1 and plan.mode == Mode.ONLINE and not self.ad_hidden
         if is_ad:
             text, stance = AD_POST.format(mobile=self.mobile()), Stance.NEUTRAL
-        elif index == 2 and plan.posts:
+        elif is_reply:
             text, stance = ONLINE_REPLY
             reply_to = plan.posts[0]
         else:

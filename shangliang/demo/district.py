@@ -590,6 +590,7 @@ class _Builder:
             password=DEMO_PASSWORD,
             full_name=self.names.person(self.names.gender()),
             username="resident",
+            verified=True,
         )
         self.say(f"演示账号：{len(DEMO_ACCOUNTS)} 个，密码均为 {DEMO_PASSWORD}")
 

@@ -311,7 +311,7 @@ class _Evaluation:
         full_name = self.names.person(self.names.gender(0.5)) if self.rng.random() < 0.7 else ""
         mobile = self.mobile("resident")
         with self.timeline.at(when - timedelta(minutes=self.rng.randint(2, 30))):
-            user = resident_register(mobile=mobile, password=None, full_name=full_name)
+            user = resident_register(mobile=mobile, password=None, full_name=full_name, verified=True)
         pool.append(user)
         return user
 

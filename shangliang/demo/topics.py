@@ -780,7 +780,11 @@ class _History:
         submission = story.submission
         actor = self.screener(story.village)
         if step == "submit":
-            story.submission = services.submission_create(**story.create).submission
+            create = story.create
+            if create["source"] == Source.RESIDENT and create.get("is_anonymous") is False:
+                # A named resident proved the number on the form (an SMS code, or a verified account).
+                create = {**create, "mobile_verified_at": when}
+            story.submission = services.submission_create(**create).submission
             return
         if step == "accept":
             services.submission_screen(actor=actor, submission=submission, eligible=True)

@@ -22,8 +22,9 @@ class RatingQuerySet(models.QuerySet):
     def counted(self):
         """The ratings every figure counts: all but those staff marked as doubtful.
 
-        Until mobile numbers are verified, anyone can open accounts and rate; staff who see a burst of
-        ratings from new accounts mark them doubtful, and they stop counting (they are kept).
+        An online rating needs a number proved by SMS and each number rates once, but one person may
+        hold several SIM cards; staff who see a burst of ratings mark them doubtful, and they stop
+        counting (they are kept).
         """
         return self.filter(is_doubtful=False)
 

@@ -1,7 +1,8 @@
 """The public rating page (群众评议): residents open it from the result page or the poster's QR code.
 
 Anyone sees the topic, the published results and the satisfaction figures; a resident rates once
-with their own account. Nobody's name, phone number or comment is shown, except the visitor's own.
+with their own account and its verified mobile number (one rating per number). Nobody's name,
+phone number or comment is shown, except the visitor's own.
 """
 
 from django.contrib import messages
@@ -43,6 +44,8 @@ def rate(request, pk):
                 return redirect(f"{address}#rate")
     mine = selectors.rating_of(consultation, request.user)
     is_open = services.is_rating_open(consultation)
+    # One rating per verified number: an account without one is sent to verify it, then back here.
+    needs_mobile = request.user.is_authenticated and not request.user.has_verified_mobile
     context = {
         "consultation": consultation,
         "topic": consultation.topic,
@@ -51,7 +54,9 @@ def rate(request, pk):
         "is_open": is_open,
         "mine": mine,
         "form": form,
-        "show_form": is_open and mine is None and request.user.is_authenticated,
+        "show_form": is_open and mine is None and request.user.is_authenticated and not needs_mobile,
+        "needs_mobile": needs_mobile,
         "login_url": f"{reverse('accounts:login')}?{urlencode({'next': address})}",
+        "verify_url": f"{reverse('accounts:mobile_verify')}?{urlencode({'next': address + '#rate'})}",
     }
     return render(request, "evaluation/public/rate.html", context, status=400 if form.errors else 200)

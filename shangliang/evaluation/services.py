@@ -101,12 +101,22 @@ def rating_mark_doubtful(*, actor, rating: Rating, is_doubtful: bool, reason: st
 def rating_submit(
     *, user, consultation: Consultation, process: str, result: str, comment: str = "", now=None
 ) -> Rating:
-    """A resident rates on their phone (an account is needed, so each person counts once) at ``now``."""
+    """A resident rates on their phone at ``now``, once per account and once per verified mobile number.
+
+    The account needs a number proved by an SMS code (or by staff in person); the rating keeps that
+    number, so an account that later proves the same number cannot rate again. Records
+    "rating.submitted"; raises DomainError (not logged in, number not verified, not open, rated).
+    """
     if not getattr(user, "is_authenticated", False):
         raise DomainError(_("请先登录后再评议。"))
+    if not user.has_verified_mobile:
+        raise DomainError(_("请先验证手机号后再评议。"))
     if not is_rating_open(consultation):
         raise DomainError(_("结果公开后才能评议。"))
     _check_levels(process, result)
+    mobile = user.verified_mobile
+    if consultation.ratings.filter(mobile=mobile).exclude(user=user).exists():
+        raise DomainError(_("这个手机号已经对本次协商评议过，每个手机号只能评议一次。"))
     rating = Rating(
         consultation=consultation,
         process=process,
@@ -114,7 +124,7 @@ def rating_submit(
         comment=comment.strip(),
         channel=RatingChannel.ONLINE,
         user=user,
-        mobile=user.mobile or "",
+        mobile=mobile,
     )
     return _save_rating(rating, user, now)
 

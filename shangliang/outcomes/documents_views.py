@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shangliang.consultations.models import Consultation
+from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.core.dates import date_range_message, is_year_in_range
 from shangliang.core.documents.responses import CSV, DOCX, PDF, XLSX, download
 from shangliang.core.links import absolute_url
@@ -48,8 +49,14 @@ def report_pdf(request, pk):
 @staff_required
 @require_GET
 def three_lists_xlsx(request, pk):
-    consultation = permissions.get_consultation_for_outcomes(request.user, pk)
-    content = three_lists.three_lists_xlsx(consultation, selectors.three_lists(consultation))
+    user = request.user
+    consultation = permissions.get_consultation_for_outcomes(user, pk)
+    is_reader = consultations_visible_to(user).filter(pk=consultation.pk).exists()
+    content = three_lists.three_lists_xlsx(
+        consultation,
+        selectors.three_lists(consultation),
+        shows_person=lambda item: permissions.shows_responsible_person(user, item, is_reader=is_reader),
+    )
     return download(content, XLSX, f"{consultation.topic.title}-{_('三张清单')}", "xlsx")
 
 

@@ -2,7 +2,9 @@
 
 Scope follows the consultation's convening region. A unit liaison sees only the items of their
 own unit (as lead or co-unit); the named supervisor and the CPPCC committee following an item see it
-too. Access functions answer 404 both for "does not exist" and "not yours".
+too. The unit a report is addressed to (its liaisons and head) sees that report, sent, on its own
+pages and records the written reply there. Access functions answer 404 both for "does not exist" and
+"not yours".
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -178,6 +180,55 @@ def get_report_for_view(user, pk) -> OutcomeReport:
     return report
 
 
+# --- the unit a report is addressed to (its written reply) ------------------------------------------
+
+
+def reports_addressed_to(user) -> QuerySet[OutcomeReport]:
+    """Reports sent (not drafts) to a unit where the user is a liaison (单位联络员) or the head: the unit's side
+    of the written reply. Another unit's reports, and every report to a free-text recipient, are not theirs."""
+    qs = OutcomeReport.objects.filter(is_archived=False, recipient_unit__isnull=False).exclude(
+        status=ReportStatus.DRAFT
+    )
+    if _is_root(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(Q(recipient_unit_id__in=liaison_unit_ids(user)) | Q(recipient_unit__head=user))
+
+
+def reports_to_answer(user) -> QuerySet[OutcomeReport]:
+    """Reports addressed to the user's unit still waiting for its written reply."""
+    return reports_addressed_to(user).filter(status=ReportStatus.SENT)
+
+
+def can_use_unit_reports(user) -> bool:
+    return _is_root(user) or bool(liaison_unit_ids(user)) or reports_addressed_to(user).exists()
+
+
+def get_report_for_unit(user, pk) -> OutcomeReport:
+    """A report on its recipient unit's page; 404 for another unit's, a draft, or one that does not exist."""
+    try:
+        return reports_addressed_to(user).get(pk=pk)
+    except (OutcomeReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- the responsibility list (工作责任清单) seen by a unit -------------------------------------------
+
+
+def shows_responsible_person(user, assignment: Assignment, *, is_reader: bool) -> bool:
+    """Whether a responsibility list names an item's responsible person (and number) to ``user``.
+
+    The consultation's readers (organisers, assigners, supervisors) see every line. A unit's liaison
+    who opens the list through their own items sees their unit's lines (lead or co-unit) and the other
+    units' by unit only. ``co_units`` should be prefetched (``selectors.with_related``).
+    """
+    if is_reader or _is_root(user):
+        return True
+    units = liaison_unit_ids(user)
+    return assignment.lead_unit_id in units or any(unit.pk in units for unit in assignment.co_units.all())
+
+
 def get_extension_for_decision(user, pk) -> ExtensionRequest:
     try:
         extension = ExtensionRequest.objects.select_related("assignment").get(pk=pk)
@@ -194,8 +245,10 @@ def get_extension_for_decision(user, pk) -> ExtensionRequest:
 
 
 def can_download_reply_attachment(user, report: OutcomeReport) -> bool:
-    """The written reply's attachment: whoever may open the report."""
-    return consultations_visible_to(user).filter(pk=report.consultation_id).exists()
+    """The written reply's attachment: whoever may open the report, on the staff side or the unit's."""
+    if consultations_visible_to(user).filter(pk=report.consultation_id).exists():
+        return True
+    return reports_addressed_to(user).filter(pk=report.pk).exists()
 
 
 # The evidence a unit may let residents see: photos only (stored re-encoded, without EXIF).

@@ -138,6 +138,8 @@ class AssignmentRow:
     show_mobile: bool = False
     can_open: bool = True
     is_co_unit: bool = False
+    # False: the responsible person and number are not the viewer's to see; the line names the unit only.
+    show_person: bool = True
 
 
 def assignment_row(assignment: Assignment, today: date, **flags) -> AssignmentRow:
@@ -313,9 +315,15 @@ class OutcomeLine:
 
 
 def outcome_lines(
-    lines: list[SuggestionLine], today: date, *, visible: set[int], shows_mobile: Callable[[Assignment], bool]
+    lines: list[SuggestionLine],
+    today: date,
+    *,
+    visible: set[int],
+    shows_mobile: Callable[[Assignment], bool],
+    shows_person: Callable[[Assignment], bool] | None = None,
 ) -> list[OutcomeLine]:
-    """The ``three_lists`` numbered, each live item with its row: ``visible`` are the pks the viewer may open."""
+    """The ``three_lists`` numbered, each live item with its row: ``visible`` are the pks the viewer may open;
+    ``shows_person`` whether the line names its responsible person (default: every line)."""
     return [
         OutcomeLine(
             number,
@@ -325,6 +333,7 @@ def outcome_lines(
                 today,
                 show_mobile=shows_mobile(line.assignment),
                 can_open=line.assignment.pk in visible,
+                show_person=shows_person(line.assignment) if shows_person else True,
             )
             if line.assignment is not None
             else None,
@@ -527,6 +536,29 @@ def reports_of(consultations: QuerySet[Consultation]) -> QuerySet[OutcomeReport]
     )
 
 
+def unit_report_list(qs: QuerySet[OutcomeReport]) -> QuerySet[OutcomeReport]:
+    """Reports addressed to a unit, as its list shows them: those still owing a reply first, the earliest due first."""
+    return qs.select_related("consultation__topic", "consultation__platform", "recipient_unit", "sent_by").order_by(
+        "-status", "reply_due_on", "-sent_at", "-pk"
+    )
+
+
+def region_supervisors(region: Region) -> list:
+    """The active supervisors (督办负责人) whose role is held at ``region`` or above it: the supervision board a
+    late written reply is escalated to."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            scoped_roles__role=Role.SUPERVISOR,
+            scoped_roles__revoked_at__isnull=True,
+            scoped_roles__region__path__in=ancestor_paths(region),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def report_get(pk: int) -> OutcomeReport:
     """One report with the joins of its page; fetch it through the access function first."""
     return OutcomeReport.objects.select_related(
@@ -571,6 +603,7 @@ def unpublished_overdue(consultations: QuerySet[Consultation], today: date | Non
         finished = [t for t in (consultation.last_done_at, consultation.last_deferred_at) if t]
         due = _publication_due(max(finished)) if finished else None
         if due is not None and today > due:
+            consultation.publication_due_on = due
             overdue.append(consultation)
     return overdue
 

@@ -24,7 +24,7 @@ from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Unit
 from shangliang.orgs.states import RegionLevel, UnitKind
-from shangliang.outcomes import feedback, selectors
+from shangliang.outcomes import feedback, replies, selectors
 from shangliang.outcomes.models import (
     Assignment,
     ExtensionRequest,
@@ -151,20 +151,25 @@ def report_update(*, actor, report: OutcomeReport, title: str, body: str, recipi
 
 @transaction.atomic
 def report_send(*, actor, report: OutcomeReport, now=None) -> OutcomeReport:
-    """Record that the report was sent; an entrusted matter gets its written-reply due date."""
+    """Record that the report was sent; an entrusted matter gets its written-reply due date.
+
+    A report addressed to a unit is told to the unit's liaisons at once (``replies.unit_told_of_report``)."""
     report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
     now = now or timezone.now()
     changes = {"sent_by": actor, "sent_at": now}
     if report.is_entrusted:
         changes["reply_due_on"] = timezone.localtime(now).date() + timedelta(days=reply_days())
-    return transition(
+    report = transition(
         report, to=ReportStatus.SENT, moves=REPORT_MOVES, actor=actor, reason="report.sent", changes=changes, now=now
     )
+    replies.unit_told_of_report(report)
+    return report
 
 
 @transaction.atomic
 def report_reply(*, actor, report: OutcomeReport, text: str, attachment=None, now=None) -> OutcomeReport:
-    """Record the written reply (text and attachment) and when it came."""
+    """Record the written reply (text and attachment), when it came and who recorded it (staff, or the
+    unit's liaison on its own page); the organisers are told (``replies.organisers_told_of_reply``)."""
     report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
     if not text.strip():
         raise DomainError(_("请填写书面答复内容。"), field="text")
@@ -172,7 +177,7 @@ def report_reply(*, actor, report: OutcomeReport, text: str, attachment=None, no
     changes = {"reply_text": text.strip(), "replied_at": now, "reply_recorded_by": actor}
     if attachment:
         changes["reply_attachment"] = attachment
-    return transition(
+    report = transition(
         report,
         to=ReportStatus.REPLIED,
         moves=REPORT_MOVES,
@@ -181,6 +186,8 @@ def report_reply(*, actor, report: OutcomeReport, text: str, attachment=None, no
         changes=changes,
         now=now,
     )
+    replies.organisers_told_of_reply(report, actor=actor)
+    return report
 
 
 # --- assignments ---------------------------------------------------------------------------

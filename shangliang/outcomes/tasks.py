@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from shangliang.outcomes.reminders import reminders_run
+from shangliang.outcomes.reminders import outcome_reminders_run, reminders_run
 
 
 @shared_task
@@ -13,3 +13,12 @@ def send_due_reminders() -> int:
     row written in the transaction that sends it.
     """
     return reminders_run()
+
+
+@shared_task
+def send_outcome_reminders() -> int:
+    """Remind units owing a written reply (and escalate), and conveners of results not yet published.
+
+    Once-only rows (``core.models.OnceStep``) make reruns and redelivered tasks harmless.
+    """
+    return outcome_reminders_run()

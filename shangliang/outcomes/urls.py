@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shangliang.outcomes import assignment_views, board_views, report_views, views
+from shangliang.outcomes import assignment_views, board_views, reply_views, report_views, views
 
 app_name = "outcomes"
 
@@ -43,6 +43,11 @@ urlpatterns = [
     act("decision", "extension_decide", route="extensions/<id:pk>/decide/"),
     # Lists.
     path("unit/", board_views.unit_desk, name="unit_desk"),
+    # The unit a report is addressed to: its reports and their written replies.
+    path("unit/reports/", reply_views.unit_reports, name="unit_reports"),
+    path("unit/reports/<id:pk>/", reply_views.unit_report, name="unit_report"),
+    path("unit/reports/<id:pk>/report.docx", reply_views.unit_report_docx, name="unit_report_docx"),
+    path("unit/reports/<id:pk>/report.pdf", reply_views.unit_report_pdf, name="unit_report_pdf"),
     path("board/", board_views.supervision_board, name="board"),
     path("board/overdue/", board_views.district_overdue_board, name="overdue_board"),
     path("reports/", report_views.report_list, name="reports"),

@@ -67,6 +67,7 @@ def _consultation_context(request, consultation: Consultation, **forms):
         today,
         visible=visible,
         shows_mobile=lambda item: may_assign or permissions.can_supervise(user, item),
+        shows_person=lambda item: permissions.shows_responsible_person(user, item, is_reader=is_reader),
     )
     reports = []
     if is_reader:

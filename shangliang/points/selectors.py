@@ -63,8 +63,11 @@ def _as_participant(member: Member, prefix: str = "") -> Q:
 
 
 def _attendances(year: int) -> QuerySet[Participant]:
-    """Sign-ins at the sessions held in ``year`` (``consultations.selectors.held_in``)."""
-    return Participant.objects.filter(consultation__in=held_in(year), signed_in_at__isnull=False)
+    """Sign-in records at the sessions held in ``year`` (``consultations.selectors.held_in``): a time
+    and the way it was recorded (staff, own link, account, SMS code; ``Participant.signed_in_via``)."""
+    return Participant.objects.filter(consultation__in=held_in(year), signed_in_at__isnull=False).exclude(
+        signed_in_via=""
+    )
 
 
 def _statements(year: int) -> QuerySet[Statement]:

@@ -4,6 +4,7 @@ from shangliang.orgs.models import Member
 from shangliang.orgs.permissions import can_import, is_staff_user
 from shangliang.outcomes.permissions import can_use_board, can_use_unit_desk
 from shangliang.points.permissions import can_view_ranking
+from shangliang.portal.deliveries import can_view_delivery_log
 from shangliang.scoring.permissions import can_view_scoring
 
 ANONYMOUS = {
@@ -14,6 +15,7 @@ ANONYMOUS = {
     "nav_dashboard": False,
     "nav_scoring": False,
     "nav_ranking": False,
+    "nav_delivery_log": False,
     "nav_own_ledger": None,
     "nav_unread": 0,
 }
@@ -32,6 +34,7 @@ def navigation(request):
         "nav_dashboard": is_staff and can_view_dashboard(user),
         "nav_scoring": is_staff and can_view_scoring(user),
         "nav_ranking": is_staff and can_view_ranking(user),
+        "nav_delivery_log": can_view_delivery_log(user),
         # A member's own points ledger (履职积分), for members with a login account.
         "nav_own_ledger": Member.objects.filter(user=user, is_archived=False).values_list("pk", flat=True).first(),
         # The bell: how many inbox messages (站内消息) the user has not read.

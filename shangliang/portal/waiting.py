@@ -226,9 +226,25 @@ def assigner_items(user) -> list[WaitingItem]:
     return [item for item in items if item.count]
 
 
+def _reply_entry(today) -> Callable[[dict], Entry]:
+    """A report owing its unit's written reply, with its due date or the days it is late."""
+
+    def entry(row: dict) -> Entry:
+        due = row["reply_due_on"]
+        label = row["title"]
+        if due is not None and due < today:
+            label += " · " + _("答复已逾期%(days)d天") % {"days": (today - due).days}
+        elif due is not None:
+            label += " · " + _("%(date)s前答复") % {"date": due.strftime("%m-%d")}
+        return Entry(label, reverse("outcomes:unit_report", args=[row["pk"]]) + "#reply-form")
+
+    return entry
+
+
 def outcome_items(user) -> list[WaitingItem]:
-    """Unit liaisons: items to accept and their unit's overdue items. Supervisors: overdue items and
-    extension requests. Organisers: entrusted reports still waiting for a written reply."""
+    """Unit liaisons: items to accept, their unit's overdue items and the reports owing its written reply.
+    Supervisors: overdue items and extension requests. Organisers: entrusted reports still waiting for a
+    written reply."""
     today = timezone.localdate()
     roles = role_names(user)
     is_root = user.is_superuser
@@ -242,6 +258,13 @@ def outcome_items(user) -> list[WaitingItem]:
         items += [
             WaitingItem(_("待签收的交办事项"), f"{desk}?tab=todo", to_accept),
             WaitingItem(_("本单位逾期事项"), f"{desk}?tab=overdue", overdue),
+            listed(
+                _("待书面答复的报送"),
+                outcome_permissions.reports_to_answer(user).order_by("reply_due_on", "sent_at", "pk"),
+                fields=("pk", "title", "reply_due_on"),
+                entry=_reply_entry(today),
+                list_url=f"{reverse('outcomes:unit_reports')}?show=awaiting",
+            ),
         ]
     if is_root or roles & SUPERVISORS:
         board = reverse("outcomes:board")

@@ -140,6 +140,9 @@ class Submission(ArchivableModel):
     is_anonymous = models.BooleanField(_("匿名"), default=True)
     submitter_name = models.CharField(_("姓名"), max_length=50, blank=True)
     submitter_mobile = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    # A named submission counts as named once its number is proved (an SMS code, or the submitter's
+    # verified account); until then it is handled as anonymous.
+    mobile_verified_at = models.DateTimeField(_("手机号验证时间"), null=True, blank=True)
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提交账号"),

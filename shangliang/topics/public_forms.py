@@ -81,10 +81,24 @@ class SubmissionForm(CleanTextMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
     )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=12,
+        required=False,
+        help_text=_("实名反映需验证手机号；已登录且手机号已验证的，填本人手机号可不填验证码。"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6, "pattern": "[0-9]*"}
+        ),
+    )
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, platform: Platform | None = None, **kwargs):
+    def __init__(self, *args, platform: Platform | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if not self.is_bound and user is not None and user.is_authenticated and user.has_verified_mobile:
+            # The account's own verified number needs no code: offered for a named submission.
+            self.initial.setdefault("submitter_mobile", user.mobile)
+            self.initial.setdefault("submitter_name", user.full_name)
         villages = list(villages_for(platform))
         self.fields["region"] = VillageChoiceField(
             label=_("所在村（社区）"),
@@ -122,7 +136,18 @@ class SubmissionForm(CleanTextMixin, forms.Form):
                     validate_mobile(mobile)
                 except ValidationError as error:
                     self.add_error("submitter_mobile", error)
+                else:
+                    if not cleaned.get("code") and not self._holds_verified(mobile):
+                        self.add_error("code", _("实名反映需要短信验证码：请点击“获取验证码”，填写收到的验证码。"))
         return cleaned
+
+    def clean_code(self):
+        return "".join(self.cleaned_data.get("code", "").split())
+
+    def _holds_verified(self, mobile: str) -> bool:
+        """The logged-in account has this number verified: no code is needed (the service decides)."""
+        user = self.user
+        return bool(user and user.is_authenticated and user.has_verified_mobile and user.mobile == mobile)
 
     @property
     def is_anonymous(self) -> bool:

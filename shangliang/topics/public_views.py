@@ -1,7 +1,9 @@
 """Public pages for residents: report a matter, track it, browse and support approved topics.
 
 Phones inside WeChat are the main audience, so every page works without JavaScript and htmx only
-saves a round trip. Nothing here shows a submitter's or a staff member's name or number.
+saves a round trip, except asking for the SMS code of a named submission, which needs the script
+WeChat's browser runs (an anonymous submission needs no code). Nothing here shows a submitter's or a
+staff member's name or number.
 """
 
 from django.contrib import messages
@@ -25,7 +27,7 @@ from shangliang.orgs.models import Platform
 from shangliang.orgs.selectors import grids_of
 from shangliang.topics import selectors, services, tracking
 from shangliang.topics.public_forms import PoolFilterForm, SubmissionForm, TrackForm
-from shangliang.topics.states import Source, SubmissionStatus
+from shangliang.topics.states import SubmissionStatus
 
 PAGE_SIZE = 20
 
@@ -55,15 +57,15 @@ def _submit_url(request, platform: Platform) -> str:
 def submit(request, platform_pk=None):
     platform = _platform_or_404(platform_pk)
     if request.method != "POST":
-        form = SubmissionForm(platform=platform)
+        form = SubmissionForm(platform=platform, user=request.user)
         return render(request, "topics/public/submit.html", {"form": form, "platform": platform})
-    form = SubmissionForm(request.POST, request.FILES, platform=platform)
+    form = SubmissionForm(request.POST, request.FILES, platform=platform, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.submission_create(
+            created = services.submission_submit(
                 actor=request.user if request.user.is_authenticated else None,
-                source=Source.RESIDENT,
+                code=data["code"],
                 platform=platform,
                 region=data["region"],
                 grid=data["grid"],

@@ -6,10 +6,14 @@ the transition table and leaves a history row naming the actor. Nothing is delet
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.accounts.models import CodePurpose
+from shangliang.accounts.verification import code_check
 from shangliang.core.errors import DomainError, TransitionNotAllowed
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
@@ -64,11 +68,15 @@ def submission_create(
     client_token: uuid.UUID | None = None,
     member: Member | None = None,
     assigning_unit: Unit | None = None,
+    mobile_verified_at: datetime | None = None,
 ) -> Created:
     """Record a submission; the same client token (a double tap, a retry) returns the first record.
 
     ``actor`` is the logged-in resident, the member or the staff member recording it (None for an
-    anonymous visitor). Raises DomainError for a region or grid that does not fit.
+    anonymous visitor). ``mobile_verified_at``: when the named submitter's number was proved (the
+    public form: ``submission_submit``); staff who record a named matter took the number from the
+    person (a call, a visit), so theirs counts as proved when recorded. Raises DomainError for a
+    region or grid that does not fit.
     """
     if client_token:
         existing = Submission.objects.filter(client_token=client_token).first()
@@ -79,6 +87,9 @@ def submission_create(
     if grid is not None and grid.parent_id != region.pk:
         raise DomainError(_("所选网格不属于该村（社区）。"), field="grid")
     is_staff_record = source in {Source.GOVERNMENT, Source.GRID, Source.OFFLINE, Source.HOTLINE}
+    is_named = not is_anonymous and bool(submitter_mobile)
+    if is_named and is_staff_record and mobile_verified_at is None:
+        mobile_verified_at = timezone.now()
     submission = Submission(
         source=source,
         region=region,
@@ -91,6 +102,7 @@ def submission_create(
         is_anonymous=is_anonymous,
         submitter_name="" if is_anonymous else submitter_name.strip(),
         submitter_mobile="" if is_anonymous else submitter_mobile,
+        mobile_verified_at=mobile_verified_at if is_named else None,
         submitter=actor if (actor is not None and source == Source.RESIDENT) else None,
         recorded_by=actor if is_staff_record else None,
         member=member,
@@ -111,21 +123,55 @@ def submission_create(
     return Created(submission, True)
 
 
+def submission_submit(*, actor, code: str = "", client_token: uuid.UUID | None = None, **fields) -> Created:
+    """A resident's submission through the public form (群众出题); a named one needs its number proved.
+
+    A named submission counts as named only with its number proved: by the logged-in account whose
+    verified number it is, or else by the SMS code sent to it (purpose submit, used up here). A named
+    choice without a valid code is refused on ``code`` (DomainError), never recorded as anonymous.
+    A repeated client token returns the first record without asking for the code again. The other
+    arguments are ``submission_create``'s; records "submission.submitted".
+    """
+    if client_token:
+        existing = Submission.objects.filter(client_token=client_token).first()
+        if existing:
+            return Created(existing, False)
+    verified_at = None
+    if not fields.get("is_anonymous", True):
+        mobile = fields.get("submitter_mobile", "")
+        if not mobile:
+            raise DomainError(_("实名反映请填写手机号，方便工作人员联系您。"), field="submitter_mobile")
+        if not _holds_verified(actor, mobile):
+            code_check(mobile=mobile, purpose=CodePurpose.SUBMIT, code=code)
+        verified_at = timezone.now()
+    return submission_create(
+        actor=actor, source=Source.RESIDENT, client_token=client_token, mobile_verified_at=verified_at, **fields
+    )
+
+
+def _holds_verified(user, mobile: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_verified_mobile and user.mobile == mobile)
+
+
 @transaction.atomic
 def submissions_claim(*, user) -> list[Submission]:
-    """Attach to ``user`` the named submissions given with the account's mobile number and no account.
+    """Attach to ``user`` the named submissions given with the account's verified number and no account.
 
-    Called when the owner of the account logs in with its password ("我反映的事项" then lists them);
-    anonymous submissions never join an account. Each one gets a history row naming the account.
-    An account's number is not verified by SMS yet, so whoever first registers a number sees the
-    named submissions given with it (their titles and tracking pages, never the name typed in).
+    Called after the owner of the account logs in and after the account proves a number
+    (``accounts.services.after_login``); "我反映的事项" then lists them. Only submissions whose number
+    was proved (``mobile_verified_at``: an SMS code, a verified account, staff who took it from the
+    person) join, and only an account holding that number verified: a number typed by someone else
+    reveals nothing. Anonymous submissions never join an account. Each one gets a history row
+    naming the account.
     """
-    mobile = getattr(user, "mobile", None) or ""
-    if not mobile or not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.has_verified_mobile:
         return []
     claimed = list(
         Submission.objects.select_for_update().filter(
-            is_anonymous=False, submitter__isnull=True, submitter_mobile=mobile
+            is_anonymous=False,
+            submitter__isnull=True,
+            submitter_mobile=user.verified_mobile,
+            mobile_verified_at__isnull=False,
         )
     )
     for submission in claimed:

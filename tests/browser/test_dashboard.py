@@ -19,7 +19,7 @@ PASSWORD = "pass-12345"  # the builders' default
 @pytest.fixture
 def world(transactional_db):
     built = build_world(small_district())
-    make_user("resident_wu", password=PASSWORD, full_name="居民吴", mobile="13811112222")
+    make_user("resident_wu", password=PASSWORD, full_name="居民吴", mobile="13811112222", verified=True)
     return built
 
 

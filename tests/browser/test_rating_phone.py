@@ -25,7 +25,7 @@ def published(transactional_db):
     outcome_services.publication_publish(
         actor=convener, consultation=consultation, summary="集镇东口建成电动车停放点两处；赶集日值守正在安排。"
     )
-    make_user("resident", password=PASSWORD, full_name="居民张三", mobile="13712345678")
+    make_user("resident", password=PASSWORD, full_name="居民张三", mobile="13712345678", verified=True)
     return consultation
 
 

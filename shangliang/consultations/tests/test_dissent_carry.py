@@ -73,7 +73,7 @@ def test_a_dissent_from_the_session_is_in_the_resolution_and_the_minutes_never_s
 
 def test_an_opposing_online_opinion_joins_the_dissent_list_at_the_close(district, convener):
     consultation = in_session(district, convener=convener, mode=Mode.HYBRID)
-    resident = make_user("online-resident", mobile="13700001111")
+    resident = make_user("online-resident", mobile="13700001111", verified=True)
     services.online_post(
         user=resident,
         consultation=consultation,

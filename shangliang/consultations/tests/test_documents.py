@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from shangliang.consultations import services
+from shangliang.consultations import door, services
 from shangliang.consultations.states import ExplanationOutcome, Mode
 from shangliang.consultations.tests.builders import in_session, notified
 from shangliang.core.documents.responses import DOCX
@@ -91,22 +91,20 @@ def test_minutes_embed_their_chinese_font_with_the_draft_watermark(client, distr
 
 
 @pytest.mark.parametrize(
-    ("mode", "caption", "absent"),
-    [(Mode.OFFLINE, "扫码签到", "扫码参加网上协商"), (Mode.ONLINE, "扫码参加网上协商", "扫码签到")],
+    ("mode", "expected", "absent"),
+    [(Mode.OFFLINE, [""], "扫码参加网上协商"), (Mode.ONLINE, ["", "#online"], "扫码签到")],
 )
-def test_notice_qr_codes_lead_to_sign_up_and_to_sign_in_or_the_online_session(
-    client, district, convener, mode, caption, absent
+def test_notice_qr_codes_lead_to_sign_up_and_the_online_session_never_to_the_door(
+    client, district, convener, mode, expected, absent
 ):
     consultation = notified(district, convener=convener, mode=mode)
     client.force_login(convener)
     reader = _pdf(client.get(_url("notice_pdf", consultation)))
     page = _absolute("public_page", consultation.pk)
-    second = (
-        page + "#online" if mode == Mode.ONLINE else _absolute("sign_in", consultation.pk, consultation.sign_in_token)
-    )
-    assert sorted(_qr_texts(reader)) == sorted([page, second])
+    # The door code is shown at the session only (test_door.py): a notice could sign in from home.
+    assert sorted(_qr_texts(reader)) == sorted(page + anchor for anchor in expected)
     text = _text(reader)
-    assert "扫码报名参加" in text and caption in text and absent not in text
+    assert "扫码报名参加" in text and absent not in text
 
 
 def test_minutes_are_a_labelled_draft_until_the_convener_confirms_them(client, district, convener):
@@ -153,12 +151,15 @@ def test_minutes_docx_has_the_title_the_suggestions_and_the_explained_dissent(cl
     assert document.sections[0].header.paragraphs[0].text == "纪要尚未确认（草稿）"
 
 
-def test_sign_in_qr_decodes_to_the_sign_in_url(client, district, convener):
+def test_sign_in_qr_decodes_to_the_door_with_the_current_code(client, district, convener):
     consultation = notified(district, convener=convener)
     client.force_login(convener)
     png = client.get(_url("sign_in_qr", consultation, "png")).content
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-    assert [r.text for r in results] == [_absolute("sign_in", consultation.pk, consultation.sign_in_token)]
+    [url] = [r.text for r in results]
+    prefix = _absolute("door", consultation.pk, "CODE").replace("CODE/", "")
+    assert url.startswith(prefix) and url.endswith("/")
+    assert door.check(consultation, url[len(prefix) : -1]) is door.Verdict.VALID
     assert client.get(_url("sign_in_qr", consultation, "svg"))["Content-Type"] == "image/svg+xml"
 
 

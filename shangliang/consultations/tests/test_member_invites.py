@@ -132,7 +132,7 @@ def test_a_member_added_by_hand_by_mobile_is_linked_to_the_member(client, distri
 
 
 def test_a_member_signing_up_with_their_account_is_recorded_as_the_member(client, district):
-    account = make_user("lwy", mobile="13800003333")
+    account = make_user("lwy", mobile="13800003333", verified=True)
     member = make_member("刘委员", user=account)
     consultation = notified(district)
     client.force_login(account)
@@ -143,10 +143,10 @@ def test_a_member_signing_up_with_their_account_is_recorded_as_the_member(client
 
 
 def test_a_sign_up_with_a_members_mobile_waits_for_staff_to_confirm_the_member(client, district, convener):
-    """An account's number is not verified: typing a member's number must not earn their points by itself,
-    so staff see the match on the participants page and confirm it."""
+    """A number on an account, even a verified one, does not make the account the member: it must not earn
+    the member's points by itself, so staff see the match on the participants page and confirm it."""
     member = make_member("赵委员", mobile="13800004444")
-    account = make_user("zhao", mobile="13800004444")
+    account = make_user("zhao", mobile="13800004444", verified=True)
     consultation = notified(district, convener=convener)
     participant = services.participant_signup(user=account, consultation=consultation, name="老赵")
     assert participant.member is None and participant.category == ParticipantCategory.RESIDENT

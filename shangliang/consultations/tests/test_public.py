@@ -1,7 +1,9 @@
-"""The public side of a consultation: its page, signing up, online opinions, a participant's page, sign-in."""
+"""The public side of a consultation: its page, signing up, online opinions, a participant's page, sign-in.
+
+The door code, its window and signing in by number with an SMS code: test_door.py; the verified-number
+gates and one opinion per number: test_signup_verified.py."""
 
 import datetime
-import re
 
 import pytest
 from django.db import connection
@@ -9,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from shangliang.consultations import services
+from shangliang.consultations import door, services
 from shangliang.consultations.models import NoticeRead, OnlinePost, Participant
-from shangliang.consultations.states import ConsultationStatus, Mode, ParticipantCategory, Rsvp, Stance
+from shangliang.consultations.states import ConsultationStatus, Mode, ParticipantCategory, Rsvp, SignInVia, Stance
 from shangliang.consultations.tests.builders import in_session, notified, planned, with_people
 from shangliang.orgs.tests.factories import make_user
 
@@ -24,8 +26,12 @@ def page_url(consultation) -> str:
     return reverse("consultations:public_page", args=[consultation.pk])
 
 
-def sign_in_url(consultation, token=None) -> str:
-    return reverse("consultations:sign_in", args=[consultation.pk, token or consultation.sign_in_token])
+def door_url(consultation) -> str:
+    return reverse("consultations:door", args=[consultation.pk, door.screen_code(consultation)])
+
+
+def own_sign_in_url(participant) -> str:
+    return reverse("consultations:participant_sign_in", args=[participant.token])
 
 
 def participant_url(participant) -> str:
@@ -46,10 +52,6 @@ def due_now(district, **kwargs):
     with_people(consultation)
     earlier = consultation.starts_at - datetime.timedelta(days=5)
     return services.notice_send(actor=consultation.convener, consultation=consultation, now=earlier)
-
-
-def without_csrf(html: str) -> str:
-    return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]*"', "", html)
 
 
 def post(consultation, user, text="建议划线停车", **fields) -> OnlinePost:
@@ -102,7 +104,7 @@ def test_signup_requires_login_and_comes_back_to_the_page(client, district):
 
 def test_signup_creates_one_voluntary_participant_and_a_second_try_says_so(client, district):
     consultation = notified(district)
-    resident = make_user(full_name="张小芳", mobile="13800000001")
+    resident = make_user(full_name="张小芳", mobile="13800000001", verified=True)
     client.force_login(resident)
     url = reverse("consultations:signup", args=[consultation.pk])
 
@@ -121,7 +123,7 @@ def test_signup_creates_one_voluntary_participant_and_a_second_try_says_so(clien
 
 def test_signup_as_a_stakeholder_and_the_page_then_links_to_the_own_notice(client, district):
     consultation = notified(district)
-    resident = make_user(mobile="13800000001")
+    resident = make_user(mobile="13800000001", verified=True)
     client.force_login(resident)
     client.post(reverse("consultations:signup", args=[consultation.pk]), {"category": "stakeholder"})
     participant = consultation.participants.get(user=resident)
@@ -132,7 +134,7 @@ def test_signup_as_a_stakeholder_and_the_page_then_links_to_the_own_notice(clien
 
 def test_signup_with_an_unknown_category_is_refused_with_a_message(client, district):
     consultation = notified(district)
-    client.force_login(make_user(mobile="13800000001"))
+    client.force_login(make_user(mobile="13800000001", verified=True))
     response = client.post(reverse("consultations:signup", args=[consultation.pk]), {"category": "member"}, follow=True)
     assert "请选择报名身份" in response.content.decode()
     assert not consultation.participants.filter(is_voluntary=True).exists()
@@ -144,21 +146,22 @@ def test_an_account_registered_with_an_invited_mobile_learns_nothing_and_takes_o
     client.force_login(make_user(full_name="冒充者", mobile=victim.mobile))
     page = client.get(page_url(consultation)).content.decode()
     assert victim.name not in page and victim.token not in page and "您已在参与名单中" not in page
+    # A number typed into an account proves nothing: without the SMS code the account may not post.
     response = client.post(
         reverse("consultations:post", args=[consultation.pk]), {"text": "我代表她反对", "stance": "oppose"}
     )
-    assert response.status_code == 302
-    created = OnlinePost.objects.get()
+    assert response.status_code == 200 and "仅受邀人员和实名验证的群众" in response.content.decode()
+    assert not OnlinePost.objects.exists()
     victim.refresh_from_db()
-    assert created.participant is None and victim.user is None and victim.history.count() == 1
+    assert victim.user is None and victim.history.count() == 1
     page = client.get(page_url(consultation)).content.decode()
-    assert "我代表她反对" in page and victim.name not in page and "您已在参与名单中" not in page
+    assert victim.name not in page and "您已在参与名单中" not in page
 
 
 def test_signing_up_with_an_invited_mobile_does_not_tell_that_the_number_is_on_the_list(client, district):
     consultation = notified(district)
     victim = invited(consultation)
-    client.force_login(make_user(full_name="冒充者", mobile=victim.mobile))
+    client.force_login(make_user(full_name="冒充者", mobile=victim.mobile, verified=True))
     response = client.post(reverse("consultations:signup", args=[consultation.pk]), follow=True)
     text = response.content.decode()
     assert "报名成功" in text and "已在参与名单中" not in text and victim.name not in text
@@ -205,7 +208,7 @@ def test_a_user_without_mobile_who_is_not_invited_is_refused_and_nothing_is_writ
 
 def test_a_verified_resident_posts_and_is_shown_only_by_a_masked_number(client, district):
     consultation = notified(district, mode=Mode.ONLINE)
-    client.force_login(make_user(full_name="张小芳", mobile="13800000001"))
+    client.force_login(make_user(full_name="张小芳", mobile="13800000001", verified=True))
     response = client.post(
         reverse("consultations:post", args=[consultation.pk]), {"text": "建议划定停车区", "stance": "suggest"}
     )
@@ -238,7 +241,7 @@ def test_an_invited_user_without_mobile_may_post_and_shows_as_their_category(cli
 
 def test_an_empty_opinion_is_shown_next_to_the_field_and_not_saved(client, district):
     consultation = notified(district, mode=Mode.ONLINE)
-    client.force_login(make_user(mobile="13800000001"))
+    client.force_login(make_user(mobile="13800000001", verified=True))
     response = client.post(reverse("consultations:post", args=[consultation.pk]), {"text": "  ", "stance": "neutral"})
     assert response.status_code == 200 and "请填写意见" in response.content.decode()
     assert not OnlinePost.objects.exists()
@@ -246,7 +249,7 @@ def test_an_empty_opinion_is_shown_next_to_the_field_and_not_saved(client, distr
 
 def test_posting_with_htmx_returns_the_updated_section(client, district):
     consultation = notified(district, mode=Mode.ONLINE)
-    client.force_login(make_user(mobile="13800000001"))
+    client.force_login(make_user(mobile="13800000001", verified=True))
     response = client.post(
         reverse("consultations:post", args=[consultation.pk]),
         {"text": "赞成收费停车", "stance": "support"},
@@ -261,9 +264,9 @@ def test_posting_with_htmx_returns_the_updated_section(client, district):
 
 def test_replies_nest_one_level_even_when_replying_to_a_reply(client, district):
     consultation = notified(district, mode=Mode.ONLINE)
-    first = post(consultation, make_user(mobile="13800000001"), "主帖意见")
-    reply = post(consultation, make_user(mobile="13800000002"), "一楼回复", reply_to=first)
-    client.force_login(make_user(mobile="13800000003"))
+    first = post(consultation, make_user(mobile="13800000001", verified=True), "主帖意见")
+    reply = post(consultation, make_user(mobile="13800000002", verified=True), "一楼回复", reply_to=first)
+    client.force_login(make_user(mobile="13800000003", verified=True))
     page = client.get(page_url(consultation) + f"?reply_to={first.pk}").content.decode()
     assert f'value="{first.pk}"' in page and "取消回复" in page and f"?reply_to={first.pk}" in page
     assert f"?reply_to={reply.pk}" not in page
@@ -276,7 +279,7 @@ def test_replies_nest_one_level_even_when_replying_to_a_reply(client, district):
 
 def test_a_hidden_post_shows_the_reason_and_not_its_text(client, district):
     consultation = notified(district, mode=Mode.ONLINE)
-    hidden = post(consultation, make_user(mobile="13800000001"), "某某是骗子")
+    hidden = post(consultation, make_user(mobile="13800000001", verified=True), "某某是骗子")
     services.post_hide(actor=consultation.convener, post=hidden, reason="含人身攻击")
     page = client.get(page_url(consultation)).content.decode()
     assert "该意见已被隐藏：含人身攻击" in page and "某某是骗子" not in page
@@ -363,122 +366,68 @@ def test_claiming_needs_a_login_and_leaves_a_place_claimed_by_another_account_al
 def test_participant_page_offers_sign_in_only_in_the_sign_in_window(client, district):
     consultation = notified(district)
     participant = invited(consultation)
-    assert sign_in_url(consultation) not in client.get(participant_url(participant)).content.decode()
+    assert own_sign_in_url(participant) not in client.get(participant_url(participant)).content.decode()
 
     today = planned(district, days_ahead=0, title="路灯不亮")
     with_people(today)
     services.notice_send(actor=today.convener, consultation=today, now=today.starts_at - datetime.timedelta(days=5))
     page = client.get(participant_url(invited(today))).content.decode()
-    assert sign_in_url(today) in page and ">签到<" in page
+    assert own_sign_in_url(invited(today)) in page and ">签到<" in page
+    # The participant's page never carries the door's address.
+    assert today.sign_in_token not in page and "/door/" not in page
 
 
-def test_signing_in_from_the_participant_page_shows_the_time(client, district):
+def test_signing_in_from_the_participant_page_shows_the_time_and_a_repeat_changes_nothing(client, district):
     consultation = in_session(district)
     participant = invited(consultation)
     page = client.get(participant_url(participant)).content.decode()
-    assert sign_in_url(consultation) in page
-    response = client.post(sign_in_url(consultation), {"participant": participant.token}, follow=True)
+    assert own_sign_in_url(participant) in page
+    response = client.post(own_sign_in_url(participant), follow=True)
     participant.refresh_from_db()
     assert participant.signed_in_at and not participant.signed_in_by_staff
+    assert participant.signed_in_via == SignInVia.OWN_LINK
     assert response.redirect_chain[-1][0] == participant_url(participant)
     text = response.content.decode()
     assert "签到成功" in text and "已签到" in text
     assert timezone.localtime(participant.signed_in_at).strftime("%H:%M") in text
-
-
-def test_a_participant_token_of_another_consultation_is_not_found_at_the_door(client, district):
-    consultation = in_session(district)
-    other = invited(notified(district, title="路灯不亮"))
-    assert client.post(sign_in_url(consultation), {"participant": other.token}).status_code == 404
-    assert not Participant.objects.filter(signed_in_at__isnull=False).exists()
-
-
-# --- sign-in at the door -------------------------------------------------------------------
-
-
-def test_sign_in_by_mobile_at_the_door_works_and_is_idempotent(client, district):
-    consultation = in_session(district)
-    page = client.get(sign_in_url(consultation)).content.decode()
-    assert 'name="mobile"' in page
-    response = client.post(sign_in_url(consultation), {"mobile": "139 0000 0001"})
-    participant = invited(consultation, "13900000001")
-    assert response.status_code == 200 and "已收到签到信息" in response.content.decode()
-    assert participant.signed_in_at and "139****0001" in response.content.decode()
-    assert "居民1" not in response.content.decode()
     first = participant.signed_in_at
-
-    again = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
+    client.post(own_sign_in_url(participant))
     participant.refresh_from_db()
-    assert without_csrf(again.content.decode()) == without_csrf(response.content.decode())
     assert participant.signed_in_at == first
     assert consultation.participants.filter(signed_in_at__isnull=False).count() == 1
 
 
-def test_door_sign_in_answers_the_same_whether_the_number_is_on_the_list_or_not(client, district):
-    consultation = due_now(district)
-    listed = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
-    unknown = client.post(sign_in_url(consultation), {"mobile": "13712345678"})
-    assert listed.status_code == unknown.status_code == 200
-    listed_page, unknown_page = without_csrf(listed.content.decode()), without_csrf(unknown.content.decode())
-    assert "已收到签到信息" in listed_page and "名单中没有" not in unknown_page
-    assert listed_page.replace("139****0001", "N") == unknown_page.replace("137****5678", "N")
-    signed = consultation.participants.filter(signed_in_at__isnull=False)
-    assert list(signed) == [invited(consultation, "13900000001")]
-    invalid = client.post(sign_in_url(consultation), {"mobile": "123"})
-    assert "请输入11位手机号码" in invalid.content.decode()
-
-
-def test_door_sign_in_is_refused_a_week_before_the_session_with_the_opening_time(client, district):
-    consultation = notified(district, days_ahead=7)
-    page = client.get(sign_in_url(consultation)).content.decode()
-    opens = timezone.localtime(consultation.starts_at - datetime.timedelta(hours=2)).strftime("%Y年%m月%d日 %H:%M")
-    assert "签到尚未开始" in page and opens in page and 'name="mobile"' not in page
-    response = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
-    assert response.status_code == 200 and "签到尚未开始" in response.content.decode()
-    participant = invited(consultation, "13900000001")
-    client.post(sign_in_url(consultation), {"participant": participant.token})
+def test_an_unknown_participant_token_signs_nobody_in(client, district):
+    consultation = in_session(district)
+    assert client.post(reverse("consultations:participant_sign_in", args=["nobody"])).status_code == 404
     assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
-    assert sign_in_url(consultation) not in client.get(participant_url(participant)).content.decode()
+
+
+# --- sign-in at the door (more in test_door.py) --------------------------------------------
 
 
 def test_door_sign_in_is_rate_limited_per_address_with_a_message(client, district, settings):
     settings.SHANGLIANG_RATE_LIMITS = {**settings.SHANGLIANG_RATE_LIMITS, "signin": "3/d"}
     consultation = due_now(district)
     for i in range(3):
-        assert client.post(sign_in_url(consultation), {"mobile": f"1371234567{i}"}).status_code == 200
-    limited = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
-    assert limited.status_code == 429 and "签到次数太多" in limited.content.decode()
+        assert client.post(door_url(consultation), {"mobile": f"1371234567{i}", "code": "000000"}).status_code == 200
+    account = make_user()
+    services.participant_claim(actor=account, participant=invited(consultation, "13900000001"))
+    client.force_login(account)
+    limited = client.post(door_url(consultation))
+    assert limited.status_code == 429 and "操作过于频繁" in limited.content.decode()
     assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
-    elsewhere = client.post(sign_in_url(consultation), {"mobile": "13900000001"}, REMOTE_ADDR="10.1.2.3")
+    elsewhere = client.post(door_url(consultation), REMOTE_ADDR="10.1.2.3")
     assert elsewhere.status_code == 200 and invited(consultation, "13900000001").signed_in_at
 
 
-def test_a_logged_in_participant_confirms_with_one_button(client, district):
-    consultation = in_session(district)
-    account = make_user()
-    services.participant_claim(actor=account, participant=invited(consultation, "13900000002"))
-    client.force_login(account)
-    page = client.get(sign_in_url(consultation)).content.decode()
-    assert "确认签到" in page and 'name="mobile"' not in page
-    response = client.post(sign_in_url(consultation))
-    assert "签到成功" in response.content.decode()
-    assert invited(consultation, "13900000002").signed_in_at
-    assert "您已签到" in client.get(sign_in_url(consultation)).content.decode()
-
-
-def test_a_logged_in_account_with_an_invited_mobile_still_types_the_number_at_the_door(client, district):
+def test_a_logged_in_account_with_an_invited_mobile_still_proves_the_number_at_the_door(client, district):
     consultation = due_now(district)
-    client.force_login(make_user(mobile="13900000002"))
-    page = client.get(sign_in_url(consultation)).content.decode()
-    assert 'name="mobile"' in page and "您在本次协商的参与名单中" not in page
-    client.post(sign_in_url(consultation))
-    assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
-
-
-def test_a_wrong_sign_in_token_is_not_found(client, district):
-    consultation = in_session(district)
-    assert client.get(sign_in_url(consultation, "wrong-token")).status_code == 404
-    assert client.post(sign_in_url(consultation, "wrong-token"), {"mobile": "13900000001"}).status_code == 404
+    client.force_login(make_user(mobile="13900000002", verified=True))
+    page = client.get(door_url(consultation)).content.decode()
+    assert 'name="mobile"' in page and 'name="code"' in page and "您在本次协商的参与名单中" not in page
+    response = client.post(door_url(consultation))
+    assert "请填写手机号" in response.content.decode() and "请填写短信验证码" in response.content.decode()
     assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
 
 
@@ -490,12 +439,12 @@ def test_sign_in_is_refused_with_a_message_before_the_notice_and_after_the_sessi
     else:
         consultation = in_session(district)
         services.session_close(actor=consultation.convener, consultation=consultation)
-    page = client.get(sign_in_url(consultation))
+    page = client.get(door_url(consultation))
     assert page.status_code == 200 and "现在不能签到" in page.content.decode()
-    by_mobile = client.post(sign_in_url(consultation), {"mobile": "13900000001"})
+    by_mobile = client.post(door_url(consultation), {"mobile": "13900000001", "code": "123456"})
     assert by_mobile.status_code == 200 and "现在不能签到" in by_mobile.content.decode()
-    by_token = client.post(sign_in_url(consultation), {"participant": invited(consultation).token}, follow=True)
-    assert by_token.status_code == 200 and "现在不能签到" in by_token.content.decode()
+    by_link = client.post(own_sign_in_url(invited(consultation)), follow=True)
+    assert by_link.status_code == 200 and "现在不能签到" in by_link.content.decode()
     assert not consultation.participants.filter(signed_in_at__isnull=False).exists()
 
 
@@ -510,9 +459,9 @@ def _queries(client, url) -> int:
 
 def _posts(consultation, start, count):
     for i in range(start, start + count):
-        author = make_user(mobile=f"1370000{i:04d}")
+        author = make_user(mobile=f"1370000{i:04d}", verified=True)
         thread = post(consultation, author, f"意见{i}", stance=Stance.SUPPORT)
-        post(consultation, make_user(mobile=f"1360000{i:04d}"), "回复", reply_to=thread)
+        post(consultation, make_user(mobile=f"1360000{i:04d}", verified=True), "回复", reply_to=thread)
         if i % 3 == 0:
             services.post_hide(actor=consultation.convener, post=thread, reason="重复")
 

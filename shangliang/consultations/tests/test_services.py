@@ -6,7 +6,14 @@ from django.utils import timezone
 from shangliang.consultations import selectors, services
 from shangliang.consultations.models import Participant, Statement
 from shangliang.consultations.selectors import candidates_for
-from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, Mode, ParticipantCategory, Stance
+from shangliang.consultations.states import (
+    ConsultationStatus,
+    ExplanationOutcome,
+    Mode,
+    ParticipantCategory,
+    SignInVia,
+    Stance,
+)
 from shangliang.consultations.tests.builders import in_session, notified, planned, researched, with_people
 from shangliang.core.errors import DomainError, TransitionNotAllowed
 from shangliang.core.models import Delivery, Notification
@@ -186,7 +193,10 @@ def test_only_invited_or_verified_people_post_online(district):
     stranger = make_user("stranger")
     with pytest.raises(DomainError):
         services.online_post(user=stranger, consultation=consultation, text="我也说两句")
-    verified = make_user("verified", mobile="13700000000")
+    unproved = make_user("unproved", mobile="13700000001")
+    with pytest.raises(DomainError):
+        services.online_post(user=unproved, consultation=consultation, text="号码未验证")
+    verified = make_user("verified", mobile="13700000000", verified=True)
     post = services.online_post(user=verified, consultation=consultation, text="建议划定停车区", stance=Stance.SUPPORT)
     assert post.participant is None
     invited = consultation.participants.first()
@@ -202,9 +212,11 @@ def test_only_invited_or_verified_people_post_online(district):
 
 def test_hidden_posts_keep_their_reason_and_stay_out_of_the_record(district):
     consultation = in_session(district, mode=Mode.ONLINE)
-    verified = make_user("verified", mobile="13700000000")
+    verified = make_user("verified", mobile="13700000000", verified=True)
     kept = services.online_post(user=verified, consultation=consultation, text="建议划定停车区")
-    rude = services.online_post(user=verified, consultation=consultation, text="骂人的话")
+    # One opinion per number: the rude one comes from another number.
+    rude_author = make_user("rude", mobile="13700000009", verified=True)
+    rude = services.online_post(user=rude_author, consultation=consultation, text="骂人的话")
     with pytest.raises(DomainError):
         services.post_hide(actor=consultation.convener, post=rude, reason="")
     services.post_hide(actor=consultation.convener, post=rude, reason="含人身攻击")
@@ -217,7 +229,7 @@ def test_hidden_posts_keep_their_reason_and_stay_out_of_the_record(district):
 
 def test_online_window_closes_after_the_end(district):
     consultation = in_session(district, mode=Mode.ONLINE)
-    verified = make_user("verified", mobile="13700000000")
+    verified = make_user("verified", mobile="13700000000", verified=True)
     consultation.ends_at = timezone.now() - datetime.timedelta(minutes=1)
     consultation.starts_at = consultation.ends_at - datetime.timedelta(hours=1)
     consultation.save()
@@ -294,7 +306,7 @@ def test_assembly_vote_counts_must_fit(district):
 
 def test_residents_sign_up_voluntarily_once(district):
     consultation = notified(district)
-    resident = make_user("resident", mobile="13800000001")
+    resident = make_user("resident", mobile="13800000001", verified=True)
     participant = services.participant_signup(user=resident, consultation=consultation, name="汤居民")
     assert participant.is_voluntary and participant.category == ParticipantCategory.RESIDENT
     with pytest.raises(DomainError):
@@ -302,7 +314,7 @@ def test_residents_sign_up_voluntarily_once(district):
 
 
 def test_an_account_with_an_invited_mobile_is_never_linked_to_that_participant(district):
-    # An account's mobile number is not verified, so it proves nothing about who holds it.
+    # Even a verified number does not bind an account to a place on the list: only staff or the own link do.
     consultation = planned(district, mode=Mode.HYBRID)
     invited = services.participant_add(
         actor=None, consultation=consultation, category="resident", name="钱大姐", mobile="13811112222"
@@ -313,7 +325,7 @@ def test_an_account_with_an_invited_mobile_is_never_linked_to_that_participant(d
     consultation = services.session_open(
         actor=consultation.convener, consultation=consultation, now=consultation.starts_at
     )
-    impostor = make_user("impostor", mobile="13811112222")
+    impostor = make_user("impostor", mobile="13811112222", verified=True)
     post = services.online_post(user=impostor, consultation=consultation, text="支持划线")
     invited.refresh_from_db()
     assert post.participant is None and invited.user is None
@@ -326,7 +338,7 @@ def test_an_account_with_an_invited_mobile_is_never_linked_to_that_participant(d
 
 def test_signing_up_with_a_number_already_on_the_list_neither_fails_nor_links(district):
     consultation = notified(district)
-    impostor = make_user("impostor", mobile="13900000000")
+    impostor = make_user("impostor", mobile="13900000000", verified=True)
     own = services.participant_signup(user=impostor, consultation=consultation, name="冒充者")
     invited = consultation.participants.get(mobile="13900000000")
     assert own != invited and own.user == impostor and own.mobile == "" and invited.user is None
@@ -363,20 +375,22 @@ def test_a_claimed_place_stays_with_its_account_and_an_account_holds_one_place(d
     assert first.user == owner and second.user is None
 
 
-def test_self_sign_in_opens_two_hours_before_the_start_and_closes_at_the_planned_end(district):
+def test_self_sign_in_opens_an_hour_before_the_start_and_closes_at_the_planned_end(district):
     consultation = notified(district)
     participant, other = consultation.participants.all()[:2]
     start, end = consultation.starts_at, consultation.ends_at
-    for early in (start - datetime.timedelta(days=7), start - datetime.timedelta(hours=2, minutes=1)):
+    for early in (start - datetime.timedelta(days=7), start - datetime.timedelta(hours=1, minutes=1)):
         with pytest.raises(DomainError, match="签到尚未开始"):
             services.sign_in(participant=participant, now=early)
     with pytest.raises(DomainError, match="签到已结束"):
         services.sign_in(participant=participant, now=end + datetime.timedelta(minutes=1))
     participant.refresh_from_db()
     assert participant.signed_in_at is None
-    assert services.sign_in(participant=participant, now=start - datetime.timedelta(hours=2)).signed_in_at
+    signed = services.sign_in(participant=participant, now=start - datetime.timedelta(hours=1))
+    assert signed.signed_in_at and signed.signed_in_via == SignInVia.OWN_LINK
     # Staff at the desk sign people in on their own word; the window guards the public door only.
-    assert services.sign_in(participant=other, actor=consultation.convener).signed_in_by_staff
+    by_staff = services.sign_in(participant=other, actor=consultation.convener, via=SignInVia.CODE)
+    assert by_staff.signed_in_by_staff and by_staff.signed_in_via == SignInVia.STAFF
 
 
 def test_the_sign_in_window_follows_the_setting(district, settings):

@@ -17,6 +17,6 @@ def test_invited_people_are_not_counted_as_sign_ups(client, district):
     assert '已有 <span class="count">0</span> 人报名' in page and "另邀请 5 人参加" in page
     assert "5</span> 人报名" not in page
 
-    services.participant_signup(user=make_user(mobile="13800000001"), consultation=consultation, name="")
+    services.participant_signup(user=make_user(mobile="13800000001", verified=True), consultation=consultation, name="")
     page = client.get(url).content.decode()
     assert '已有 <span class="count">1</span> 人报名' in page and "另邀请 5 人参加" in page

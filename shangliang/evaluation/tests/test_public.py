@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from shangliang.accounts.tests import codes
 from shangliang.consultations.tests.builders import in_session
 from shangliang.evaluation import services
 from shangliang.evaluation.models import Rating
@@ -17,6 +18,8 @@ from shangliang.outcomes import services as outcome_services
 from shangliang.outcomes.tests.builders import concluded
 
 pytestmark = pytest.mark.django_db
+
+sms = codes.sms  # the SMS gateway stand-in (a fixture)
 
 S, B, U = Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED
 SUMMARY = "集镇东口建成停放点两处"
@@ -41,7 +44,7 @@ def published(consultation, convener):
 
 @pytest.fixture
 def resident():
-    return make_user("resident", full_name="居民张三", mobile="13712345678")
+    return make_user("resident", full_name="居民张三", mobile="13712345678", verified=True)
 
 
 def rate_url(consultation) -> str:
@@ -77,7 +80,7 @@ def test_a_second_rating_by_the_same_resident_is_refused_with_the_reason(client,
 
 
 def test_a_rating_typed_in_by_staff_is_not_shown_to_an_account_with_that_mobile(client, published, convener, resident):
-    # An account's mobile number is not verified: it still counts the person once, but shows them nothing.
+    # The number counts the person once; staff's record of it is not the account's own rating, so shows nothing.
     services.rating_record(
         actor=convener,
         consultation=published,
@@ -91,7 +94,7 @@ def test_a_rating_typed_in_by_staff_is_not_shown_to_an_account_with_that_mobile(
     page = text(client.get(rate_url(published)))
     assert "您已评议" not in page and "路灯还是不亮" not in page
     response = client.post(rate_url(published), {"process": U, "result": U})
-    assert response.status_code == 400 and "您已经评过了" in text(response)
+    assert response.status_code == 400 and "每个手机号只能评议一次" in text(response)
     assert Rating.objects.count() == 1
 
 
@@ -169,3 +172,42 @@ def test_the_poster_asks_residents_to_scan_and_rate_once_published(client, publi
     response = client.get(reverse("outcomes_public:poster", args=[published.pk]))
     reader = PdfReader(io.BytesIO(response.content))
     assert "扫码查看结果并评议" in "".join(page.extract_text() for page in reader.pages)
+
+
+# --- one rating per verified mobile number (issue 14) ---------------------------------------------
+
+
+def test_an_account_without_a_verified_number_is_sent_to_verify_it_and_cannot_rate(client, published):
+    unverified = make_user("newcomer", mobile="13712340000")
+    client.force_login(unverified)
+    page = text(client.get(rate_url(published)))
+    verify = f"{reverse('accounts:mobile_verify')}?next=%2Frate%2F{published.pk}%2F%23rate"
+    assert "验证手机号后评议" in page and verify in page and "提交评议" not in page
+    response = client.post(rate_url(published), {"process": S, "result": S})
+    assert response.status_code == 400 and "请先验证手机号后再评议。" in text(response)
+    assert not Rating.objects.exists()
+
+
+def test_the_rating_keeps_the_verified_number(published, resident):
+    rating = services.rating_submit(user=resident, consultation=published, process=S, result=S)
+    assert rating.mobile == resident.verified_mobile == "13712345678"
+
+
+def test_a_new_account_that_proves_a_number_already_used_cannot_rate_again(client, published, resident, sms):
+    client.force_login(resident)
+    assert client.post(rate_url(published), {"process": S, "result": S}).status_code == 302
+    # The same person (or whoever holds the number now) opens a second account and proves the number.
+    second = make_user("second-account")
+    client.force_login(second)
+    sms.ask(client, resident.mobile, "verify")
+    verified = client.post(
+        reverse("accounts:mobile_verify"), {"mobile": resident.mobile, "code": sms.code(resident.mobile)}
+    )
+    assert verified.status_code == 302
+    second.refresh_from_db()
+    resident.refresh_from_db()
+    assert second.has_verified_mobile and not resident.has_verified_mobile
+    response = client.post(rate_url(published), {"process": U, "result": U})
+    assert response.status_code == 400
+    assert "这个手机号已经对本次协商评议过，每个手机号只能评议一次。" in text(response)
+    assert Rating.objects.count() == 1 and Rating.objects.get().user == resident

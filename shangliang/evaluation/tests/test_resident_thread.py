@@ -208,7 +208,7 @@ def test_the_submitter_follows_the_matter_from_approval_to_the_rating(client, di
         assert private not in page, private
 
     # The resident's own rating is theirs to see; nobody else's.
-    resident = make_user("resident", mobile="13700000007")
+    resident = make_user("resident", mobile="13700000007", verified=True)
     evaluation_services.rating_submit(user=resident, consultation=consultation, process="satisfied", result="basic")
     assert "您已评价" not in track(client, submission)
     client.force_login(resident)

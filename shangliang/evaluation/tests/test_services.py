@@ -31,7 +31,7 @@ def published(consultation):
 
 
 def resident(n):
-    return make_user(f"resident{n}", mobile=f"1380000{n:04d}")
+    return make_user(f"resident{n}", mobile=f"1380000{n:04d}", verified=True)
 
 
 def test_rating_opens_only_when_results_are_published(consultation):

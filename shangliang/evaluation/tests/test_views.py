@@ -328,7 +328,7 @@ def test_the_ratings_page_uses_a_bounded_number_of_queries(client, consultation,
     few = _count(client, address)
     for n in range(6):
         record(consultation, convener, U if n % 2 else S, mobile=f"1390000{n + 10:04d}")
-    resident = make_user("resident", mobile="13700000001")
+    resident = make_user("resident", mobile="13700000001", verified=True)
     services.rating_submit(user=resident, consultation=consultation, process=B, result=B, comment="好")
     services.third_party_evaluation_add(
         actor=people["evaluator"],

@@ -3,6 +3,7 @@
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from shangliang.orgs import services
 from shangliang.orgs.models import Region
@@ -11,8 +12,13 @@ from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel
 _seq = itertools.count(1)
 
 
-def make_user(username=None, *, password="pass-12345", **fields):
+def make_user(username=None, *, password="pass-12345", verified=False, **fields):
+    """An account; ``verified``: its mobile number (one is made up when none is given) was proved by SMS."""
     username = username or f"user{next(_seq)}"
+    if verified:
+        fields.setdefault("mobile", f"166{next(_seq):08d}")
+        fields.setdefault("verified_mobile", fields["mobile"])
+        fields.setdefault("mobile_verified_at", timezone.now())
     user = get_user_model()(username=username, **fields)
     user.set_password(password)
     user.save()

@@ -1,6 +1,7 @@
 """The three lists (三张清单) of one consultation: suggestions, responsibilities and effects, one Excel sheet each."""
 
 import datetime
+from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,8 +80,16 @@ def _finished(assignment: Assignment | None):
     return ""
 
 
-def three_lists_xlsx(consultation: Consultation, lines: list[selectors.SuggestionLine]) -> bytes:
-    """The suggestion list, the responsibility list and the effect list of one consultation."""
+def three_lists_xlsx(
+    consultation: Consultation,
+    lines: list[selectors.SuggestionLine],
+    *,
+    shows_person: Callable[[Assignment], bool] = lambda assignment: True,
+) -> bytes:
+    """The suggestion list, the responsibility list and the effect list of one consultation.
+
+    ``shows_person``: whether the reader may see an item's responsible person (a unit's liaison sees
+    other units' items by unit only, ``permissions.shows_responsible_person``)."""
     today = timezone.localdate()
     suggestion_columns, responsibility_columns, effect_columns = _three_lists_columns()
     subtitle = _("议题：%(topic)s　协商平台：%(platform)s　协商时间：%(date)s") % {
@@ -101,7 +110,7 @@ def three_lists_xlsx(consultation: Consultation, lines: list[selectors.Suggestio
                     text,
                     assignment.lead_unit.name,
                     "、".join(unit.name for unit in assignment.co_units.all()),
-                    assignment.responsible_person,
+                    assignment.responsible_person if shows_person(assignment) else "",
                     assignment.deadline,
                     assignment.cppcc_committee.name if assignment.cppcc_committee else "",
                     person_name(assignment.supervisor),

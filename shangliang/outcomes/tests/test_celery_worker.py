@@ -23,11 +23,13 @@ import redis
 from celery import Celery
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from shangliang.consultations.defaults import ensure_session_formats
 from shangliang.consultations.models import SessionFormat
-from shangliang.core.models import Notification
+from shangliang.core.dispatch import deliveries_run
+from shangliang.core.models import Delivery, DeliveryStatus, Notification
 from shangliang.core.senders import Result
 from shangliang.orgs.tests.factories import make_user
 from shangliang.outcomes.models import Reminder
@@ -39,6 +41,7 @@ from shangliang.topics.models import Category, ExclusionRule
 REDIS_URL = os.environ.get("SHANGLIANG_TEST_REDIS_URL", "")
 BASE_DIR = Path(__file__).resolve().parents[3]
 TASK = "shangliang.outcomes.tasks.send_due_reminders"
+DELIVERIES_TASK = "shangliang.core.tasks.send_due_deliveries"
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -52,30 +55,38 @@ pytestmark = [
 ]
 
 
-class FileSender:
-    """Runs in the worker: appends each message as a JSON line to $SHANGLIANG_TEST_OUTBOX.
+def stall_once(path: str | None) -> None:
+    """The first call anywhere creates ``path`` with this process's id and hangs, so the test can kill
+    this process right there; later calls (and calls without a path) return at once."""
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    time.sleep(300)
 
-    When $SHANGLIANG_TEST_STALL names a file that does not exist yet, the first message creates
-    it with the process id and then hangs, so the test can kill that process mid-send.
+
+class FileSender:
+    """Runs in the worker: appends each message as a JSON line to $SHANGLIANG_TEST_OUTBOX, as a
+    gateway that takes it would.
+
+    $SHANGLIANG_TEST_STALL: the first message hangs before it is sent (the gateway never got it).
+    $SHANGLIANG_TEST_STALL_AFTER: the first message hangs after it is sent (the gateway took it, and
+    the process dies before its status is written).
     """
 
     def __init__(self, channel):
         self.channel = channel
 
     def send(self, message):
-        stall = os.environ.get("SHANGLIANG_TEST_STALL")
-        if stall:
-            try:
-                fd = os.open(stall, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                pass
-            else:
-                os.write(fd, str(os.getpid()).encode())
-                os.close(fd)
-                time.sleep(300)
+        stall_once(os.environ.get("SHANGLIANG_TEST_STALL"))
         line = json.dumps({"pid": os.getpid(), "to": message.to, "title": message.title}, ensure_ascii=False)
         with open(os.environ["SHANGLIANG_TEST_OUTBOX"], "a", encoding="utf-8") as outbox:
             outbox.write(line + "\n")
+        stall_once(os.environ.get("SHANGLIANG_TEST_STALL_AFTER"))
         # Slow enough that two runs started together are both inside the loop at once.
         time.sleep(0.05)
         return Result(True, "file")
@@ -229,22 +240,70 @@ def test_two_runs_enqueued_together_send_each_step_once(worker, client_app, due)
     assert Reminder.objects.get(assignment_id=min(pk for pk, _ in due.expected), kind="district_board").recipients == 4
 
 
-def test_a_run_whose_worker_process_dies_is_redelivered_and_sends_once(worker, client_app, due, tmp_path):
-    stall = tmp_path / "stalled.pid"
-    worker.start(SHANGLIANG_TEST_STALL=str(stall))
-    result = client_app.signature(TASK).delay()
+def wait_for_stall(stall: Path, worker) -> int:
     limit = time.monotonic() + 60
     while not stall.exists() or not stall.read_text():
         assert time.monotonic() < limit, worker.logs()
         time.sleep(0.1)
-    # Mid-send: the step's row and inbox messages exist only in the dying run's open transaction.
-    assert not Reminder.objects.exists() and not reminder_notes(due.people)
-    os.kill(int(stall.read_text()), signal.SIGKILL)
-    assert result.get(timeout=120) == len(due.expected), worker.logs()
+    return int(stall.read_text())
+
+
+def test_a_run_whose_worker_process_dies_mid_send_is_redelivered_and_sends_nothing_twice(
+    worker, client_app, due, tmp_path
+):
+    stall = tmp_path / "stalled.pid"
+    worker.start(SHANGLIANG_TEST_STALL=str(stall))
+    result = client_app.signature(TASK).delay()
+    pid = wait_for_stall(stall, worker)
+    # Mid-send: the first step is committed with its inbox messages; its texts wait in the outbox,
+    # the first one claimed (sending) before the gateway was called.
+    assert Reminder.objects.count() == 1
+    assert Delivery.objects.filter(status=DeliveryStatus.SENDING).count() == 1
+    os.kill(pid, signal.SIGKILL)
+    # The redelivered run sends the steps the dead one had not reached.
+    assert result.get(timeout=120) == len(due.expected) - 1, worker.logs()
     assert "WorkerLostError" in worker.logs() or "exited prematurely" in worker.logs()
     assert set(Reminder.objects.values_list("assignment_id", "kind")) == due.expected
     assert Reminder.objects.count() == len(due.expected)
     notes = reminder_notes(due.people)
     assert len(notes) == len(set(notes)) == due.messages
+    # The first step's other texts lost their dispatch with the process: the periodic delivery run
+    # sends them once they have waited a minute.
+    Delivery.objects.filter(status=DeliveryStatus.QUEUED).update(
+        created_at=F("created_at") - datetime.timedelta(minutes=2)
+    )
+    client_app.signature(DELIVERIES_TASK).delay().get(timeout=120)
+    assert not Delivery.objects.filter(status=DeliveryStatus.QUEUED).exists(), worker.logs()
+    # The text cut off mid-send may have gone out: it is marked 结果不明, never sent again.
+    deliveries_run(now=timezone.now() + datetime.timedelta(minutes=settings.SHANGLIANG_DELIVERY_STALE_MINUTES + 1))
+    assert Delivery.objects.filter(status=DeliveryStatus.UNKNOWN).count() == 1
+    texts = [(m["to"], m["title"]) for m in worker.sent()]
+    assert len(texts) == len(set(texts)) == due.messages - 1
+
+
+def test_a_worker_killed_after_the_gateway_took_a_text_sends_each_text_once(worker, client_app, due, tmp_path):
+    stall = tmp_path / "stalled.pid"
+    # Texts go through their own task (send_deliveries), as in production with a worker.
+    worker.start(SHANGLIANG_TEST_STALL_AFTER=str(stall), SHANGLIANG_SCHEDULER="celery", SHANGLIANG_TASKS_EAGER="0")
+    result = client_app.signature(TASK).delay()
+    pid = wait_for_stall(stall, worker)
+    # The gateway has the stalled process's text; its row is still claimed (sending) when the process
+    # dies. (The other pool process goes on sending the other steps' texts meanwhile.)
+    (taken,) = [m for m in worker.sent() if m["pid"] == pid]
+    assert Delivery.objects.filter(status=DeliveryStatus.SENDING, recipient=taken["to"], title=taken["title"]).exists()
+    os.kill(pid, signal.SIGKILL)
+    assert result.get(timeout=120) == len(due.expected), worker.logs()
+    # The redelivered task sends the other texts of its step; the claimed one is never sent again.
+    limit = time.monotonic() + 120
+    while len(worker.sent()) < due.messages or Delivery.objects.filter(status=DeliveryStatus.QUEUED).exists():
+        assert time.monotonic() < limit, worker.logs()
+        time.sleep(0.2)
+    time.sleep(1)  # long enough for a text sent twice to show
+    assert "WorkerLostError" in worker.logs() or "exited prematurely" in worker.logs()
+    deliveries_run(now=timezone.now() + datetime.timedelta(minutes=settings.SHANGLIANG_DELIVERY_STALE_MINUTES + 1))
+    cut_off = Delivery.objects.get(status=DeliveryStatus.UNKNOWN)
+    assert (cut_off.recipient, cut_off.title) == (taken["to"], taken["title"])
     texts = [(m["to"], m["title"]) for m in worker.sent()]
     assert len(texts) == len(set(texts)) == due.messages
+    notes = reminder_notes(due.people)
+    assert len(notes) == len(set(notes)) == due.messages

@@ -73,6 +73,16 @@ def test_the_inbox_is_paginated(client, resident):
     assert "消息00" in second
 
 
+def test_the_pager_keeps_odd_parameters_without_failing(client, resident):
+    """A parameter named like a dict method (``items``) once broke the shared pager with a 500."""
+    for i in range(INBOX_PER_PAGE + 1):
+        message(resident, f"消息{i:02d}")
+    client.force_login(resident)
+    response = client.get(reverse("portal:inbox") + "?items=x&keys=y")
+    assert response.status_code == 200
+    assert "items=x&amp;keys=y&amp;page=2" in response.content.decode()
+
+
 def test_opening_a_message_marks_it_read_and_goes_to_its_page(client, resident):
     n = message(resident, url="/c/7/")
     client.force_login(resident)

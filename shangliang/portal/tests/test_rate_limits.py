@@ -77,7 +77,7 @@ def test_ratings_from_one_address_stop_at_the_limit(client, district, low_rates)
     outcome_services.publication_publish(actor=convener, consultation=consultation, summary="已建成停放点")
     url = reverse("evaluation_public:rate", args=[consultation.pk])
     for n in range(LIMIT + 1):
-        client.force_login(make_user(f"rater{n}", mobile=f"1370000{n:04d}"))
+        client.force_login(make_user(f"rater{n}", mobile=f"1370000{n:04d}", verified=True))
         response = send(client, "post", url, {"process": "satisfied", "result": "unsatisfied", "comment": ""})
     assert response.status_code == 429
     assert Rating.objects.count() == LIMIT
@@ -86,11 +86,12 @@ def test_ratings_from_one_address_stop_at_the_limit(client, district, low_rates)
 def test_online_opinions_from_one_address_stop_at_the_limit(client, district, low_rates):
 
     consultation = notified(district, mode=Mode.ONLINE)
-    client.force_login(make_user(full_name="张小芳", mobile="13800000001"))
     url = reverse("consultations:post", args=[consultation.pk])
-    statuses = [
-        send(client, "post", url, {"text": f"建议{n}", "stance": "suggest"}).status_code for n in range(LIMIT + 1)
-    ]
+    statuses = []
+    for n in range(LIMIT + 1):
+        # One opinion per verified number: each comes from another resident behind the same address.
+        client.force_login(make_user(mobile=f"1380000{n:04d}", verified=True))
+        statuses.append(send(client, "post", url, {"text": f"建议{n}", "stance": "suggest"}).status_code)
     assert statuses[-1] == 429
     assert OnlinePost.objects.count() == LIMIT
 
@@ -99,7 +100,7 @@ def test_signing_up_for_consultations_from_one_address_stops_at_the_limit(client
 
     consultations = [notified(district, title=f"议题{n}") for n in range(LIMIT + 1)]
     for n, consultation in enumerate(consultations):
-        client.force_login(make_user(f"signer{n}", mobile=f"1360000{n:04d}"))
+        client.force_login(make_user(f"signer{n}", mobile=f"1360000{n:04d}", verified=True))
         response = send(client, "post", reverse("consultations:signup", args=[consultation.pk]))
     assert response.status_code == 429
     assert sum(c.participants.filter(is_voluntary=True).count() for c in consultations) == LIMIT

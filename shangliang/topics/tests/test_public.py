@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from shangliang.accounts.tests import codes
 from shangliang.orgs import services as org_services
 from shangliang.orgs.states import PlatformKind
 from shangliang.orgs.tests.factories import make_platform, make_region, make_user
@@ -23,6 +24,8 @@ from shangliang.topics.models import Category, Submission, SubmissionPhoto, Topi
 from shangliang.topics.states import ExclusionReason, Source
 
 pytestmark = pytest.mark.django_db
+
+sms = codes.sms  # the SMS gateway stand-in (a fixture)
 
 GPS_IFD = 0x8825
 
@@ -130,7 +133,7 @@ def test_logged_in_resident_submission_is_linked_to_the_account(client, district
     assert Submission.objects.get().submitter == resident
 
 
-def test_named_submission_needs_a_valid_mobile_shown_next_to_the_field(client, district, category):
+def test_named_submission_needs_a_valid_mobile_shown_next_to_the_field(client, district, category, sms):
     url = reverse("topics:submit")
     named = {"identity": "named", "submitter_name": "张三"}
     for mobile, message in [("", "实名反映请填写手机号"), ("12345", "请输入11位手机号码")]:
@@ -142,11 +145,77 @@ def test_named_submission_needs_a_valid_mobile_shown_next_to_the_field(client, d
         field_block = page.split('id="id_submitter_mobile"')[1].split("</div>")[0]
         assert message in field_block
     assert not Submission.objects.exists()
-    response = client.post(url, form_data(district, category, submitter_mobile="139 1234 5678", **named))
+    sms.ask(client, "139 1234 5678", "submit", field="submitter_mobile")
+    code = sms.code("13912345678")
+    response = client.post(url, form_data(district, category, submitter_mobile="139 1234 5678", code=code, **named))
     assert response.status_code == 302
     submission = Submission.objects.get()
-    assert not submission.is_anonymous
+    assert not submission.is_anonymous and submission.mobile_verified_at is not None
     assert (submission.submitter_name, submission.submitter_mobile) == ("张三", "13912345678")
+
+
+def test_the_form_offers_the_code_button_next_to_the_named_mobile(client):
+    page = client.get(reverse("topics:submit")).content.decode()
+    block = page.split('id="id_submitter_mobile"')[1].split('id="id_code"')[0]
+    assert "获取验证码" in block and '"purpose": "submit"' in block and '"mobile_field": "submitter_mobile"' in block
+    assert "<script>" not in page and 'style="' not in page
+
+
+def test_a_named_choice_without_a_valid_code_is_refused_next_to_the_code_never_anonymous(
+    client, district, category, sms
+):
+    url = reverse("topics:submit")
+    named = {"identity": "named", "submitter_name": "张三", "submitter_mobile": "13912345678"}
+    response = client.post(url, form_data(district, category, **named))
+    assert response.status_code == 200
+    code_block = response.content.decode().split('id="id_code"')[1].split("</div>")[0]
+    assert "实名反映需要短信验证码" in code_block
+    sms.ask(client, "13912345678", "submit", field="submitter_mobile")
+    code = sms.code("13912345678")
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(url, form_data(district, category, code=wrong, **named))
+    assert response.status_code == 200
+    assert "验证码不正确" in response.content.decode().split('id="id_code"')[1].split("</div>")[0]
+    sms.ask(client, "13800000000", "submit", field="submitter_mobile")  # a code of another number
+    response = client.post(url, form_data(district, category, code=sms.code("13800000000"), **named))
+    assert "验证码" in response.content.decode().split('id="id_code"')[1].split("</div>")[0]
+    assert not Submission.objects.exists()
+
+
+def test_a_retried_named_submission_returns_the_first_without_a_new_code(client, district, category, sms):
+    sms.ask(client, "13912345678", "submit", field="submitter_mobile")
+    data = form_data(
+        district,
+        category,
+        identity="named",
+        submitter_name="张三",
+        submitter_mobile="13912345678",
+        code=sms.code("13912345678"),
+    )
+    first = client.post(reverse("topics:submit"), data)
+    second = client.post(reverse("topics:submit"), data)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Submission.objects.count() == 1
+
+
+def test_a_logged_in_resident_names_their_own_verified_number_without_a_code(client, district, category):
+    resident = make_user("wang", full_name="王芳", mobile="13912345678", verified=True)
+    client.force_login(resident)
+    form = client.get(reverse("topics:submit")).content.decode()
+    assert 'value="13912345678"' in form  # the account's own number, offered to its owner
+    named = {"identity": "named", "submitter_name": "王芳", "submitter_mobile": "13912345678"}
+    assert client.post(reverse("topics:submit"), form_data(district, category, **named)).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.mobile_verified_at is not None and submission.submitter == resident
+    # Another number still needs its own code.
+    other = {**named, "submitter_mobile": "13800000000"}
+    response = client.post(reverse("topics:submit"), form_data(district, category, **other))
+    assert response.status_code == 200 and Submission.objects.count() == 1
+
+
+def test_an_anonymous_submission_needs_no_code(client, district, category):
+    assert client.post(reverse("topics:submit"), form_data(district, category)).status_code == 302
+    assert Submission.objects.get().mobile_verified_at is None
 
 
 def test_anonymous_submission_drops_a_name_and_mobile_typed_before_switching(client, district, category):
@@ -157,7 +226,9 @@ def test_anonymous_submission_drops_a_name_and_mobile_typed_before_switching(cli
     assert submission.submitter_name == "" and submission.submitter_mobile == ""
 
 
-def test_missing_or_bad_fields_are_explained_without_an_error_page(client, district, category):
+def test_missing_or_bad_fields_are_explained_without_an_error_page(client, district, category, settings):
+    # Seven tries from one phone: more than the per-device limit, which is not what this test is about.
+    settings.SHANGLIANG_DEVICE_RATE_LIMITS = {**settings.SHANGLIANG_DEVICE_RATE_LIMITS, "submit": "20/10m"}
     url = reverse("topics:submit")
     cases = [
         ({"title": ""}, "这个字段是必填项"),

@@ -9,7 +9,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from shangliang.accounts.tests import codes
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
 from shangliang.topics import services
@@ -18,6 +20,8 @@ from shangliang.topics.states import Source, SubmissionStatus
 from shangliang.topics.tests.builders import pending
 
 pytestmark = pytest.mark.django_db
+
+sms = codes.sms  # the SMS gateway stand-in (a fixture)
 
 SUBMITTER = ("张三丰", "13912345678")
 
@@ -124,7 +128,10 @@ def test_my_submissions_links_each_matter_to_its_tracking_page(client, district)
 # --- point 1: a named submission joins the account with its mobile number --------------------
 
 
-def named(district, mobile, title="小区路灯不亮", *, anonymous=False, source=Source.RESIDENT) -> Submission:
+def named(
+    district, mobile, title="小区路灯不亮", *, anonymous=False, source=Source.RESIDENT, proved=True
+) -> Submission:
+    """A named submission; ``proved``: the number was proved on the form (an SMS code)."""
     category = Category.objects.get(name="环境卫生")
     return services.submission_create(
         actor=None,
@@ -135,6 +142,7 @@ def named(district, mobile, title="小区路灯不亮", *, anonymous=False, sour
         is_anonymous=anonymous,
         submitter_name="" if anonymous else "王阿姨",
         submitter_mobile="" if anonymous else mobile,
+        mobile_verified_at=timezone.now() if proved and source == Source.RESIDENT else None,
     ).submission
 
 
@@ -147,7 +155,8 @@ def test_logging_in_attaches_named_submissions_with_the_accounts_mobile(client, 
     by_hotline = named(district, "13700000001", "热线反映的噪音", source=Source.HOTLINE)
     other = named(district, "13700000002", "别人的诉求")
     anonymous = named(district, "", "匿名反映的垃圾", anonymous=True)
-    resident = make_user("wang", mobile="13700000001")
+    unproved = named(district, "13700000001", "号码未验证的诉求", proved=False)
+    resident = make_user("wang", mobile="13700000001", verified=True)
 
     assert login(client, "wang", "wrong-password").status_code == 200
     assert not Submission.objects.filter(submitter=resident).exists()
@@ -158,18 +167,42 @@ def test_logging_in_attaches_named_submissions_with_the_accounts_mobile(client, 
     assert (row.history_change_reason, row.history_user) == ("submission.claimed", resident)
     page = client.get(reverse("topics:my_submissions")).content.decode()
     assert mine.tracking_code in page and by_hotline.tracking_code in page
-    for hidden in (other, anonymous):
+    for hidden in (other, anonymous, unproved):
         assert hidden.tracking_code not in page and hidden.title not in page
+    assert by_hotline.mobile_verified_at is not None  # staff took the number from the caller
 
 
-def test_registering_then_logging_in_attaches_the_submission(client, district):
+def test_an_account_whose_number_is_not_verified_gets_no_submissions(client, district):
+    mine = named(district, "13700000001")
+    make_user("wang", mobile="13700000001")
+    assert login(client, "13700000001").status_code == 302
+    mine.refresh_from_db()
+    assert mine.submitter is None
+
+
+def test_verifying_the_number_attaches_the_submissions_given_with_it(client, district, sms):
+    mine = named(district, "13700000001")
+    resident = make_user("wang", mobile="13700000001")
+    client.force_login(resident)
+    sms.ask(client, "13700000001", "verify")
+    client.post(reverse("accounts:mobile_verify"), {"mobile": "13700000001", "code": sms.code("13700000001")})
+    mine.refresh_from_db()
+    assert mine.submitter == resident
+
+
+def test_registering_with_the_code_attaches_the_submission(client, district, sms):
     submission = named(district, "13700000003")
+    sms.ask(client, "137 0000 0003", "register")
     response = client.post(
         reverse("accounts:register"),
-        {"full_name": "", "mobile": "137 0000 0003", "password1": "Ziyou-2026-abc", "password2": "Ziyou-2026-abc"},
+        {
+            "mobile": "137 0000 0003",
+            "code": sms.code("13700000003"),
+            "password1": "Ziyou-2026-abc",
+            "password2": "Ziyou-2026-abc",
+        },
     )
     assert response.status_code == 302
-    assert login(client, "13700000003", "Ziyou-2026-abc").status_code == 302
     submission.refresh_from_db()
     assert submission.submitter.mobile == "13700000003"
     assert submission.tracking_code in client.get(reverse("topics:my_submissions")).content.decode()
@@ -188,7 +221,7 @@ def test_a_submission_already_on_an_account_stays_there(client, district):
         submitter_name="李",
         submitter_mobile="13700000005",
     ).submission
-    make_user("second", mobile="13700000005")
+    make_user("second", mobile="13700000005", verified=True)
     login(client, "second")
     submission.refresh_from_db()
     assert submission.submitter == first
