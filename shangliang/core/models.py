@@ -206,6 +206,23 @@ class Delivery(models.Model):
     def is_delivered(self) -> bool:
         return self.status == DeliveryStatus.DELIVERED
 
+    @property
+    def is_logged_only(self) -> bool:
+        """The console sender wrote it to the log: no gateway is configured, so nobody received it."""
+        return self.provider == Provider.CONSOLE
+
+    @property
+    def outcome(self) -> str:
+        """For a badge: "ok" (reached the person), "pending" (on its way or awaiting its receipt) or
+        "no" (refused, cut off, or only written to the log)."""
+        if self.is_logged_only or self.status in (DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN):
+            return "no"
+        return "ok" if self.status == DeliveryStatus.DELIVERED else "pending"
+
+    @property
+    def outcome_label(self) -> str:
+        return _("未发送（未配置服务商，仅写入日志）") if self.is_logged_only else self.get_status_display()
+
 
 class MessageTemplate(models.Model):
     """An approved template (模板) of a provider for one kind of message, with its variables.

@@ -46,7 +46,8 @@ def _row(delivery, recipient: str) -> dict:
         "recipient": recipient,
         "reason": mask_mobiles_in(delivery.reason),
         "detail": mask_mobiles_in(delivery.detail),
-        "badge": STATUS_BADGE.get(delivery.status, ""),
+        "badge": "no" if delivery.is_logged_only else STATUS_BADGE.get(delivery.status, ""),
+        "status_label": delivery.outcome_label,
     }
 
 

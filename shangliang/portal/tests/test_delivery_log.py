@@ -304,3 +304,20 @@ def test_the_pager_keeps_the_filters_and_a_parameter_named_items_is_harmless(rea
     html = page_of(reader_client, {"status": "sent", "items": "x"})
     assert "?status=sent&amp;items=x&amp;page=2" in html
     assert rows_of(page_of(reader_client, {"status": "sent", "page": "2"})).count("<tr>") == 1
+
+
+def test_a_message_only_written_to_the_log_never_reads_as_delivered(reader_client):
+    delivery("consultation.notice:7", status=DeliveryStatus.DELIVERED, provider=Provider.CONSOLE, detail="console")
+    delivery("consultation.notice:8", status=DeliveryStatus.DELIVERED, provider=Provider.ALIYUN, provider_id="1^0")
+    rows = rows_of(page_of(reader_client))
+    assert rows.count("未发送（未配置服务商，仅写入日志）") == 1
+    assert '<span class="badge ok">已送达</span>' in rows
+
+
+def test_each_badge_says_whether_the_message_reached_the_person():
+    kept = {"reason": "r", "channel": Channel.SMS, "recipient": MOBILE}
+    assert Delivery(**kept, status=DeliveryStatus.DELIVERED, provider=Provider.TENCENT).outcome == "ok"
+    assert Delivery(**kept, status=DeliveryStatus.SENT, provider=Provider.TENCENT).outcome == "pending"
+    assert Delivery(**kept, status=DeliveryStatus.QUEUED).outcome == "pending"
+    assert Delivery(**kept, status=DeliveryStatus.UNKNOWN, provider=Provider.ALIYUN).outcome == "no"
+    assert Delivery(**kept, status=DeliveryStatus.DELIVERED, provider=Provider.CONSOLE).outcome == "no"
