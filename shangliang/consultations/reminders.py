@@ -26,7 +26,7 @@ from shangliang.consultations.permissions import ORGANISERS
 from shangliang.consultations.services import participant_url
 from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, Rsvp
 from shangliang.core.models import OnceStep
-from shangliang.core.notify import Kind, Recipient, notify_step
+from shangliang.core.notify import Kind, Recipient, active_users, notify_step
 from shangliang.orgs.models import Region, ScopedRole
 from shangliang.topics.models import Topic
 from shangliang.topics.states import TopicStatus
@@ -45,14 +45,6 @@ def _send(key: str, people: list, **message) -> bool:
     return notify_step(
         lambda: OnceStep.objects.create(key=key, recipients=len(people)), reason=key, recipients=people, **message
     )
-
-
-def _active(users) -> list:
-    unique = {}
-    for user in users:
-        if user is not None and user.is_active:
-            unique.setdefault(user.pk, user)
-    return list(unique.values())
 
 
 # --- before a session ---------------------------------------------------------------------------
@@ -169,7 +161,7 @@ def conveners_of(topic: Topic) -> list:
     by_depth: dict[int, list] = {}
     for grant in grants:
         by_depth.setdefault(len(grant.region.path), []).append(grant.user)
-    return _active(by_depth[max(by_depth)]) if by_depth else []
+    return active_users(by_depth[max(by_depth)]) if by_depth else []
 
 
 def plannable_since(topic: Topic) -> date | None:
@@ -245,7 +237,7 @@ def dissent_remind(consultation: Consultation, count: int, due: date) -> bool:
     values = {"topic": consultation.topic.title, "n": count, "days": settings.SHANGLIANG_DISSENT_EXPLAIN_DAYS}
     return _send(
         key,
-        _active([consultation.convener]),
+        active_users([consultation.convener]),
         kind=Kind.REMINDER,
         title=_("【解释说明提醒】“%(topic)s”有%(n)d条不同意见尚未解释说明") % values,
         body=_("协商结束已超过%(days)d天，请向持不同意见者解释说明并记录结果（入户、电话或座谈）。") % values,

@@ -95,6 +95,15 @@ def recipient(who) -> Recipient:
     return Recipient(user_id=who.pk, mobile=getattr(who, "mobile", "") or "")
 
 
+def active_users(users) -> list:
+    """The active accounts among ``users`` (None allowed), each once, in their first order."""
+    unique = {}
+    for user in users:
+        if user is not None and user.is_active:
+            unique.setdefault(user.pk, user)
+    return list(unique.values())
+
+
 def reaches(reach: Reach, person: Recipient) -> bool:
     if reach is Reach.ACCOUNT:
         return bool(person.user_id)

@@ -12,22 +12,14 @@ from dataclasses import replace
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shangliang.core.notify import Kind, Recipient, notify, recipient
+from shangliang.core.notify import Kind, Recipient, active_users, notify, recipient
 from shangliang.outcomes import selectors
 from shangliang.outcomes.models import OutcomeReport
 
 
-def _active(users) -> list:
-    unique = {}
-    for user in users:
-        if user is not None and user.is_active:
-            unique.setdefault(user.pk, user)
-    return list(unique.values())
-
-
 def linked(users, url: str) -> list[Recipient]:
     """``users`` as recipients whose message links to ``url``."""
-    return [replace(recipient(user), url=url) for user in _active(users)]
+    return [replace(recipient(user), url=url) for user in active_users(users)]
 
 
 def unit_url(report: OutcomeReport) -> str:
@@ -44,12 +36,12 @@ def unit_people(report: OutcomeReport) -> list:
     if unit is None:
         return []
     liaisons = selectors.unit_liaisons([unit.pk])
-    return liaisons or _active([unit.head])
+    return liaisons or active_users([unit.head])
 
 
 def organisers(report: OutcomeReport) -> list:
     """Who sent the report and who convened its consultation: the organisers waiting for the reply."""
-    return _active([report.sent_by, report.created_by, report.consultation.convener])
+    return active_users([report.sent_by, report.created_by, report.consultation.convener])
 
 
 def unit_told_of_report(report: OutcomeReport) -> int:
