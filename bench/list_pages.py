@@ -50,6 +50,9 @@ OUTCOME_PAGES = [
     ("逾期通报 overdue board", "/outcomes/board/overdue/", ["supervisor"]),
     ("成果报送 reports", "/outcomes/reports/", ["supervisor", "convener"]),
     ("督办落实情况表 sheet.xlsx", "/outcomes/files/sheet.xlsx", ["supervisor"]),
+    ("投递记录 delivery log", "/messages/", ["admin"]),
+    ("投递记录，短信未送达 delivery log, failed texts", "/messages/?channel=sms&status=failed", ["admin"]),
+    ("报送本单位的成果 reports to the unit", "/outcomes/unit/reports/", ["liaison_donghu"]),
 ]
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.accounts.forms import AdminLoginForm
-from shangliang.accounts.models import User
+from shangliang.accounts.models import User, WeChatBinding
 from shangliang.accounts.services import mobile_verify_in_person, password_reset_by_admin
 from shangliang.core.admin import BoundedLookupsMixin, HistoryAdmin
 from shangliang.core.errors import DomainError
@@ -98,3 +98,26 @@ for model, model_admin, named in [
     if admin.site.is_registered(model):
         admin.site.unregister(model)
         admin.site.register(model, type(model_admin.__name__, (BoundedLookupsMixin, model_admin), named))
+
+
+@admin.register(WeChatBinding)
+class WeChatBindingAdmin(admin.ModelAdmin):
+    """Who bound which WeChat, read only: only the account holder binds and unbinds (我的设置)."""
+
+    list_display = ["user", "app_id", "openid_start", "bound_at", "unbound_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__full_name"]
+    ordering = ["-bound_at"]
+
+    @admin.display(description=_("OpenID"))
+    def openid_start(self, binding):
+        return f"{binding.openid[:6]}…"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,8 +1,10 @@
 """Send the texts and WeChat messages that ``core.notify`` queued, each at most once.
 
 ``notify`` writes each outgoing message as a ``Delivery`` row (``queued``) in the caller's
-transaction and, after the commit, calls ``deliveries_dispatch(ids)``: the rows are sent at once,
-or handed to the Celery worker when ``SHANGLIANG_SCHEDULER`` is ``celery``.
+transaction and, after the commit, calls ``deliveries_dispatch(ids)``: the rows are handed to the
+Celery worker when ``SHANGLIANG_SCHEDULER`` is ``celery``, otherwise to a thread of this process
+(the request answers without waiting for the gateway); tests (``SHANGLIANG_TASKS_EAGER``) and
+callers still inside a transaction send them at once.
 
 ``deliveries_send(ids)`` sends each row in three steps (called after the commit, or from a job,
 so in autocommit):
@@ -27,6 +29,7 @@ it sent.
 
 import logging
 import socket
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,19 +54,34 @@ BATCH = 500
 
 
 def deliveries_dispatch(ids: list[int]) -> None:
-    """After the commit: send the rows now, or enqueue them for the worker (``SHANGLIANG_SCHEDULER=celery``).
+    """After the commit: hand the rows to the worker (``SHANGLIANG_SCHEDULER=celery``) or to a thread
+    of this process, so the request that wrote them answers at once.
 
-    Inside a transaction (the demo plays steps in one) a worker could not see the rows yet, so
-    they are sent here. A broker that cannot be reached leaves the rows to the periodic run.
+    Inside a transaction (the demo plays steps in one) another process or thread could not see the
+    rows yet, and with ``SHANGLIANG_TASKS_EAGER`` (tests) the caller waits: both send them here.
+    A broker that cannot be reached leaves the rows to the periodic run.
     """
-    worker = settings.SHANGLIANG_SCHEDULER == "celery" and not settings.SHANGLIANG_TASKS_EAGER
-    if worker and not connection.in_atomic_block:
+    if settings.SHANGLIANG_TASKS_EAGER or connection.in_atomic_block:
+        deliveries_send(ids)
+    elif settings.SHANGLIANG_SCHEDULER == "celery":
         try:
             current_app.send_task(SEND_TASK, args=[list(ids)])
         except Exception:  # the broker is down; deliveries_run sends them within minutes
             logger.exception("could not enqueue deliveries %s; the periodic run will send them", ids)
-        return
-    deliveries_send(ids)
+    else:
+        # A gateway answers in tens of milliseconds a text: a notice to a hundred people must not
+        # hold the convener's page for seconds. A thread of this process sends them; if the process
+        # ends first, deliveries_run sends what is still queued a minute later.
+        threading.Thread(target=_send_in_thread, args=(list(ids),), daemon=True).start()
+
+
+def _send_in_thread(ids: list[int]) -> None:
+    try:
+        deliveries_send(ids)
+    except Exception:  # logged; the rows stay queued for deliveries_run
+        logger.exception("sending deliveries %s failed; the periodic run will send what is left", ids)
+    finally:
+        connection.close()
 
 
 def deliveries_send(ids, *, now: datetime | None = None) -> int:

@@ -190,6 +190,25 @@ def test_with_a_celery_worker_the_commit_enqueues_the_rows_instead_of_sending(al
     assert send_deliveries([row.pk]) == 1 and len(aliyun.received) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_a_thread_sends_the_rows_and_the_commit_does_not_wait(aliyun, settings):
+    settings.SHANGLIANG_SCHEDULER = "inprocess"
+    settings.SHANGLIANG_TASKS_EAGER = False
+    started = []
+    with mock.patch("shangliang.core.dispatch.threading.Thread") as thread:
+        thread.side_effect = lambda target, args, daemon: started.append((target, args, daemon)) or mock.Mock()
+        with transaction.atomic():
+            queue_code()
+        row = Delivery.objects.get(reason="code:1")
+    # Nothing went out during the commit; the thread was handed the row.
+    assert row.status == DeliveryStatus.QUEUED and aliyun.received == []
+    [(target, args, daemon)] = started
+    assert args == ([row.pk],) and daemon
+    target(*args)  # the thread's work, run here
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.SENT and len(aliyun.received) == 1
+
+
 def test_the_periodic_delivery_run_is_scheduled_every_minute():
     assert ("shangliang.core.dispatch.deliveries_run", 1) in django_settings.SHANGLIANG_PERIODIC_JOBS
     beat = django_settings.CELERY_BEAT_SCHEDULE["send-due-deliveries"]

@@ -26,6 +26,9 @@ def test_admin_pages_open_in_chinese(superuser_client, district):
         "topics_exclusionrule",
         "consultations_sessionformat",
         "consultations_consultation",
+        "accounts_wechatbinding",
+        "core_messagetemplate",
+        "core_delivery",
     ]
     for name in other_apps:
         assert superuser_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
