@@ -378,7 +378,7 @@ def _device_rate_limits() -> dict[str, str]:
     repeating itself is stopped here. SHANGLIANG_DEVICE_RATE_LIMITS="submit=3/10m,..." overrides.
     """
     rates = {
-        "submit": "5/10m",
+        "submit": "10/10m",  # form errors count too: a resident correcting a field must not hit it
         "register": "5/10m",
         "rate": "10/10m",
         "post": "10/10m",
