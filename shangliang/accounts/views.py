@@ -34,8 +34,9 @@ from shangliang.core.ratelimits import rate_limited
 # The session is logged in with the backend that checks passwords; the SMS code stood in for it.
 LOGIN_BACKEND = "shangliang.accounts.backends.UsernameOrMobileBackend"
 
-# Codes anyone may ask for; a code to verify an account's number needs the account logged in.
-PUBLIC_CODE_PURPOSES = (CodePurpose.REGISTER, CodePurpose.SUBMIT, CodePurpose.PASSWORD, CodePurpose.SIGN_IN)
+# Codes anyone may ask for here; a code to verify an account's number needs the account logged in,
+# and a sign-in code comes only from a valid door code in the sign-in window (consultations:door_code).
+PUBLIC_CODE_PURPOSES = (CodePurpose.REGISTER, CodePurpose.SUBMIT, CodePurpose.PASSWORD)
 # The name of the number's input on the page that asks (a submission form calls it submitter_mobile).
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

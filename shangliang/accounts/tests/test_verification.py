@@ -149,6 +149,11 @@ def test_only_a_logged_in_account_may_ask_for_a_code_to_verify_its_number(client
     assert "验证码已发送至" in page(sms.ask(client, MOBILE, "verify"))
 
 
+def test_a_sign_in_code_is_not_given_here_only_at_a_valid_door(client, sms):
+    assert "验证码用途不正确" in page(sms.ask(client, MOBILE, "sign_in"))
+    assert not sms.messages_to(MOBILE)
+
+
 def test_a_form_may_name_its_number_input(client, sms):
     response = sms.ask(client, MOBILE, "submit", field="submitter_mobile")
     assert "验证码已发送至138****8001" in page(response)
