@@ -153,7 +153,21 @@ class TopicForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Topic
-        fields = ["title", "background", "category", "is_livelihood", "small_cut_reason", "regions", "platform"]
+        fields = [
+            "title",
+            "background",
+            "category",
+            "is_livelihood",
+            "urgency",
+            "weight",
+            "meets_party_needs",
+            "meets_public_wishes",
+            "within_cppcc_reach",
+            "within_members_reach",
+            "small_cut_reason",
+            "regions",
+            "platform",
+        ]
         widgets = {
             "background": forms.Textarea(attrs={"rows": 5}),
             "small_cut_reason": forms.Textarea(attrs={"rows": 3}),

@@ -19,6 +19,8 @@ from shangliang.topics.states import (
     Source,
     SubmissionStatus,
     TopicStatus,
+    Urgency,
+    Weight,
 )
 
 # No 0/O, 1/I/L: a resident reads the code aloud or types it from a slip of paper.
@@ -76,6 +78,12 @@ class Topic(ArchivableModel):
     category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="topics")
     is_livelihood = models.BooleanField(_("民生议题"), default=False)
     small_cut_reason = models.TextField(_("切口小、关联广的理由"), max_length=limits.NOTE, blank=True)
+    urgency = models.CharField(_("缓急"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    weight = models.CharField(_("大小轻重"), max_length=10, choices=Weight.choices, default=Weight.ORDINARY)
+    meets_party_needs = models.BooleanField(_("党政所需"), default=False)
+    meets_public_wishes = models.BooleanField(_("群众所盼"), default=False)
+    within_cppcc_reach = models.BooleanField(_("政协所能"), default=False)
+    within_members_reach = models.BooleanField(_("委员所为"), default=False)
     regions = models.ManyToManyField(Region, verbose_name=_("涉及区划"), related_name="topics")
     convening_region = models.ForeignKey(
         Region, verbose_name=_("召集层级所在区划"), on_delete=models.PROTECT, related_name="convened_topics"
@@ -108,7 +116,7 @@ class Topic(ArchivableModel):
         verbose_name = _("议题")
         verbose_name_plural = _("议题")
         ordering = ["-created_at"]
-        constraints = valid_choices("topics_topic", status=TopicStatus, source=Source)
+        constraints = valid_choices("topics_topic", status=TopicStatus, source=Source, urgency=Urgency, weight=Weight)
 
     def __str__(self):
         return self.title

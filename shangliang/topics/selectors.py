@@ -9,7 +9,7 @@ from functools import reduce
 from operator import and_, or_
 
 import jieba
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from shangliang.orgs.models import Region
@@ -28,9 +28,24 @@ from shangliang.topics.states import (
     ExclusionReason,
     SubmissionStatus,
     TopicStatus,
+    Urgency,
+    Weight,
 )
 
 jieba.setLogLevel(60)
+
+# Queues put urgent and weighty topics first (大小、轻重、缓急): urgency counts before weight.
+_URGENCY_RANK = {Urgency.URGENT: 0, Urgency.NORMAL: 1, Urgency.LATER: 2}
+_WEIGHT_RANK = {Weight.MAJOR: 0, Weight.ORDINARY: 1, Weight.MINOR: 2}
+PRIORITY = Case(
+    *(
+        When(urgency=urgency, weight=weight, then=Value(u * 3 + w))
+        for urgency, u in _URGENCY_RANK.items()
+        for weight, w in _WEIGHT_RANK.items()
+    ),
+    default=Value(4),
+    output_field=IntegerField(),
+)
 
 # --- search --------------------------------------------------------------------------------
 
@@ -144,7 +159,7 @@ def topic_list_for(user, filters: QueueFilters) -> QuerySet[Topic]:
         .annotate(supporter_count=Count("supports", distinct=True))
     )
     qs = _filter(qs, filters, region_field="convening_region", text_fields=["title", "background"])
-    return qs.order_by("-created_at", "-pk")
+    return qs.annotate(priority=PRIORITY).order_by("priority", "-created_at", "-pk")
 
 
 def _approvable_q(user) -> Q:
@@ -189,7 +204,8 @@ def topics_to_approve(user) -> QuerySet[Topic]:
     return (
         Topic.objects.filter(_approvable_q(user), status=TopicStatus.PENDING)
         .select_related("convening_region", "category", "platform")
-        .order_by("pending_at")
+        .annotate(priority=PRIORITY)
+        .order_by("priority", "pending_at")
     )
 
 

@@ -32,6 +32,7 @@ from shangliang.topics.models import (
     VerificationPhoto,
 )
 from shangliang.topics.states import (
+    CRITERIA,
     SUBMISSION_MOVES,
     TOPIC_MOVES,
     ConveningLevel,
@@ -339,13 +340,23 @@ def topic_update(
     small_cut_reason: str,
     regions,
     platform: Platform | None,
+    **priority,
 ) -> Topic:
-    """Edit a draft; the convening level follows the regions concerned."""
+    """Edit a draft; the convening level follows the regions concerned.
+
+    ``priority`` may set ``urgency``, ``weight`` (大小、轻重、缓急) and the criteria of ``states.CRITERIA``
+    (党政所需、群众所盼、政协所能、委员所为); what is not given stays as it was.
+    """
+    unknown = set(priority) - {"urgency", "weight", *CRITERIA}
+    if unknown:
+        raise TypeError(f"topic_update() got unexpected fields {sorted(unknown)}")
     topic = _editable(topic)
     regions = list(regions)
     topic.convening_region, topic.convening_level = convening_for(regions)
     topic.title, topic.background, topic.category = title.strip(), background.strip(), category
     topic.is_livelihood, topic.small_cut_reason, topic.platform = is_livelihood, small_cut_reason.strip(), platform
+    for name, value in priority.items():
+        setattr(topic, name, value)
     save_record(topic, actor=actor, reason="topic.updated", m2m={"regions": regions})
     return topic
 

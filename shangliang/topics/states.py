@@ -79,6 +79,31 @@ TOPIC_MOVES = {
 }
 
 
+class Urgency(models.TextChoices):
+    """缓急: how soon the matter must be talked over; urgent topics head the queues."""
+
+    URGENT = "urgent", _("急")
+    NORMAL = "normal", _("一般")
+    LATER = "later", _("缓")
+
+
+class Weight(models.TextChoices):
+    """大小、轻重: how much the matter weighs for the people it touches."""
+
+    MAJOR = "major", _("重大")
+    ORDINARY = "ordinary", _("一般")
+    MINOR = "minor", _("较小")
+
+
+# The topic criteria (选题标准) recorded at drafting and shown to the approver: field → label.
+CRITERIA = {
+    "meets_party_needs": _("党政所需"),
+    "meets_public_wishes": _("群众所盼"),
+    "within_cppcc_reach": _("政协所能"),
+    "within_members_reach": _("委员所为"),
+}
+
+
 class ConveningLevel(models.TextChoices):
     VILLAGE = "village", _("村（社区）召集")  # the matter concerns one village
     TOWNSHIP = "township", _("乡镇（街道）党委召集")  # several villages of one township

@@ -28,7 +28,7 @@ from shangliang.topics.forms import (
     VerificationForm,
 )
 from shangliang.topics.models import Submission
-from shangliang.topics.states import OPEN_SUBMISSION_STATUSES, Source, TopicStatus
+from shangliang.topics.states import CRITERIA, OPEN_SUBMISSION_STATUSES, Source, TopicStatus
 
 PAGE_SIZE = 30
 TABS = ("submissions", "topics", "approve")
@@ -275,6 +275,8 @@ def _topic_context(request, topic, **forms):
         "submissions": topic.submissions.select_related("region").order_by("created_at"),
         "verifications": topic.verifications.prefetch_related("photos"),
         "supporter_count": topic.supports.count(),
+        # 党政所需、群众所盼、政协所能、委员所为: what the drafter recorded, for the approver to weigh.
+        "criteria": [(getattr(topic, field), label) for field, label in CRITERIA.items()],
         "can_edit": can_edit and editable,
         "can_approve": can_approve and topic.status == TopicStatus.PENDING,
         "is_organiser": can_edit,

@@ -11,6 +11,7 @@ from shangliang.orgs import services as org_services
 from shangliang.orgs.states import PlatformKind, Role
 from shangliang.orgs.tests.factories import grant, make_member, make_platform, make_user
 from shangliang.topics.models import Submission, Topic
+from shangliang.topics.selectors import topics_to_approve
 from shangliang.topics.states import ConveningLevel, Source, SubmissionStatus, TopicStatus
 from shangliang.topics.tests.builders import accepted, category, drafted, pending, submit
 
@@ -161,6 +162,10 @@ def test_drafting_verifying_and_submitting_a_topic(client, district, people):
             "background": "集镇中心人行道被占用",
             "category": category().pk,
             "is_livelihood": "",
+            "urgency": "urgent",
+            "weight": "major",
+            "meets_public_wishes": "on",
+            "within_cppcc_reach": "on",
             "small_cut_reason": "涉及赶集群众出行安全",
             "regions": [district["a1"].pk, district["a2"].pk],
         },
@@ -168,6 +173,9 @@ def test_drafting_verifying_and_submitting_a_topic(client, district, people):
     assert response.status_code == 302
     topic.refresh_from_db()
     assert topic.convening_level == ConveningLevel.TOWNSHIP and topic.convening_region == district["a"]
+    assert (topic.urgency, topic.weight) == ("urgent", "major")
+    assert (topic.meets_party_needs, topic.meets_public_wishes) == (False, True)
+    assert (topic.within_cppcc_reach, topic.within_members_reach) == (True, False)
     response = client.post(edit, {"title": "", "background": "", "category": category().pk, "regions": []})
     assert response.status_code == 200 and response.context["form"].errors
     client.post(reverse("topics:topic_submit", args=[topic.pk]))
@@ -175,7 +183,15 @@ def test_drafting_verifying_and_submitting_a_topic(client, district, people):
     assert topic.status == TopicStatus.PENDING
     assert client.get(edit).status_code == 200  # the page opens; the service refuses a change
     response = client.post(
-        edit, {"title": "改", "background": "x", "category": category().pk, "regions": [district["a1"].pk]}
+        edit,
+        {
+            "title": "改",
+            "background": "x",
+            "category": category().pk,
+            "urgency": "normal",
+            "weight": "ordinary",
+            "regions": [district["a1"].pk],
+        },
     )
     assert "已提交审定" in response.content.decode()
 
@@ -317,3 +333,33 @@ def test_deciding_twice_or_verifying_a_pending_topic_explains_instead_of_failing
     assert "不能再修改" in response.content.decode()
     topic.refresh_from_db()
     assert topic.status == TopicStatus.APPROVED and topic.verifications.count() == 1
+
+
+def test_the_approver_sees_the_priority_and_the_criteria_recorded_at_drafting(client, district, people):
+    topic = pending(district["a1"], "村口道路积水")
+    Topic.objects.filter(pk=topic.pk).update(
+        urgency="urgent", weight="major", meets_party_needs=True, meets_public_wishes=True
+    )
+    page = as_user(client, people["secretary"]).get(reverse("topics:topic_detail", args=[topic.pk])).content.decode()
+    assert "急 · 重大" in page
+    criteria = page.split('id="criteria"', 1)[1].split("</ul>", 1)[0]
+    assert criteria.count("符合") == 2 and criteria.count("未说明") == 2
+    positions = [criteria.index(label) for label in ("党政所需", "群众所盼", "政协所能", "委员所为")]
+    assert positions == sorted(positions)
+
+
+def test_urgent_and_weighty_topics_head_the_approval_queue_and_the_topic_list(client, district, people):
+    plain = pending(district["a1"], "路灯维修")
+    later = pending(district["a1"], "文化墙绘制")
+    urgent = pending(district["a1"], "村口道路积水")
+    weighty = pending(district["a1"], "垃圾中转站选址")
+    Topic.objects.filter(pk=later.pk).update(urgency="later")
+    Topic.objects.filter(pk=urgent.pk).update(urgency="urgent", weight="minor")
+    Topic.objects.filter(pk=weighty.pk).update(weight="major")
+    order = ["村口道路积水", "垃圾中转站选址", "路灯维修", "文化墙绘制"]
+    assert [t.title for t in topics_to_approve(people["secretary"])] == order
+    page = as_user(client, people["secretary"]).get(reverse("topics:queue") + "?tab=approve").content.decode()
+    assert [page.index(title) for title in order] == sorted(page.index(title) for title in order)
+    assert plain.title in page
+    listed = as_user(client, people["station"]).get(reverse("topics:queue") + "?tab=topics").content.decode()
+    assert [listed.index(title) for title in order] == sorted(listed.index(title) for title in order)
