@@ -7,7 +7,8 @@ and codes are limited per address, per device and per number (``core.ratelimits`
 ``code_check(mobile=..., purpose=..., code=...)`` consumes the code or raises ``DomainError`` on the
 ``code`` field. Only a keyed hash of each code is stored.
 
-``mobile_verify(user, mobile=..., code=...)`` binds a proved number to an account. Whoever proves a
+``mobile_bind(user=..., mobile=..., actor=...)`` makes a proved number an account's verified number
+(``accounts.services`` calls it after the code, e.g. ``mobile_verify_with_code``). Whoever proves a
 number holds it: an older account carrying the same number loses it (numbers are recycled), while
 the records made with the number (a rating, an opinion) keep it, so the new holder cannot rate again.
 """
@@ -139,18 +140,6 @@ def code_check(*, mobile: str, purpose: str, code: str, now=None) -> None:
             row.save(update_fields=["used_at"])
     if refusal:
         raise DomainError(refusal, field="code")
-
-
-def mobile_verify(*, user, mobile: str, code: str, now=None):
-    """Prove ``mobile`` with ``code`` and make it ``user``'s verified number; returns the account.
-
-    An older account holding the number loses it (recorded in its history). The code is checked in
-    its own transaction first, so a wrong entry counts even though the request fails.
-    """
-    mobile = clean_mobile(mobile)
-    code_check(mobile=mobile, purpose=CodePurpose.VERIFY, code=code, now=now)
-    with transaction.atomic():
-        return mobile_bind(user=user, mobile=mobile, actor=user, now=now)
 
 
 def mobile_bind(*, user, mobile: str, actor, now=None, reason: str = "account.mobile_verified"):
