@@ -17,9 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
 
+from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation
 from shangliang.consultations.services import last_rescheduled_at, session_when
-from shangliang.consultations.states import Mode
+from shangliang.consultations.states import ExplanationOutcome, Mode
 from shangliang.core.documents import pdf, word
 from shangliang.core.documents.formats import chinese_date, chinese_date_time
 from shangliang.core.documents.pdf import BODY, HEADING, INDENTED, LISTED, PLAIN, RED, RIGHT, SMALL, TEXT_WIDTH, TITLE
@@ -126,6 +127,12 @@ class _Minutes:
     is_confirmed: bool
 
 
+def _suggestion_line(suggestion) -> str:
+    """An item as printed: its number and text, and what happened to it (contested, voted …)."""
+    marks = safeguards.suggestion_marks_text(suggestion)
+    return f"{suggestion.order}. {suggestion.text}" + (f"（{marks}）" if marks else "")
+
+
 def _minutes(consultation: Consultation) -> _Minutes:
     topic = consultation.topic.title
     # The same wording as services.minutes_draft, so the draft's own header lines can be recognised below.
@@ -144,9 +151,15 @@ def _minutes(consultation: Consultation) -> _Minutes:
     while lines and (not lines[0].strip() or lines[0].strip() in repeated):
         lines.pop(0)
     dissents = []
-    for d in consultation.dissents.all():
+    for d in consultation.dissents.select_related("suggestion"):
         outcome = _("解释结果：%(outcome)s") % {"outcome": d.get_outcome_display()}
-        if d.explanation:
+        if d.suggestion:
+            outcome += _("（针对第%(n)d条建议）") % {"n": d.suggestion.order}
+        if d.outcome == ExplanationOutcome.UNABLE:
+            outcome += _("；未能解释的原因：%(reason)s") % {"reason": d.explanation}
+        elif d.outcome == ExplanationOutcome.PENDING and d.explain_due_on:
+            outcome += _("；应于%(date)s前解释说明") % {"date": chinese_date(d.explain_due_on)}
+        elif d.explanation:
             how = f"（{d.explanation_method}）" if d.explanation_method else ""
             outcome += _("；解释说明%(how)s：%(explanation)s") % {"how": how, "explanation": d.explanation}
         dissents.append((_("%(holder)s：%(view)s") % {"holder": d.holder, "view": d.view}, outcome))
@@ -155,7 +168,7 @@ def _minutes(consultation: Consultation) -> _Minutes:
         title=_("“%(title)s”协商会议纪要") % {"title": topic},
         header=header,
         lines=lines or [_("（纪要尚未填写）")],
-        suggestions=[f"{s.order}. {s.text}" for s in consultation.suggestions.all()],
+        suggestions=[_suggestion_line(s) for s in consultation.suggestions.all()],
         dissents=dissents,
         closing=(_("纪要已由召集人于%(date)s确认") % {"date": chinese_date(confirmed_at)})
         if confirmed_at

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangliang.consultations.models import AgendaItem, Participant, SessionFormat
+from shangliang.consultations.models import AgendaItem, Participant, SessionFormat, Suggestion
 from shangliang.consultations.services import notice_period_refusal
 from shangliang.consultations.states import (
     AssemblyBody,
@@ -12,6 +12,7 @@ from shangliang.consultations.states import (
     NoticeMeans,
     ParticipantCategory,
     Stance,
+    VoteResult,
 )
 from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.forms import CleanTextMixin, DateInput
@@ -76,10 +77,16 @@ class PlanForm(FormTokenMixin, CleanTextMixin, forms.Form):
         help_text=_("每行一项，末尾可写时长（分钟），如：通报调研情况 10"),
     )
 
-    def __init__(self, *args, platforms, check_url: str = "", **kwargs):
+    def __init__(self, *args, platforms, check_url: str = "", hearing=("", None), **kwargs):
+        """``hearing``: the topic's hearing requirement in words and the forms it allows
+        (``hearings.hearing_requirement`` / ``hearing_formats``); only those forms are offered."""
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = platforms
         self.fields["starts_at"].widget.set_check_url(check_url)
+        requirement, formats = hearing
+        if requirement and formats is not None:
+            self.fields["session_format"].queryset = formats
+            self.fields["session_format"].error_messages["invalid_choice"] = requirement
 
     def clean_agenda(self):
         items = []
@@ -214,32 +221,68 @@ def with_members(form, members):
     return form
 
 
+def _item_field(label, help_text=""):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Suggestion.objects.none(),
+        required=False,
+        empty_label=_("（不针对具体建议）"),
+        help_text=help_text,
+    )
+
+
+def with_items(form, items):
+    """Offer the resolution's ``items`` in the form's ``suggestion`` field (dissent, explanation, vote)."""
+    form.fields["suggestion"].queryset = items
+    return form
+
+
 class DissentForm(FormTokenMixin, CleanTextMixin, forms.Form):
     holder = forms.CharField(label=_("持不同意见者"), max_length=50)
     view = forms.CharField(label=_("不同意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    suggestion = _item_field(_("针对的建议"))
 
 
 class ExplainForm(CleanTextMixin, forms.Form):
-    method = forms.CharField(label=_("解释方式"), max_length=50, help_text=_("如：入户、电话、座谈"))
-    explanation = forms.CharField(label=_("解释说明"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.CharField(label=_("解释方式"), max_length=50, required=False, help_text=_("如：入户、电话、座谈"))
+    explanation = forms.CharField(
+        label=_("解释说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("未能解释的，写明原因（如本人拒绝见面）"),
+    )
     outcome = forms.ChoiceField(
         label=_("解释结果"),
         choices=[
             (ExplanationOutcome.ACCEPTED, ExplanationOutcome.ACCEPTED.label),
             (ExplanationOutcome.RESERVED, ExplanationOutcome.RESERVED.label),
+            (ExplanationOutcome.UNABLE, ExplanationOutcome.UNABLE.label),
         ],
     )
+    suggestion = _item_field(_("针对的建议"), _("仍保留意见且针对某条建议的，该建议列为争议事项，提交会议表决"))
 
 
 class VoteForm(FormTokenMixin, CleanTextMixin, forms.Form):
+    suggestion = forms.ModelChoiceField(
+        label=_("表决的争议事项"), queryset=Suggestion.objects.none(), empty_label=_("（请选择）")
+    )
     body = forms.ChoiceField(label=_("表决会议"), choices=AssemblyBody.choices)
     held_on = forms.DateField(label=_("表决日期"), widget=DateInput())
-    matter = forms.CharField(label=_("表决事项"), widget=forms.Textarea(attrs={"rows": 2}))
-    attendees = forms.IntegerField(label=_("到会人数"), min_value=1)
-    votes_for = forms.IntegerField(label=_("赞成"), min_value=0)
-    votes_against = forms.IntegerField(label=_("反对"), min_value=0)
-    abstentions = forms.IntegerField(label=_("弃权"), min_value=0)
-    decision = forms.CharField(label=_("表决结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    attendees = forms.IntegerField(label=_("到会人数"), min_value=1, max_value=1_000_000)
+    votes_for = forms.IntegerField(label=_("赞成"), min_value=0, max_value=1_000_000)
+    votes_against = forms.IntegerField(label=_("反对"), min_value=0, max_value=1_000_000)
+    abstentions = forms.IntegerField(label=_("弃权"), min_value=0, max_value=1_000_000)
+    result = forms.ChoiceField(label=_("表决结论"), choices=VoteResult.choices)
+    changed_text = forms.CharField(
+        label=_("修改后的建议"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("修改后通过的，填写会议通过的建议全文"),
+    )
+    decision = forms.CharField(label=_("表决情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContestForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(label=_("说明"), max_length=200)
 
 
 class CancelForm(CleanTextMixin, forms.Form):

@@ -11,20 +11,25 @@ from shangliang.consultations.states import (
     AssemblyBody,
     ConsultationStatus,
     ExplanationOutcome,
+    LegalReviewMode,
+    LegalVerdict,
     Mode,
     NoticeMeans,
     ParticipantCategory,
     Rsvp,
     SignInVia,
     Stance,
+    SuggestionDecision,
+    VoteResult,
 )
 from shangliang.core import limits
 from shangliang.core.audit import history_records
 from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
-from shangliang.orgs.models import Member, Platform, Unit
-from shangliang.topics.models import Submission, Topic
+from shangliang.orgs.models import Member, Platform, Region, Unit
+from shangliang.topics.models import Category, Submission, Topic
+from shangliang.topics.states import ConveningLevel
 
 
 def new_token() -> str:
@@ -350,6 +355,31 @@ class Suggestion(models.Model):
     # Withdrawn before it was assigned: kept for the record, left out of the resolution and figures.
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+    # The text as the session agreed it, kept when an assembly vote or a legal correction changed it.
+    original_text = models.TextField(_("原建议内容"), max_length=limits.TEXT, blank=True)
+    # Contested (较大争议): by the convener, or when a dissent against it is kept after explanation.
+    # It cannot be assigned until the assembly's vote (``vote_result``) decides it.
+    contested_at = models.DateTimeField(_("列为争议事项时间"), null=True, blank=True)
+    contested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contest_reason = models.CharField(_("争议说明"), max_length=200, blank=True)
+    vote_result = models.CharField(_("表决结果"), max_length=10, choices=VoteResult.choices, blank=True)
+    # The township government's correction (依法纠正): the legal basis; the new text replaces ``text``.
+    corrected_at = models.DateTimeField(_("依法纠正时间"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.TextField(_("纠正依据"), max_length=limits.NOTE, blank=True)
+    # The party committee and government's decision (采纳): adopted (then assigned), not adopted, deferred.
+    decision = models.CharField(
+        _("采纳情况"), max_length=15, choices=SuggestionDecision.choices, default=SuggestionDecision.PENDING
+    )
+    decision_reason = models.TextField(_("采纳说明"), max_length=limits.NOTE, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = history_records()
     objects = NotWithdrawn()
     all_objects = AllRows()
@@ -358,9 +388,19 @@ class Suggestion(models.Model):
         verbose_name = _("协商建议")
         verbose_name_plural = _("协商建议")
         ordering = ["order", "pk"]
+        constraints = valid_choices("consultations_suggestion", decision=SuggestionDecision)
 
     def __str__(self):
         return self.text[:40]
+
+    @property
+    def is_contested(self) -> bool:
+        return self.contested_at is not None
+
+    @property
+    def awaits_vote(self) -> bool:
+        """Contested and not yet decided by the assembly: it cannot be assigned."""
+        return self.contested_at is not None and not self.vote_result
 
 
 class Dissent(models.Model):
@@ -368,6 +408,18 @@ class Dissent(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="dissents")
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The resolution item the view is against, when it is against one: kept after explanation, it
+    # makes that item contested.
+    suggestion = models.ForeignKey(
+        Suggestion,
+        verbose_name=_("针对的建议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dissents",
+    )
+    # By when the convener must explain (the session's end plus SHANGLIANG_DISSENT_EXPLAIN_DAYS).
+    explain_due_on = models.DateField(_("解释期限"), null=True, blank=True)
     # The statement ticked 不同意见 in the session that this dissent was carried over from.
     statement = models.OneToOneField(Statement, null=True, blank=True, on_delete=models.PROTECT, related_name="dissent")
     holder = models.CharField(_("持不同意见者"), max_length=50)
@@ -396,6 +448,7 @@ class Dissent(models.Model):
         verbose_name = _("不同意见")
         verbose_name_plural = _("不同意见")
         ordering = ["pk"]
+        constraints = valid_choices("consultations_dissent", outcome=ExplanationOutcome)
 
     def __str__(self):
         return f"{self.holder}: {self.view[:20]}"
@@ -405,6 +458,10 @@ class AssemblyVote(models.Model):
     """A contested matter put to the villagers' (representatives') assembly."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="votes")
+    # The contested item the vote decides (older votes recorded the matter in words only).
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name=_("表决的建议"), null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
+    )
     body = models.CharField(_("表决会议"), max_length=20, choices=AssemblyBody.choices)
     held_on = models.DateField(_("表决日期"))
     matter = models.TextField(_("表决事项"), max_length=limits.NOTE)
@@ -413,6 +470,11 @@ class AssemblyVote(models.Model):
     votes_against = models.PositiveIntegerField(_("反对"))
     abstentions = models.PositiveIntegerField(_("弃权"))
     decision = models.TextField(_("表决结果"), max_length=limits.NOTE)
+    # Whom the quorum is counted against: the village's registered electorate (村民会议) or its
+    # representatives (代表会议), as they stood on the day.
+    eligible = models.PositiveIntegerField(_("应到人数"), null=True, blank=True)
+    result = models.CharField(_("表决结论"), max_length=10, choices=VoteResult.choices, blank=True)
+    changed_text = models.TextField(_("修改后的建议"), max_length=limits.TEXT, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = history_records()
 
@@ -428,3 +490,74 @@ class AssemblyVote(models.Model):
 
     def __str__(self):
         return f"{self.get_body_display()} {self.held_on}"
+
+
+class LegalReview(models.Model):
+    """The township government's review of a village resolution (协商结果违反法律法规的，依法纠正)."""
+
+    consultation = models.OneToOneField(
+        Consultation, verbose_name=_("协商"), on_delete=models.PROTECT, related_name="legal_review"
+    )
+    verdict = models.CharField(_("审查结论"), max_length=10, choices=LegalVerdict.choices)
+    opinion = models.TextField(_("审查意见"), max_length=limits.NOTE, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审查人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审查时间"))
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("合法性审查")
+        verbose_name_plural = _("合法性审查")
+        constraints = valid_choices("consultations_legalreview", verdict=LegalVerdict)
+
+    def __str__(self):
+        return f"{self.consultation} · {self.get_verdict_display()}"
+
+
+class ProcedureRules(models.Model):
+    """A district's procedural safeguards: when a hearing is required, when the legal review is."""
+
+    district = models.OneToOneField(
+        Region,
+        verbose_name=_("区（县）"),
+        on_delete=models.PROTECT,
+        related_name="procedure_rules",
+        limit_choices_to={"level": "district"},
+    )
+    # 涉及面广、关注度高: any one condition met requires one of ``hearing_formats``.
+    hearing_from_level = models.CharField(
+        _("召集层级达到"),
+        max_length=20,
+        choices=ConveningLevel.choices,
+        blank=True,
+        help_text=_("该层级及以上召集的议题须采用下列形式；留空表示不按层级"),
+    )
+    hearing_min_villages = models.PositiveSmallIntegerField(
+        _("涉及村（社区）数达到"), null=True, blank=True, help_text=_("留空表示不按村数")
+    )
+    hearing_min_supporters = models.PositiveIntegerField(
+        _("附议人数达到"), null=True, blank=True, help_text=_("留空表示不按附议人数")
+    )
+    hearing_formats = models.ManyToManyField(
+        SessionFormat,
+        verbose_name=_("涉及面广的事项须采用的形式"),
+        blank=True,
+        related_name="+",
+        help_text=_("如：专题议事会、民主听证会"),
+    )
+    legal_review = models.CharField(
+        _("合法性审查"), max_length=15, choices=LegalReviewMode.choices, default=LegalReviewMode.OPTIONAL
+    )
+    legal_review_categories = models.ManyToManyField(
+        Category, verbose_name=_("须审查的议题类别"), blank=True, related_name="+"
+    )
+    history = history_records(m2m_fields=[hearing_formats, legal_review_categories])
+
+    class Meta:
+        verbose_name = _("协商程序规则")
+        verbose_name_plural = _("协商程序规则")
+        constraints = valid_choices("consultations_procedurerules", legal_review=LegalReviewMode)
+
+    def __str__(self):
+        return str(self.district)

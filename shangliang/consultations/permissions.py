@@ -5,6 +5,7 @@ from django.http import Http404
 
 from shangliang.consultations.models import Consultation, Research
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths
+from shangliang.orgs.states import Role
 from shangliang.topics.models import Topic
 from shangliang.topics.permissions import READERS, SCREENERS
 from shangliang.topics.states import TopicStatus
@@ -82,3 +83,35 @@ def consultations_run_by(user) -> QuerySet[Consultation]:
     if _is_root(user):
         return qs
     return qs.filter(path_q(region_paths(user, ORGANISERS), "topic__convening_region__path"))
+
+
+# --- the township's legal review of village resolutions (consultations/legal.py) ------------
+
+# The township government's reviewer, granted at the township: covers the villages (and grids) under it.
+LEGAL_REVIEWERS = frozenset({Role.LEGAL_REVIEWER})
+
+
+def can_review_legality(user, consultation: Consultation) -> bool:
+    """Whether ``user`` may record the legal review of this consultation's resolution."""
+    return _is_root(user) or covers(user, LEGAL_REVIEWERS, consultation.topic.convening_region)
+
+
+def consultations_reviewable_by(user) -> QuerySet[Consultation]:
+    """The consultations ``can_review_legality`` allows, as one query (any state: the service checks it)."""
+    qs = Consultation.objects.filter(is_archived=False)
+    if _is_root(user):
+        return qs
+    return qs.filter(path_q(region_paths(user, LEGAL_REVIEWERS), "topic__convening_region__path"))
+
+
+def get_consultation_for_legal_review(user, pk) -> Consultation:
+    """The review page: its reviewer, and whoever may see the consultation (to read the result); else 404."""
+    visible = consultations_visible_to(user) | consultations_reviewable_by(user)
+    try:
+        return (
+            Consultation.objects.filter(pk__in=visible.values("pk"))
+            .select_related("topic__convening_region", "topic__category", "platform", "session_format", "convener")
+            .get(pk=pk)
+        )
+    except (Consultation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -210,37 +210,43 @@ def plan_remind(topic: Topic, due: date) -> bool:
 
 
 def dissents_owed(today: date) -> list[tuple[Consultation, int, date]]:
-    """Consultations with dissents (不同意见) nobody explained N days after the session ended: the
-    consultation, how many, and the day the explanations were due."""
-    days = settings.SHANGLIANG_DISSENT_EXPLAIN_DAYS
-    ended_before = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), datetime.min.time()))
+    """Consultations with dissents (不同意见) still unexplained after their due date (``explain_due_on``,
+    the session's end plus the set days): the consultation, how many, and the day they were due. The
+    convener is reminded the day after the due date, once per due date."""
     pending = (
         Dissent.objects.filter(
             outcome=ExplanationOutcome.PENDING,
+            explain_due_on__lt=today,
             consultation__is_archived=False,
             consultation__status__in=[ConsultationStatus.HELD, ConsultationStatus.CONCLUDED],
-            consultation__held_at__lt=ended_before,
         )
-        .values("consultation_id")
+        .values("consultation_id", "explain_due_on")
         .annotate(n=Count("pk"))
-        .order_by("consultation_id")
+        .order_by("consultation_id", "explain_due_on")
     )
-    counts = {row["consultation_id"]: row["n"] for row in pending}
-    consultations = Consultation.objects.filter(pk__in=counts).select_related("topic", "convener").order_by("pk")
-    return [(c, counts[c.pk], timezone.localtime(c.held_at).date() + timedelta(days=days)) for c in consultations]
+    rows = [(row["consultation_id"], row["n"], row["explain_due_on"]) for row in pending]
+    consultations = Consultation.objects.filter(pk__in={pk for pk, _n, _due in rows}).select_related(
+        "topic", "convener"
+    )
+    by_pk = {c.pk: c for c in consultations}
+    return [(by_pk[pk], n, due) for pk, n, due in rows]
 
 
 def dissent_remind(consultation: Consultation, count: int, due: date) -> bool:
     key = f"dissent.explain:{consultation.pk}:{due.isoformat()}"
     if _sent(key):
         return False
-    values = {"topic": consultation.topic.title, "n": count, "days": settings.SHANGLIANG_DISSENT_EXPLAIN_DAYS}
+    values = {"topic": consultation.topic.title, "n": count, "due": due.isoformat()}
     return _send(
         key,
         active_users([consultation.convener]),
         kind=Kind.REMINDER,
         title=_("【解释说明提醒】“%(topic)s”有%(n)d条不同意见尚未解释说明") % values,
-        body=_("协商结束已超过%(days)d天，请向持不同意见者解释说明并记录结果（入户、电话或座谈）。") % values,
+        body=_(
+            "解释说明期限（%(due)s）已过，请向持不同意见者解释说明并记录结果（入户、电话或座谈）；"
+            "确实无法解释的，由召集人记录原因。解释说明完成前，协商成果不能报送或公开。"
+        )
+        % values,
         url=reverse("consultations:resolution", args=[consultation.pk]) + "#dissents",
     )
 

@@ -12,7 +12,7 @@ from shangliang.consultations.permissions import consultations_run_by, consultat
 from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, ParticipantCategory
 from shangliang.core.models import Delivery
 from shangliang.orgs.models import CommitteeSeat, Member, Region, Unit
-from shangliang.orgs.states import PlatformKind, UnitKind
+from shangliang.orgs.states import PlatformKind, RegionLevel, UnitKind
 from shangliang.topics.models import Submission, Topic, TopicSupport
 from shangliang.topics.selectors import search_terms
 
@@ -157,7 +157,9 @@ def candidates_for(consultation: Consultation) -> list[Candidate]:
     """
     topic = consultation.topic
     taken = _taken(consultation)
-    regions = list(topic.regions.all())
+    # A villager group or grid convenes under its village: its village's committee and members are asked.
+    under = (r.parent if r.level == RegionLevel.GRID else r for r in topic.regions.select_related("parent"))
+    regions = list({region.pk: region for region in under}.values())
     return [
         *_submitter_candidates(topic, taken),
         *_supporter_candidates(topic, taken),

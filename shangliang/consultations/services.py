@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shangliang.consultations import selectors
+from shangliang.consultations import dissents, hearings, selectors
 from shangliang.consultations.models import (
     AgendaItem,
     AssemblyVote,
@@ -90,6 +90,8 @@ def consultation_plan(
         raise DomainError(_("这个议题已经安排了协商。"))
     if ends_at <= starts_at:
         raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
+    if refusal := hearings.format_refusal(topic, session_format):
+        raise DomainError(refusal, field="session_format")
     consultation = save_record(
         Consultation(
             topic=topic,
@@ -123,6 +125,8 @@ def consultation_update(*, actor, consultation: Consultation, agenda=None, **fie
             setattr(consultation, name, fields[name])
     if consultation.ends_at <= consultation.starts_at:
         raise DomainError(_("结束时间应晚于开始时间。"), field="ends_at")
+    if refusal := hearings.format_refusal(consultation.topic, consultation.session_format):
+        raise DomainError(refusal, field="session_format")
     save_record(consultation, actor=actor, reason="consultation.updated")
     if agenda is not None:
         agenda_set(actor=actor, consultation=consultation, agenda=agenda)
@@ -1123,7 +1127,7 @@ def session_close(*, actor, consultation: Consultation) -> Consultation:
     consultation = _locked(consultation)
     ensure_move(consultation, to=ConsultationStatus.HELD, moves=CONSULTATION_MOVES)
     _join_online_posts(consultation)
-    return transition(
+    consultation = transition(
         consultation,
         to=ConsultationStatus.HELD,
         moves=CONSULTATION_MOVES,
@@ -1131,6 +1135,9 @@ def session_close(*, actor, consultation: Consultation) -> Consultation:
         reason="consultation.closed",
         changes={"minutes": minutes_draft(consultation)},
     )
+    # Each dissent is due its explanation within the set days of the session's end.
+    dissents.dissents_set_due(actor=actor, consultation=consultation)
+    return consultation
 
 
 def session_when(consultation: Consultation) -> str:
@@ -1290,12 +1297,24 @@ def suggestion_withdraw(suggestion: Suggestion, *, actor, reason: str, now=None)
 
 
 @transaction.atomic
-def dissent_add(*, actor, consultation: Consultation, holder: str, view: str, participant=None) -> Dissent:
+def dissent_add(
+    *, actor, consultation: Consultation, holder: str, view: str, participant=None, suggestion=None
+) -> Dissent:
+    """Record a dissenting view (after the close it is due its explanation at once); ``suggestion`` is the
+    resolution item it is against, when it is against one."""
     _require(consultation, RECORDING, _("协商开始后才能记录不同意见。"))
     if not view.strip():
         raise DomainError(_("请填写不同意见。"), field="view")
+    item = dissents.item_of(consultation, suggestion, "suggestion")
     return save_record(
-        Dissent(consultation=consultation, participant=participant, holder=holder.strip(), view=view.strip()),
+        Dissent(
+            consultation=consultation,
+            participant=participant,
+            suggestion=item,
+            holder=holder.strip(),
+            view=view.strip(),
+            explain_due_on=dissents.explain_due_on(consultation),
+        ),
         actor=actor,
         reason="dissent.added",
     )
@@ -1310,6 +1329,7 @@ def _carry_dissent(statement: Statement, *, actor, now=None) -> Dissent:
             statement=statement,
             holder=participant.name[: Dissent._meta.get_field("holder").max_length],
             view=statement.text,
+            explain_due_on=dissents.explain_due_on(statement.consultation),
         ),
         actor=actor,
         reason="dissent.carried",
@@ -1354,53 +1374,26 @@ def dissent_sync_from_statement(statement: Statement, *, actor, now=None) -> Dis
     return dissent
 
 
-@transaction.atomic
-def dissent_explain(*, actor, dissent: Dissent, method: str, explanation: str, outcome: str) -> Dissent:
-    """Record who explained, when, how, and whether the person accepts it (解释说明)."""
-    if outcome not in {ExplanationOutcome.ACCEPTED, ExplanationOutcome.RESERVED}:
-        raise DomainError(_("请选择解释结果。"), field="outcome")
-    if not explanation.strip():
-        raise DomainError(_("请填写解释说明。"), field="explanation")
-    dissent = Dissent.objects.select_for_update().get(pk=dissent.pk)
-    dissent.explained_by, dissent.explained_at = actor, timezone.now()
-    dissent.explanation_method, dissent.explanation, dissent.outcome = method.strip(), explanation.strip(), outcome
-    return save_record(dissent, actor=actor, reason="dissent.explained")
-
-
-@transaction.atomic
-def assembly_vote_add(
-    *,
-    actor,
-    consultation: Consultation,
-    body: str,
-    held_on,
-    matter: str,
-    attendees: int,
-    votes_for: int,
-    votes_against: int,
-    abstentions: int,
-    decision: str,
-) -> AssemblyVote:
-    """Record the assembly's vote on a matter that stayed contested."""
-    _require(consultation, {ConsultationStatus.HELD, ConsultationStatus.CONCLUDED}, _("会后才能记录表决。"))
-    if votes_for + votes_against + abstentions > attendees:
-        raise DomainError(_("赞成、反对、弃权合计不能超过到会人数。"), field="attendees")
-    return save_record(
-        AssemblyVote(
-            consultation=consultation,
-            body=body,
-            held_on=held_on,
-            matter=matter,
-            attendees=attendees,
-            votes_for=votes_for,
-            votes_against=votes_against,
-            abstentions=abstentions,
-            decision=decision,
-            recorded_by=actor,
-        ),
-        actor=actor,
-        reason="assembly_vote.added",
+def dissent_explain(*, actor, dissent: Dissent, method: str, explanation: str, outcome: str, suggestion=None):
+    """Record the explanation of a dissent, or why none could be given (``dissents.dissent_explain``)."""
+    return dissents.dissent_explain(
+        actor=actor, dissent=dissent, method=method, explanation=explanation, outcome=outcome, suggestion=suggestion
     )
+
+
+def suggestion_contest(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
+    """The convener marks an item contested: it waits for the assembly's vote (``dissents``)."""
+    return dissents.suggestion_contest(actor=actor, suggestion=suggestion, reason=reason)
+
+
+def suggestion_uncontest(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
+    """The convener takes the contested mark off while no vote is recorded (``dissents``)."""
+    return dissents.suggestion_uncontest(actor=actor, suggestion=suggestion, reason=reason)
+
+
+def assembly_vote_add(*, actor, consultation: Consultation, **vote) -> AssemblyVote:
+    """Record the assembly's vote on a contested item, quorum checked; it decides the item (``dissents``)."""
+    return dissents.assembly_vote_add(actor=actor, consultation=consultation, **vote)
 
 
 @transaction.atomic

@@ -82,6 +82,63 @@ class ExplanationOutcome(models.TextChoices):
     PENDING = "pending", _("待解释")  # nobody has explained yet
     ACCEPTED = "accepted", _("已理解认可")  # the person accepts the explanation
     RESERVED = "reserved", _("仍保留意见")  # the person keeps their view; may go to a vote
+    # No explanation could be given (the person refused to meet, moved away); the convener records why.
+    UNABLE = "unable", _("未能解释（已说明原因）")
+
+
+# An explanation is given once: accepted, kept (the item may go to a vote) or not possible, with why.
+EXPLANATION_MOVES = {
+    ExplanationOutcome.PENDING: {ExplanationOutcome.ACCEPTED, ExplanationOutcome.RESERVED, ExplanationOutcome.UNABLE},
+    ExplanationOutcome.ACCEPTED: set(),
+    ExplanationOutcome.RESERVED: set(),
+    ExplanationOutcome.UNABLE: set(),
+}
+
+# Answered: the matter may move on (report, publication) once no dissent is still PENDING.
+ANSWERED_OUTCOMES = frozenset({ExplanationOutcome.ACCEPTED, ExplanationOutcome.RESERVED, ExplanationOutcome.UNABLE})
+
+
+class VoteResult(models.TextChoices):
+    """What the assembly's vote decided for a contested item (提交村（居）民会议或代表会议决定)."""
+
+    ADOPTED = "adopted", _("表决通过")  # the item stands as written
+    CHANGED = "changed", _("修改后通过")  # the item stands as the assembly changed it
+    DROPPED = "dropped", _("表决未通过，不予实施")  # the item is dropped
+
+
+class SuggestionDecision(models.TextChoices):
+    """The party committee and government's decision on a suggestion (采纳、落实和反馈机制)."""
+
+    PENDING = "pending", _("待决定")
+    ADOPTED = "adopted", _("采纳")  # then assigned to a unit
+    NOT_ADOPTED = "not_adopted", _("不予采纳")  # with the reason, told to the people concerned
+    DEFERRED = "deferred", _("暂缓采纳")  # with the reason; may be decided again later
+
+
+# A deferred item is decided again later; adopted and not adopted are final.
+DECISION_MOVES = {
+    SuggestionDecision.PENDING: {
+        SuggestionDecision.ADOPTED,
+        SuggestionDecision.NOT_ADOPTED,
+        SuggestionDecision.DEFERRED,
+    },
+    SuggestionDecision.DEFERRED: {SuggestionDecision.ADOPTED, SuggestionDecision.NOT_ADOPTED},
+    SuggestionDecision.ADOPTED: set(),
+    SuggestionDecision.NOT_ADOPTED: set(),
+}
+
+
+class LegalReviewMode(models.TextChoices):
+    """Whether the township's legal review of village resolutions is required (依法纠正)."""
+
+    OPTIONAL = "optional", _("可选")
+    ALL = "all", _("村（社区）协商结果均须审查")
+    CATEGORIES = "categories", _("指定类别须审查")
+
+
+class LegalVerdict(models.TextChoices):
+    PASSED = "passed", _("审查通过")
+    CORRECTED = "corrected", _("已依法纠正")
 
 
 class AssemblyBody(models.TextChoices):
@@ -124,5 +181,13 @@ AUDIT_REASONS = {
     "dissent.withdrawn": _("随发言撤回不同意见"),
     "dissent.explained": _("解释说明"),
     "assembly_vote.added": _("会议表决"),
+    "dissent.due_set": _("确定解释期限"),
+    "suggestion.contested": _("列为争议事项"),
+    "suggestion.uncontested": _("取消争议标记"),
+    "suggestion.voted": _("按表决结果处理建议"),
+    "suggestion.corrected": _("依法纠正"),
+    "legal_review.recorded": _("合法性审查"),
+    "procedure_rules.set": _("设置协商程序规则"),
+    "suggestion.decided": _("采纳决定"),
     "consultation.concluded": _("形成协商意见"),
 }

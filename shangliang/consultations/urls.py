@@ -1,7 +1,9 @@
 from django.urls import include, path
 
 from shangliang.consultations import (
+    dissent_views,
     documents_views,
+    legal_views,
     participant_views,
     public_views,
     schedule_views,
@@ -49,8 +51,11 @@ conclusion = [
     path("resolution/", views.resolution, name="resolution"),
     path("suggestions/<id:suggestion_pk>/edit/", session_views.suggestion_edit, name="suggestion_edit"),
     path("suggestions/<id:suggestion_pk>/withdraw/", session_views.suggestion_withdraw, name="suggestion_withdraw"),
-    path("dissents/<id:dissent_pk>/explain/", views.dissent_explain, name="dissent_explain"),
-    path("votes/add/", views.vote_add, name="vote_add"),
+    path("suggestions/<id:suggestion_pk>/contest/", dissent_views.suggestion_contest, name="suggestion_contest"),
+    path("suggestions/<id:suggestion_pk>/uncontest/", dissent_views.suggestion_uncontest, name="suggestion_uncontest"),
+    path("dissents/<id:dissent_pk>/explain/", dissent_views.dissent_explain, name="dissent_explain"),
+    path("votes/add/", dissent_views.vote_add, name="vote_add"),
+    path("legal-review/", legal_views.legal_review, name="legal_review"),
 ]
 documents = [
     path("notice.pdf", documents_views.notice_pdf, name="notice_pdf"),

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shangliang.consultations import participant_views, permissions, selectors, services
+from shangliang.consultations import hearings, participant_views, permissions, selectors, services
+from shangliang.consultations.dissent_views import safeguard_context
 from shangliang.consultations.forms import (
     CancelForm,
     DissentForm,
-    ExplainForm,
     HideForm,
     MinutesForm,
     NoticeForm,
@@ -22,10 +22,10 @@ from shangliang.consultations.forms import (
     PlanForm,
     ResearchForm,
     SuggestionForm,
-    VoteForm,
+    with_items,
     with_members,
 )
-from shangliang.consultations.models import Dissent, OnlinePost
+from shangliang.consultations.models import OnlinePost
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
@@ -92,7 +92,8 @@ def consultation_plan(request, topic_pk):
     platforms = platforms_visible_to(request.user)
     initial = {"platform": topic.platform_id, "agenda": _("通报调研情况 10\n各方发言 60\n形成协商意见 20")}
     check_url = reverse("consultations:plan_start_check", args=[topic.pk])
-    form = PlanForm(request.POST or None, platforms=platforms, initial=initial, check_url=check_url)
+    hearing = (hearings.hearing_requirement(topic), hearings.hearing_formats(topic))
+    form = PlanForm(request.POST or None, platforms=platforms, initial=initial, check_url=check_url, hearing=hearing)
     return form_page(
         request,
         form,
@@ -100,7 +101,7 @@ def consultation_plan(request, topic_pk):
         success=_("协商已安排，请确定参与人员并开展商前调研。"),
         then=lambda consultation: _page(consultation.pk),
         template="consultations/plan.html",
-        context={"form": form, "topic": topic},
+        context={"form": form, "topic": topic, "hearing_requirement": hearing[0]},
     )
 
 
@@ -143,7 +144,8 @@ def consultation_edit(request, pk):
         "agenda": "\n".join(f"{a.title} {a.minutes}" for a in consultation.agenda.all()),
     }
     platforms, check_url = platforms_visible_to(request.user), reverse("consultations:start_check", args=[pk])
-    form = PlanForm(request.POST or None, platforms=platforms, initial=initial, check_url=check_url)
+    hearing = (hearings.hearing_requirement(consultation.topic), hearings.hearing_formats(consultation.topic))
+    form = PlanForm(request.POST or None, platforms=platforms, initial=initial, check_url=check_url, hearing=hearing)
     return form_page(
         request,
         form,
@@ -151,7 +153,7 @@ def consultation_edit(request, pk):
         success=_("协商安排已保存。"),
         then=_page(pk),
         template="consultations/plan.html",
-        context={"form": form, "topic": consultation.topic, "c": consultation},
+        context={"form": form, "topic": consultation.topic, "c": consultation, "hearing_requirement": hearing[0]},
     )
 
 
@@ -360,19 +362,19 @@ def minutes(request, pk):
 
 
 def _resolution_context(request, consultation, **forms):
-    return {
+    items = consultation.suggestions.all()
+    context = {
         "c": consultation,
         "can_run": permissions.can_run_consultation(request.user, consultation),
         "is_convener": consultation.convener_id == request.user.pk,
-        "suggestions": consultation.suggestions.all(),
-        "dissents": consultation.dissents.select_related("explained_by"),
-        "votes": consultation.votes.all(),
+        "suggestions": items,
+        "votes": consultation.votes.select_related("suggestion"),
         "suggestion_form": forms.get("suggestion_form")
         or with_members(SuggestionForm(), selectors.members_for(consultation)),
-        "dissent_form": forms.get("dissent_form") or DissentForm(),
-        "explain_form": ExplainForm(),
-        "vote_form": forms.get("vote_form") or VoteForm(),
+        "dissent_form": forms.get("dissent_form") or with_items(DissentForm(auto_id="dissent-%s"), items),
     }
+    # Each dissent explained or why not, contested items, the assembly's vote (``dissent_views``).
+    return context | safeguard_context(request, consultation, items, **forms)
 
 
 @staff_required
@@ -394,7 +396,9 @@ def resolution(request, pk):
                 services.suggestion_add(actor=request.user, consultation=consultation, **form.cleaned_data)
                 return _done(request, _("建议已加入协商意见。"), pk, "consultations:resolution")
         elif action == "dissent":
-            form = forms["dissent_form"] = DissentForm(request.POST)
+            form = forms["dissent_form"] = with_items(
+                DissentForm(request.POST, auto_id="dissent-%s"), consultation.suggestions.all()
+            )
             if form.is_valid():
                 services.dissent_add(actor=request.user, consultation=consultation, **form.cleaned_data)
                 return _done(request, _("不同意见已记录，请安排解释说明。"), pk, "consultations:resolution")
@@ -407,30 +411,6 @@ def resolution(request, pk):
         return _refused(request, error, pk, "consultations:resolution")
     context = _resolution_context(request, consultation, **forms)
     return render(request, "consultations/resolution.html", context, status=400)
-
-
-@staff_required
-@require_POST
-def dissent_explain(request, pk, dissent_pk):
-    consultation = permissions.get_consultation_for_running(request.user, pk)
-    dissent = get_object_or_404(Dissent, pk=dissent_pk, consultation=consultation)
-    form = ExplainForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写解释方式、解释说明和结果。"))
-        return redirect("consultations:resolution", pk=pk)
-    services.dissent_explain(actor=request.user, dissent=dissent, **form.cleaned_data)
-    return _done(request, _("解释说明已记录。"), pk, "consultations:resolution")
-
-
-@staff_required
-@require_POST
-@submitted_once
-def vote_add(request, pk):
-    consultation = permissions.get_consultation_for_running(request.user, pk)
-    form = VoteForm(request.POST)
-    return _stage_post(
-        request, consultation, form, services.assembly_vote_add, _("表决结果已记录。"), "resolution", key="vote_form"
-    )
 
 
 # The pages a stage's forms are posted from: the template, and the function that builds its context.

@@ -243,11 +243,16 @@ def _consultation_work(board: Dashboard, cases: list["ReportCase"]) -> ReportSec
 def _outcome_work(board: Dashboard) -> ReportSection:
     o, r = board.outcomes, board.replies
     text = _(
-        "形成协商建议%(suggestions)d条，已交办%(assigned)d条，交办率%(adoption)s；已办结%(done)d条，"
-        "办结率%(completion)s；解决群众反映的实际问题%(solved)d件。"
+        "形成协商建议%(suggestions)d条，党委政府已作出采纳决定%(decided)d条，其中采纳%(adopted)d条、"
+        "不予采纳或暂缓采纳%(not_taken)d条，采纳率%(adoption)s；已交办%(assigned)d条，交办率%(assignment)s；"
+        "已办结%(done)d条，办结率%(completion)s；解决群众反映的实际问题%(solved)d件。"
     ) % {
         "suggestions": o.suggestions,
+        "decided": o.decisions.decided,
+        "adopted": o.decisions.adopted,
+        "not_taken": o.decisions.not_taken,
         "assigned": o.assigned,
+        "assignment": _percent(o.assignment_rate),
         "adoption": _percent(o.adoption_rate),
         "done": o.done,
         "completion": _percent(o.completion_rate),
@@ -441,10 +446,14 @@ def _outcome_table(board: Dashboard) -> list[ReportTable]:
     o = board.outcomes
     rows = [
         [_("协商建议（条）"), str(o.suggestions)],
+        [_("已采纳（条）"), str(o.decisions.adopted)],
+        [_("不予采纳、暂缓采纳或表决未通过（条）"), str(o.decisions.not_taken)],
+        [_("待决定采纳（条）"), str(o.decisions.pending)],
         [_("已交办（条）"), str(o.assigned)],
         [_("已办结（条）"), str(o.done)],
         [_("逾期未办结（条）"), str(o.overdue)],
-        [_("交办率"), _percent(o.adoption_rate)],
+        [_("采纳率"), _percent(o.adoption_rate)],
+        [_("交办率"), _percent(o.assignment_rate)],
         [_("办结率"), _percent(o.completion_rate)],
         [_("解决实际问题（件）"), str(o.solved)],
     ]

@@ -17,8 +17,13 @@ Definitions
     Livelihood (民生议题): the topic's own flag ``Topic.is_livelihood``. It starts from the
         category's flag (``Category.is_livelihood``: 教育, 就业与收入, 医疗卫生, 养老服务, 住房保障,
         扶弱助困 by default, editable in the admin) and the station may correct it per topic.
-    Adopted (采纳/交办): a suggestion handed to a unit; the assignment is live (not returned, not
+    Assigned (交办): a suggestion handed to a unit; the assignment is live (not returned, not
         archived). Done: that assignment is 已办结. Overdue: open and past its deadline.
+    Adoption (采纳), over the suggestions (not withdrawn) of concluded consultations, whether or not a
+        unit holds them (``outcomes.decisions``, the one definition): decided = adopted + not adopted +
+        deferred + dropped by the assembly's vote; adopted = the decision 采纳, recorded or made by
+        assigning the item; adoption rate (采纳率) = adopted / decided. The not-adopted list (未采纳)
+        is not adopted + deferred + dropped, each with its reason. Pending: not decided, not assigned.
     Problems solved (解决实际问题): residents' submissions (诉求, drafted into or merged into a topic)
         whose consultation is settled: concluded, and every one of its suggestions done.
     Replies within 10 days: entrusted reports (政府委托事项) sent up; on time when the written reply
@@ -45,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import Consultation, Participant, SessionFormat, Suggestion
+from shangliang.consultations.safeguards import not_taken_q
 from shangliang.consultations.selectors import HELD_AT, held_between
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.dates import is_year_in_range
@@ -55,6 +61,7 @@ from shangliang.evaluation.states import Satisfaction
 from shangliang.orgs.models import Member, MemberAssignment, Platform, Region
 from shangliang.orgs.selectors import covered_region_ids
 from shangliang.orgs.states import PlatformKind, RegionLevel
+from shangliang.outcomes import decisions as outcome_decisions
 from shangliang.outcomes.models import Assignment, OutcomeReport
 from shangliang.outcomes.selectors import overdue_q
 from shangliang.outcomes.states import AssignmentStatus, ReportStatus
@@ -349,7 +356,8 @@ def settled_consultations(scope: Scope) -> QuerySet[Consultation]:
         held_consultations(scope)
         .filter(status=ConsultationStatus.CONCLUDED)
         .annotate(
-            suggestion_n=Count("suggestions", distinct=True),
+            # Items not adopted, deferred or dropped by the vote are settled by that decision.
+            suggestion_n=Count("suggestions", filter=~not_taken_q("suggestions__"), distinct=True),
             done_n=Count("suggestions__assignments", filter=done, distinct=True),
         )
         .filter(suggestion_n__gt=0, done_n=F("suggestion_n"))
@@ -369,9 +377,16 @@ class OutcomeFigures:
     done: int
     overdue: int
     solved: int
+    decisions: outcome_decisions.DecisionFigures = field(default_factory=outcome_decisions.DecisionFigures)
 
     @property
     def adoption_rate(self) -> float | None:
+        """Adopted over decided (``outcomes.decisions``): unassigned items count too."""
+        return self.decisions.adoption_rate
+
+    @property
+    def assignment_rate(self) -> float | None:
+        """Assigned (交办) over suggestions made."""
         return _share(self.assigned, self.suggestions)
 
     @property
@@ -380,7 +395,7 @@ class OutcomeFigures:
 
 
 def outcome_figures(scope: Scope, today: date) -> OutcomeFigures:
-    """Suggestions made, adopted, done and overdue, and problems solved (three queries)."""
+    """Suggestions made, decided, adopted, assigned, done and overdue, and problems solved (four queries)."""
     counts = live_assignments(scope).aggregate(
         assigned=Count("pk"),
         done=Count("pk", filter=Q(status=AssignmentStatus.DONE)),
@@ -392,6 +407,7 @@ def outcome_figures(scope: Scope, today: date) -> OutcomeFigures:
         done=counts["done"],
         overdue=counts["overdue"],
         solved=solved_submissions(scope).count(),
+        decisions=outcome_decisions.decision_figures(suggestions_of(scope)),
     )
 
 
@@ -714,7 +730,10 @@ FIGURES = {
     "category": Figure(_("按类别的协商"), "consultations"),
     "livelihood": Figure(_("民生议题协商"), "consultations"),
     "suggestions": Figure(_("协商建议"), "suggestions"),
-    "assigned": Figure(_("已交办（采纳）的建议"), "assignments"),
+    "assigned": Figure(_("已交办的建议"), "assignments"),
+    "adopted": Figure(_("已采纳的建议"), "suggestions"),
+    "not_adopted": Figure(_("未采纳的建议（不予采纳、暂缓采纳、表决未通过）"), "suggestions"),
+    "pending_decision": Figure(_("待决定采纳的建议"), "suggestions"),
     "done": Figure(_("已办结的建议"), "assignments"),
     "overdue": Figure(_("逾期未办结的建议"), "assignments"),
     "solved": Figure(_("解决的实际问题"), "submissions"),
@@ -788,10 +807,20 @@ def _consultation_records(scope: Scope, key: str, value: str, today: date) -> Qu
 
 
 def _suggestion_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
-    return (
-        suggestions_of(scope)
-        .select_related("consultation__topic", "consultation__platform")
-        .order_by("consultation__starts_at", "consultation_id", "order", "pk")
+    qs = suggestions_of(scope)
+    if key == "not_adopted":
+        try:
+            qs = outcome_decisions.not_taken(qs, value)
+        except LookupError:
+            raise UnknownFigure(value) from None
+    elif value:
+        raise UnknownFigure(value)
+    elif key == "adopted":
+        qs = outcome_decisions.countable(qs).filter(outcome_decisions.ADOPTED_Q)
+    elif key == "pending_decision":
+        qs = outcome_decisions.pending(qs)
+    return qs.select_related("consultation__topic", "consultation__platform").order_by(
+        "consultation__starts_at", "consultation_id", "order", "pk"
     )
 
 
@@ -874,6 +903,9 @@ WORD_VALUES = {
     "process": _("协商过程"),
     "result": _("落实结果"),
     "rated_well": _("满意和基本满意"),
+    "not_adopted": _("不予采纳"),
+    "deferred": _("暂缓采纳"),
+    "dropped": _("表决未通过"),
 }
 
 

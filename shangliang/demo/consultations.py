@@ -50,6 +50,7 @@ from shangliang.consultations.states import (
     ParticipantCategory,
     Rsvp,
     Stance,
+    VoteResult,
 )
 from shangliang.core.errors import DomainError
 from shangliang.demo import district
@@ -1063,13 +1064,19 @@ class _Sessions:
         services.minutes_confirm(actor=plan.convener, consultation=plan.consultation)
 
     def vote(self, plan: _Plan, when: datetime) -> None:
-        """The view that stayed contested goes to the villagers' representatives for a vote."""
+        """The item that stayed contested goes to the villagers' representatives, who adopt it changed."""
         rng = self.rng
-        attendees = rng.randint(35, 45)
+        consultation = self.fresh(plan)
+        item = consultation.suggestions.first()
+        item = services.suggestion_contest(actor=plan.convener, suggestion=item, reason=VOTE["contest"])
+        village = consultation.topic.convening_region
+        # Two thirds of the representatives make the quorum (村民委员会组织法 第二十六条).
+        attendees = min(village.representatives, -(-village.representatives * 2 // 3) + rng.randint(1, 6))
         against, abstentions = rng.randint(3, 6), rng.randint(1, 3)
         services.assembly_vote_add(
             actor=plan.convener,
-            consultation=self.fresh(plan),
+            consultation=consultation,
+            suggestion=item,
             body=AssemblyBody.REPRESENTATIVES,
             held_on=timezone.localdate(when),
             matter=VOTE["matter"].format(topic=plan.topic.title),
@@ -1078,6 +1085,8 @@ class _Sessions:
             votes_against=against,
             abstentions=abstentions,
             decision=VOTE["decision"],
+            result=VoteResult.CHANGED,
+            changed_text=f"{item.text.rstrip('。')}；{VOTE['change']}。",
         )
 
     def agree(self, plan: _Plan, when: datetime) -> None:

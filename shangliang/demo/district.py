@@ -42,6 +42,7 @@ DEMO_PASSWORD = "shangliang-demo"
 # 3301 is a real prefecture but 99 is not one of its districts, so no code collides with a real place.
 DISTRICT_CODE = "330199000000"
 RESIDENT_MOBILE = "13800000001"
+LEGAL_REVIEWER_MOBILE = "13800000002"
 
 _DISTRICT = load("district")
 DISTRICT_NAME = _DISTRICT["name"]
@@ -102,6 +103,7 @@ DEMO_ACCOUNTS = (
     ("secretary", Role.APPROVER),
     ("township_party", Role.APPROVER),
     ("district_party", Role.APPROVER),
+    ("township_legal", Role.LEGAL_REVIEWER),
     ("member", Role.MEMBER),
     ("liaison", Role.UNIT_LIAISON),
     ("supervisor", Role.SUPERVISOR),
@@ -282,12 +284,28 @@ class _Builder:
             for v_index, village_name in enumerate(self.village_names(name, count), start=1):
                 code = f"330199{t_index:03d}{v_index:03d}"
                 village = self.region(village_name, RegionLevel.VILLAGE, township.region, code)
+                village = self.register_voters(village)
                 township.villages.append(village)
                 for grid_name in self.grid_names(name, village_name):
                     self.region(grid_name, RegionLevel.GRID, village)
             self.townships.append(township)
         villages = sum(len(t.villages) for t in self.townships)
         self.say(f"区划：{DISTRICT_NAME}，{len(self.townships)} 个乡镇（街道），{villages} 个村（社区）")
+
+    def register_voters(self, village: Region) -> Region:
+        """The village's registered electorate and representatives, against which the assembly's quorum
+        is checked; drawn from the village's own code so the rest of the demo keeps its sequence."""
+        draw = random.Random(village.code)
+        electorate = draw.randrange(600, 2800, 10)
+        representatives = max(25, min(65, electorate // 40 + draw.randint(-3, 3)))
+        return services.region_update(
+            actor=self.actor,
+            region=village,
+            name=village.name,
+            code=village.code,
+            electorate=electorate,
+            representatives=representatives,
+        )
 
     def village_names(self, township: str, count: int) -> list[str]:
         if township.endswith("街道"):
@@ -569,6 +587,11 @@ class _Builder:
             ("district_party", self.district),
         ):
             self.grant(self.staff(username), Role.APPROVER, region=region)
+
+        # The first township's government reviews its villages' resolutions (合法性审查); named and
+        # numbered here so the rest of the demo keeps its sequence.
+        reviewer = self.staff("township_legal", full_name="沈立法", mobile=LEGAL_REVIEWER_MOBILE)
+        self.grant(reviewer, Role.LEGAL_REVIEWER, region=first.region)
 
         # The demo member sits at the first township's station, so the station head sees them.
         member = next(

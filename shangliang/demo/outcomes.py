@@ -35,8 +35,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangliang.accounts.services import staff_account_create
-from shangliang.consultations.models import Consultation, Suggestion
-from shangliang.consultations.states import ConsultationStatus
+from shangliang.consultations import legal
+from shangliang.consultations.models import Consultation, LegalReview, Suggestion
+from shangliang.consultations.safeguards import VILLAGE_LEVELS
+from shangliang.consultations.states import ConsultationStatus, SuggestionDecision
 from shangliang.core.models import Notification
 from shangliang.demo import district
 from shangliang.demo.content import load
@@ -45,7 +47,7 @@ from shangliang.demo.timeline import Timeline
 from shangliang.orgs import services as org_services
 from shangliang.orgs.models import ContactLink, Platform, Region, Unit
 from shangliang.orgs.states import PlatformKind, RegionLevel, Role, UnitKind
-from shangliang.outcomes import selectors, services
+from shangliang.outcomes import decisions, selectors, services
 from shangliang.outcomes.models import (
     Assignment,
     ExtensionRequest,
@@ -133,6 +135,9 @@ CO_UNIT_NEXT = _OUTCOMES["co_unit_next"]
 RESULTS = tuple(_OUTCOMES["results"])
 DEFERRALS = tuple(_OUTCOMES["deferrals"])
 EXTENSION_REASONS = tuple(_OUTCOMES["extension_reasons"])
+NOT_ADOPTED_REASONS = tuple(_OUTCOMES["not_adopted_reasons"])
+DEFERRED_REASONS = tuple(_OUTCOMES["deferred_reasons"])
+LEGAL_CORRECTION = _OUTCOMES["legal_correction"]
 APPROVAL_NOTE = _OUTCOMES["approval_note"]
 REFUSAL_NOTE = _OUTCOMES["refusal_note"]
 REPLY_TEXT = _OUTCOMES["reply_text"]
@@ -300,7 +305,7 @@ class _Outcomes:
             concluded_on = timezone.localdate(case.consultation.concluded_at)
             case.drafted_on = self.after(concluded_on, 1, 2)
             case.sent_on = self.after(case.drafted_on, 1, 3)
-            for suggestion in case.suggestions:
+            for suggestion in self.taken(case, rank):
                 lead, co_units = self.units_for(case, suggestion)
                 supervisor = self.users["supervisor"] if rng.random() < 0.65 else self.users["cppcc"]
                 item = _Item(case, suggestion, lead, co_units, supervisor)
@@ -309,11 +314,68 @@ class _Outcomes:
         self.plan_open_fates([c for c in newest_first if c.is_open])
         self.plan_closed_fates([c for c in self.cases if not c.is_open])
         self.plan_reports()
+        self.plan_reviews()
         for case in self.cases:
             for item in case.items:
                 self.schedule_item(item)
             self.plan_publication(case)
         self.plan_reminders()
+
+    def taken(self, case: _Case, rank: int) -> list[Suggestion]:
+        """The suggestions the party committee and government adopt; now and then, on an older matter
+        with three or more, the last is not adopted or deferred, with the reason told to the people."""
+        if case.is_open or len(case.suggestions) < 3 or rank % 7 not in (3, 5):
+            return case.suggestions
+        *taken, last = case.suggestions
+        if rank % 7 == 3:
+            decision, reasons = SuggestionDecision.NOT_ADOPTED, NOT_ADOPTED_REASONS
+        else:
+            decision, reasons = SuggestionDecision.DEFERRED, DEFERRED_REASONS
+        reason = reasons[rank // 7 % len(reasons)]
+        self.schedule(self.after(case.sent_on, 3, 6), partial(self.decide_item, case, last, decision, reason))
+        return taken
+
+    def decide_item(self, case: _Case, suggestion: Suggestion, decision: str, reason: str, when: datetime) -> None:
+        decisions.suggestion_decide(
+            actor=self.assigner(case), suggestion=suggestion, decision=decision, reason=reason, now=when
+        )
+
+    def plan_reviews(self) -> None:
+        """The demo township's government reviews its villages' resolutions of the last year before they
+        are reported (合法性审查); the newest with three or more items has one corrected."""
+        year_ago = self.days_ago(365)
+        cases = [
+            c
+            for c in self.cases
+            if c.township.pk == self.first_township_id
+            and c.consultation.topic.convening_level in VILLAGE_LEVELS
+            and c.drafted_on >= year_ago
+        ]
+        # The corrected item is the last of its case: one whose every item is adopted.
+        corrected = next(
+            (c for c in reversed(cases) if len(c.suggestions) >= 3 and len(c.items) == len(c.suggestions)), None
+        )
+        for case in cases:
+            self.schedule(case.drafted_on, partial(self.review, case, corrected=case is corrected), hour=9)
+
+    def review(self, case: _Case, when: datetime, *, corrected: bool) -> None:
+        corrections = {}
+        if corrected:
+            item = case.suggestions[-1]
+            text = item.text.rstrip("。") + LEGAL_CORRECTION["append"] + "。"
+            corrections[item] = (text, LEGAL_CORRECTION["basis"])
+            opinion = LEGAL_CORRECTION["opinion_corrected"].format(n=len(case.suggestions))
+        else:
+            opinion = LEGAL_CORRECTION["opinion_passed"]
+        legal.legal_review_record(
+            actor=self.users["township_legal"],
+            consultation=case.consultation,
+            opinion=opinion,
+            corrections=corrections,
+            now=when,
+        )
+        for item in corrections:
+            item.refresh_from_db()
 
     def units_for(self, case: _Case, suggestion: Suggestion) -> tuple[Unit, list[Unit]]:
         """The lead unit the text and the category point to, and a co-unit or two now and then."""
@@ -776,11 +838,18 @@ class _Outcomes:
                 day=held.day,
                 platform=consultation.platform.name,
                 topic=consultation.topic.title,
-                count=len(case.items),
+                count=len(case.suggestions),
             )
         ]
         for number, line in enumerate(selectors.three_lists(consultation), start=1):
             assignment = line.assignment
+            if assignment is None:
+                # Not adopted or deferred: the public result says so, with the reason.
+                suggestion = line.suggestion
+                lines.append(
+                    f"{number}. {suggestion.text}：{suggestion.get_decision_display()}。{suggestion.decision_reason}"
+                )
+                continue
             if assignment.status == AssignmentStatus.DONE:
                 outcome = assignment.result.removeprefix(f"{line.suggestion.text}：")
             else:
@@ -858,6 +927,13 @@ class _Outcomes:
             "outcome_publications": Publication.objects.filter(
                 consultation__in=[c.consultation for c in self.cases]
             ).count(),
+        }
+        items = Suggestion.objects.filter(consultation__in=[c.consultation for c in self.cases])
+        counts |= {
+            "legal_reviews": LegalReview.objects.filter(consultation__in=[c.consultation for c in self.cases]).count(),
+            "corrected_items": items.filter(corrected_at__isnull=False).count(),
+            "not_adopted": items.filter(decision=SuggestionDecision.NOT_ADOPTED).count(),
+            "deferred": items.filter(decision=SuggestionDecision.DEFERRED).count(),
         }
         counts["outcome_publications_overdue"] = len(
             selectors.unpublished_overdue(Consultation.objects.filter(pk__in=[c.consultation.pk for c in self.cases]))

@@ -16,6 +16,7 @@ demo is seeded, so that the waiting items stay recent.
 """
 
 import random
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -34,7 +35,7 @@ from shangliang.orgs.states import PlatformKind, RegionLevel, UnitKind
 from shangliang.topics import services
 from shangliang.topics.models import Category, Submission, Topic
 from shangliang.topics.permissions import CPPCC_PLATFORM_KINDS
-from shangliang.topics.states import ExclusionReason, Source, SubmissionStatus, TopicStatus
+from shangliang.topics.states import ExclusionReason, Source, SubmissionStatus, TopicStatus, Urgency, Weight
 
 SEED = district.SEED + 1
 
@@ -175,6 +176,21 @@ RETURN_NOTES = tuple(_TOPICS["return_notes"])
 APPROVE_NOTES = tuple(_TOPICS["approve_notes"])
 FINDINGS = tuple(_TOPICS["findings"])
 SMALL_CUT_REASONS = tuple(_TOPICS["small_cut_reasons"])
+
+
+def priority_of(story: "_Story") -> dict:
+    """The urgency, weight and criteria the station records when drafting (大小、轻重、缓急；党政所需、群众所盼、
+    政协所能、委员所为), drawn from the title's checksum so the rest of the demo keeps its sequence."""
+    draw = zlib.crc32(story.topic_title.encode())
+    source = story.create.get("source", Source.RESIDENT)
+    return {
+        "urgency": (Urgency.URGENT, Urgency.NORMAL, Urgency.NORMAL, Urgency.NORMAL, Urgency.LATER)[draw % 5],
+        "weight": (Weight.MAJOR, Weight.ORDINARY, Weight.ORDINARY, Weight.MINOR)[draw // 5 % 4],
+        "meets_party_needs": source == Source.GOVERNMENT or draw % 3 == 0,
+        "meets_public_wishes": source != Source.GOVERNMENT or draw % 2 == 0,
+        "within_cppcc_reach": story.platform is None or draw % 4 != 3,
+        "within_members_reach": source == Source.MEMBER or draw % 5 in (1, 2),
+    }
 
 
 @dataclass
@@ -832,6 +848,7 @@ class _History:
             small_cut_reason=story.decision_notes["small_cut"],
             regions=story.regions,
             platform=story.platform,
+            **priority_of(story),
         )
 
     def verify(self, story: _Story, actor, findings: str, *, checked: int) -> None:

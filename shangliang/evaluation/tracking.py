@@ -15,7 +15,6 @@ from shangliang.consultations.states import ConsultationStatus
 from shangliang.evaluation import selectors, services
 from shangliang.outcomes import public_results
 from shangliang.outcomes import selectors as outcome_selectors
-from shangliang.outcomes.states import AssignmentStatus
 from shangliang.topics.models import Topic
 from shangliang.topics.tracking import CURRENT, DONE, LaterStages, Link, Stage
 
@@ -26,7 +25,8 @@ PUBLIC_PAGE = {
     ConsultationStatus.HELD,
     ConsultationStatus.CONCLUDED,
 }
-CLOSED_ITEMS = {AssignmentStatus.DONE, AssignmentStatus.DEFERRED}
+# Done, deferred with a reason, or not taken up with one (not adopted, deferred, dropped by the vote).
+CLOSED_ITEMS = public_results.CLOSED_STATUSES
 
 
 def current_consultation(topic: Topic) -> Consultation | None:

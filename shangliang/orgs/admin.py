@@ -8,6 +8,7 @@ from shangliang.core import admin as core_admin
 from shangliang.core.errors import DomainError
 from shangliang.core.forms import CleanTextModelForm
 from shangliang.orgs import models, services
+from shangliang.orgs.states import RegionLevel, Role
 
 
 class NoDeleteAdmin(core_admin.NoDeleteAdmin):
@@ -126,8 +127,23 @@ class ContactLinkAdmin(NoDeleteAdmin):
     raw_id_fields = ["committee", "platform"]
 
 
+class ScopedRoleForm(CleanTextModelForm):
+    class Meta:
+        model = models.ScopedRole
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        region = cleaned.get("region")
+        if cleaned.get("role") == Role.LEGAL_REVIEWER and (region is None or region.level != RegionLevel.TOWNSHIP):
+            # The township government reviews its villages' resolutions (services.role_grant says the same).
+            self.add_error("region", gettext("乡镇（街道）政府合法性审查角色只能授予在乡镇（街道）。"))
+        return cleaned
+
+
 @admin.register(models.ScopedRole)
 class ScopedRoleAdmin(NoDeleteAdmin):
+    form = ScopedRoleForm
     list_display = ["user", "role", "region", "platform", "unit", "granted_at", "revoked_at"]
     readonly_fields = ["revoked_at"]
     actions = ["revoke_selected"]

@@ -41,6 +41,26 @@ class RegionForm(FormTokenMixin, CleanTextMixin, forms.Form):
         required=False,
         error_messages={"invalid": _("统计用区划代码应为12位数字。")},
     )
+    # A village's register: the villagers' (representatives') assembly's quorum is counted against it.
+    electorate = forms.IntegerField(
+        label=_("登记选民数"),
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+        help_text=_("村民会议须有过半数选民到会"),
+    )
+    representatives = forms.IntegerField(
+        label=_("村（居）民代表人数"),
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text=_("代表会议须有三分之二以上代表到会"),
+    )
+
+    def __init__(self, *args, village: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not village:
+            del self.fields["electorate"], self.fields["representatives"]
 
 
 class MemberForm(FormTokenMixin, CleanTextMixin, forms.ModelForm):

@@ -46,6 +46,11 @@ class Region(ArchivableModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # A village's registered electorate and its representatives: the assembly's quorum is checked against them.
+    electorate = models.PositiveIntegerField(
+        _("登记选民数"), null=True, blank=True, help_text=_("本村（居）十八周岁以上有选举权的村（居）民人数")
+    )
+    representatives = models.PositiveIntegerField(_("村（居）民代表人数"), null=True, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     history = history_records(excluded_fields=["path", "depth"])

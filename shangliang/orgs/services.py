@@ -25,7 +25,7 @@ from shangliang.orgs.models import (
     Sector,
     Unit,
 )
-from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, SixHave
+from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, Role, SixHave
 
 
 def _archive(obj, *, actor, reason: str, note: str):
@@ -70,11 +70,21 @@ def region_create(*, actor, name: str, level: str, parent: Region | None, code: 
 
 
 @transaction.atomic
-def region_update(*, actor, region: Region, name: str, code: str | None) -> Region:
-    """Rename a region or set its statistical code; records history."""
+def region_update(*, actor, region: Region, name: str, code: str | None, **register) -> Region:
+    """Rename a region or set its statistical code; records history.
+
+    ``register``: a village's ``electorate`` and ``representatives`` (the assembly's quorum is checked
+    against them), each set when given (None clears it); other levels have none."""
     region = Region.objects.select_for_update().get(pk=region.pk)
     region.name = name.strip()
     region.code = code or None
+    unknown = set(register) - {"electorate", "representatives"}
+    if unknown:
+        raise TypeError(f"region_update: unexpected {sorted(unknown)}")
+    if any(value is not None for value in register.values()) and region.level != RegionLevel.VILLAGE:
+        raise DomainError(_("只有村（社区）登记选民数和代表人数。"), field="electorate")
+    for name_, value in register.items():
+        setattr(region, name_, value)
     return save_record(region, actor=actor, reason="region.updated")
 
 
@@ -252,7 +262,11 @@ def contact_link_create(*, actor, committee: Unit, platform: Platform, started_o
 
 @transaction.atomic
 def role_grant(*, actor, user, role: str, region=None, platform=None, unit=None) -> ScopedRole:
-    """Give a user a role in one scope; records who granted it."""
+    """Give a user a role in one scope; records who granted it.
+
+    The township government's legal reviewer is held at a township (it covers the villages below)."""
+    if role == Role.LEGAL_REVIEWER and (region is None or region.level != RegionLevel.TOWNSHIP):
+        raise DomainError(_("乡镇（街道）政府合法性审查角色只能授予在乡镇（街道）。"), field="region")
     existing = ScopedRole.objects.filter(
         user=user, role=role, region=region, platform=platform, unit=unit, revoked_at__isnull=True
     ).first()

@@ -58,6 +58,8 @@ class Role(models.TextChoices):
     STATION_HEAD = "station_head", _("联络站负责人")  # township station, covers its villages
     CONVENER = "convener", _("召集人")  # village/community convener
     APPROVER = "approver", _("审定（同级党组织）")  # party organisation of the region; approves topics
+    # The township government's legal review of village resolutions (协商结果违反法律法规的，依法纠正).
+    LEGAL_REVIEWER = "legal_reviewer", _("乡镇（街道）政府合法性审查")
     MEMBER = "member", _("政协委员")  # a CPPCC member
     UNIT_LIAISON = "unit_liaison", _("单位联络员")  # works the items of one unit
     SUPERVISOR = "supervisor", _("督办负责人")  # follows assignments

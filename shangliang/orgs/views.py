@@ -138,12 +138,19 @@ def region_edit(request, pk):
     region = permissions.get_region_for_view(request.user, pk)
     if not permissions.can_change_region(request.user, region):
         raise Http404
-    form = RegionForm(request.POST or None, initial={"name": region.name, "code": region.code})
+    village = region.level == RegionLevel.VILLAGE
+    initial = {"name": region.name, "code": region.code}
+    initial |= {"electorate": region.electorate, "representatives": region.representatives} if village else {}
+    form = RegionForm(request.POST or None, initial=initial, village=village)
     done = run_form(
         request,
         form,
         lambda data: services.region_update(
-            actor=request.user, region=region, name=data["name"], code=data["code"] or None
+            actor=request.user,
+            region=region,
+            name=data["name"],
+            code=data["code"] or None,
+            **({"electorate": data["electorate"], "representatives": data["representatives"]} if village else {}),
         ),
         success=_("区划已保存。"),
         then=reverse("orgs:region_tree"),

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.core.errors import DomainError
-from shangliang.outcomes import permissions, selectors, services
+from shangliang.outcomes import handdown, permissions, selectors, services
 from shangliang.outcomes.forms import (
     AcceptForm,
     CheckForm,
@@ -97,7 +97,10 @@ def _lead(key: str, statuses: frozenset[str], form_class: type[forms.Form], serv
 
 
 def _progress(situation: Situation, data: dict):
-    unit = selectors.reporting_unit(situation.assignment, permissions.liaison_unit_ids(situation.user))
+    user, assignment = situation.user, situation.assignment
+    # A village's convener reports for its committee on a handed-down item (``handdown``).
+    units = permissions.liaison_unit_ids(user) | handdown.acting_committee_ids(user, assignment)
+    unit = selectors.reporting_unit(assignment, units)
     return services.progress_add(actor=situation.user, assignment=situation.assignment, unit=unit, **data)
 
 

@@ -16,3 +16,14 @@ class OutcomesConfig(AppConfig):
         register_protected_file(OutcomeReport, "reply_attachment", permissions.can_download_reply_attachment)
         register_protected_file(Assignment, "evidence", permissions.can_download_evidence)
         register_protected_file(ProgressUpdate, "attachment", permissions.can_download_progress_attachment)
+
+        # The township's legal review (consultations.legal) ends once a report is sent or an item assigned;
+        # the people concerned are told of a correction.
+        from shangliang.consultations import legal
+        from shangliang.outcomes import legal_review
+
+        legal.register_outcome_stage(
+            moved_on=legal_review.moved_on,
+            not_moved_on=legal_review.not_reported,
+            after_review=legal_review.tell_corrected,
+        )

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import dissents
 from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.models import Unit
-from shangliang.outcomes import permissions, selectors
+from shangliang.outcomes import decisions, permissions, selectors
 from shangliang.outcomes.forms import BoardFilterForm
 from shangliang.outcomes.states import AssignmentStatus
 from shangliang.outcomes.views import page_of
@@ -112,6 +113,12 @@ def supervision_board(request):
         "extensions": selectors.pending_extensions(visible)[:SIDE_LIST_LIMIT],
         "replies": [(report, selectors.is_reply_late(report, today)) for report in replies[:SIDE_LIST_LIMIT]],
         "unpublished": selectors.unpublished_overdue(visible_consultations, today),
+        # Dissents still owed their explanation (the report and publication wait for them), overdue first.
+        "dissents_owed": dissents.owed_by_consultation(visible_consultations, today, limit=SIDE_LIST_LIMIT),
+        # Items no unit holds: waiting for the decision, adopted not yet assigned, not adopted or deferred.
+        "unassigned": decisions.unassigned_items(
+            decisions.unassigned_suggestions(visible_consultations)[:SIDE_LIST_LIMIT]
+        ),
     }
     return render(request, "outcomes/board.html", context)
 

@@ -21,7 +21,7 @@ from shangliang.core.documents.responses import CSV, DOCX, PDF, XLSX, download
 from shangliang.core.links import absolute_url
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.permissions import platforms_visible_to, units_visible_to
-from shangliang.outcomes import feedback, permissions, selectors
+from shangliang.outcomes import decisions, feedback, permissions, selectors
 from shangliang.outcomes.documents import outcome_report, results_poster, supervision_sheet, three_lists
 from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import AssignmentStatus
@@ -195,11 +195,23 @@ def _sheet(request):
         qs = qs.exclude(status=AssignmentStatus.RETURNED)
     order = ("suggestion__consultation__starts_at", "suggestion__consultation_id", "suggestion__order", "pk")
     assignments = list(selectors.with_related(qs).order_by(*order))
+    unassigned = []
+    if not filters.state and not filters.unit_id:
+        # The items no unit holds (waiting for the decision, adopted, not adopted, deferred) have rows too.
+        consultations = consultations_visible_to(user)
+        if filters.platform_id:
+            consultations = consultations.filter(platform_id=filters.platform_id)
+        if filters.start:
+            consultations = consultations.filter(starts_at__date__gte=filters.start)
+        if filters.end:
+            consultations = consultations.filter(starts_at__date__lte=filters.end)
+        unassigned = list(decisions.unassigned_suggestions(consultations))
     sheet = supervision_sheet.supervision_sheet(
         assignments,
         subtitle=sheet_subtitle(user, filters, assignments),
         department=supervision_sheet.department_of(user),
         today=today,
+        unassigned=unassigned,
     )
     return sheet, None
 

@@ -17,9 +17,10 @@ from shangliang.consultations.permissions import (
     consultations_run_by,
     consultations_visible_to,
 )
-from shangliang.consultations.states import ConsultationStatus
+from shangliang.consultations.states import ConsultationStatus, SuggestionDecision, VoteResult
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names
 from shangliang.orgs.states import RegionLevel, Role
+from shangliang.outcomes import handdown
 from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate
 from shangliang.outcomes.selectors import of_units_q
 from shangliang.outcomes.states import AssignmentStatus, ReportStatus
@@ -31,6 +32,8 @@ ASSIGNERS = frozenset({Role.APPROVER, Role.ADMINISTRATOR})
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.COMMITTEE_STAFF}) | ASSIGNERS
 REGION_PATH = "suggestion__consultation__topic__convening_region__path"
 REGION_LEVEL = "suggestion__consultation__topic__convening_region__level"
+# Groups and grids convene under their village: their items are checked as the village's are.
+VILLAGE_REGION_LEVELS = (RegionLevel.VILLAGE, RegionLevel.GRID)
 
 
 def _is_root(user) -> bool:
@@ -58,6 +61,10 @@ def assignments_visible_to(user) -> QuerySet[Assignment]:
     units = liaison_unit_ids(user)
     if units:
         q |= of_units_q(units)
+    # 镇村联动: a village's convener sees the items handed down to its committee (``handdown``).
+    committees = handdown.convener_committee_ids(user)
+    if committees:
+        q |= handdown.handed_down_q(committees)
     return qs.filter(q)
 
 
@@ -76,7 +83,10 @@ def can_record_reply(user, report: OutcomeReport) -> bool:
 
 
 def is_lead_liaison(user, assignment: Assignment) -> bool:
-    return _is_root(user) or assignment.lead_unit_id in liaison_unit_ids(user)
+    """A liaison of the lead unit, or the convener of the village whose committee leads a handed-down item."""
+    if _is_root(user) or assignment.lead_unit_id in liaison_unit_ids(user):
+        return True
+    return handdown.leads_for_village(user, assignment)
 
 
 def can_post_progress(user, assignment: Assignment) -> bool:
@@ -84,7 +94,9 @@ def can_post_progress(user, assignment: Assignment) -> bool:
     if is_lead_liaison(user, assignment):
         return True
     units = liaison_unit_ids(user)
-    return bool(units) and assignment.co_units.filter(pk__in=units).exists()
+    if units and assignment.co_units.filter(pk__in=units).exists():
+        return True
+    return handdown.shares_for_village(user, assignment)
 
 
 def can_supervise(user, assignment: Assignment) -> bool:
@@ -97,8 +109,9 @@ def can_supervise(user, assignment: Assignment) -> bool:
 
 
 def is_village_item(assignment: Assignment) -> bool:
-    """An item of a village's (community's) own consultation: its convener checks it, not the supervisor."""
-    return _region(assignment).level == RegionLevel.VILLAGE
+    """An item of a village's (community's) own consultation, or of a villager group's or grid's convened
+    under it: its convener checks it, not the supervisor."""
+    return _region(assignment).level in VILLAGE_REGION_LEVELS
 
 
 def can_check(user, assignment: Assignment) -> bool:
@@ -116,7 +129,7 @@ def assignments_to_check(user) -> QuerySet[Assignment]:
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    village = Q(**{REGION_LEVEL: RegionLevel.VILLAGE})
+    village = Q(**{f"{REGION_LEVEL}__in": VILLAGE_REGION_LEVELS})
     organised = path_q(region_paths(user, ORGANISERS), REGION_PATH)
     supervised = (
         path_q(region_paths(user, SUPERVISORS), REGION_PATH)
@@ -225,7 +238,7 @@ def shows_responsible_person(user, assignment: Assignment, *, is_reader: bool) -
     """
     if is_reader or _is_root(user):
         return True
-    units = liaison_unit_ids(user)
+    units = liaison_unit_ids(user) | handdown.acting_committee_ids(user, assignment)
     return assignment.lead_unit_id in units or any(unit.pk in units for unit in assignment.co_units.all())
 
 
@@ -307,11 +320,18 @@ def reports_received_by(user) -> QuerySet[OutcomeReport]:
 
 def suggestions_to_assign(user) -> QuerySet[Suggestion]:
     """Suggestions (not withdrawn) of concluded consultations the user may assign that no unit holds:
-    never handed out, or every unit they went to returned them. The ``交办`` buttons of the outcomes page."""
+    never handed out, or every unit they went to returned them. The ``交办`` buttons of the outcomes page.
+    Items that cannot be handed out are left out: not adopted, deferred, dropped by the assembly's vote or
+    waiting for it (``consultations.safeguards.assign_refusal``)."""
     live = Assignment.objects.filter(suggestion=OuterRef("pk")).exclude(status=AssignmentStatus.RETURNED)
-    return Suggestion.objects.filter(
-        _assignable_q(user, "consultation__topic__convening_region__path"),
-        ~Exists(live),
-        consultation__status=ConsultationStatus.CONCLUDED,
-        consultation__is_archived=False,
+    return (
+        Suggestion.objects.filter(
+            _assignable_q(user, "consultation__topic__convening_region__path"),
+            ~Exists(live),
+            consultation__status=ConsultationStatus.CONCLUDED,
+            consultation__is_archived=False,
+        )
+        .exclude(decision__in=[SuggestionDecision.NOT_ADOPTED, SuggestionDecision.DEFERRED])
+        .exclude(vote_result=VoteResult.DROPPED)
+        .exclude(contested_at__isnull=False, vote_result="")
     )

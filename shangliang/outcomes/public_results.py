@@ -4,17 +4,22 @@ No person, no phone number: only the suggestions, their status, the public body 
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import dissents, safeguards
 from shangliang.consultations.models import Consultation
 from shangliang.core.documents.formats import local_date
-from shangliang.outcomes import permissions, selectors
+from shangliang.outcomes import decisions, permissions, selectors
 from shangliang.outcomes.models import Publication
 from shangliang.outcomes.states import AssignmentStatus
 
 NOT_ASSIGNED = "not_assigned"
+# Items the decision or the assembly's vote did not take up: shown with the reason (decisions.py).
+NOT_TAKEN = (decisions.ItemState.NOT_ADOPTED, decisions.ItemState.DEFERRED, decisions.ItemState.DROPPED)
+# Statuses with nothing more to come: done, deferred by the unit with a reason, or not taken up with one.
+CLOSED_STATUSES = frozenset({AssignmentStatus.DONE, AssignmentStatus.DEFERRED, *NOT_TAKEN})
 
 
 @dataclass
@@ -32,6 +37,10 @@ class PublicItem:
     done_on: datetime.date | None = None
     # The evidence photo, when the unit made it public and the check accepted the item (served by core.media).
     evidence_url: str = ""
+    # Why it was not adopted, deferred or dropped by the vote (``NOT_TAKEN``).
+    decision_reason: str = ""
+    # ``safeguards.suggestion_marks``: (tone, words) of what happened to it beyond the session.
+    marks: list = field(default_factory=list)
 
     @property
     def is_done(self) -> bool:
@@ -41,6 +50,10 @@ class PublicItem:
     def is_deferred(self) -> bool:
         return self.status == AssignmentStatus.DEFERRED
 
+    @property
+    def is_not_taken(self) -> bool:
+        return self.status in NOT_TAKEN
+
 
 def public_items(consultation: Consultation) -> list[PublicItem]:
     """From ``selectors.board_consultations``' prefetch: costs no query."""
@@ -48,7 +61,12 @@ def public_items(consultation: Consultation) -> list[PublicItem]:
     for number, suggestion in enumerate(consultation.suggestions.all(), start=1):
         live = [a for a in suggestion.assignments.all() if a.status != AssignmentStatus.RETURNED]
         if not live:
-            items.append(PublicItem(number, suggestion.text, NOT_ASSIGNED, _("待交办")))
+            state = decisions.item_state(suggestion, False)
+            if state in NOT_TAKEN:
+                label, reason = decisions.STATE_LABELS[state], decisions.state_reason(suggestion)
+                items.append(PublicItem(number, suggestion.text, state, str(label), decision_reason=reason))
+            else:
+                items.append(PublicItem(number, suggestion.text, NOT_ASSIGNED, _("待交办")))
             continue
         assignment = live[0]
         items.append(
@@ -65,6 +83,9 @@ def public_items(consultation: Consultation) -> list[PublicItem]:
                 evidence_url=assignment.evidence.url if permissions.is_public_evidence(assignment) else "",
             )
         )
+    # What happened to each item beyond the session (contested, voted, corrected by the township): the shared marks.
+    for item, suggestion in zip(items, consultation.suggestions.all(), strict=True):
+        item.marks = safeguards.suggestion_marks(suggestion, decision=False)
     return items
 
 
@@ -76,6 +97,7 @@ COUNT_ORDER = [
     AssignmentStatus.ASSIGNED,
     AssignmentStatus.DEFERRED,
     NOT_ASSIGNED,
+    *NOT_TAKEN,
 ]
 
 
@@ -86,6 +108,11 @@ def status_counts(items: list[PublicItem]) -> list[tuple[str, str, int]]:
         labels[item.status] = item.status_label
         counts[item.status] = counts.get(item.status, 0) + 1
     return [(status, labels[status], counts[status]) for status in COUNT_ORDER if status in counts]
+
+
+def dissent_line(consultation: Consultation) -> str:
+    """How many dissents were recorded and that each was answered, without names (one query)."""
+    return dissents.dissent_summary(consultation)
 
 
 def publication_of(consultation: Consultation) -> Publication | None:

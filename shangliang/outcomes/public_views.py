@@ -54,6 +54,7 @@ def result(request, pk):
         "items": items,
         "counts": public_results.status_counts(items),
         "publication": public_results.publication_of(consultation),
+        "dissent_line": public_results.dissent_line(consultation),
     }
     return render(request, "outcomes/public/result.html", context)
 

@@ -25,7 +25,7 @@ from shangliang.consultations.models import Consultation
 from shangliang.core.limits import EXCERPT_SHORT, excerpt
 from shangliang.core.models import OnceStep
 from shangliang.core.notify import Kind, notify_step
-from shangliang.outcomes import replies, selectors
+from shangliang.outcomes import handdown, replies, selectors
 from shangliang.outcomes.models import Assignment, OutcomeReport, Reminder
 from shangliang.outcomes.states import OPEN_ASSIGNMENT, ReminderKind, ReportStatus
 
@@ -49,6 +49,9 @@ def steps_due(deadline: date, today: date) -> list[str]:
 def recipients_for(assignment: Assignment, kind: str) -> list:
     """Users to tell at this step: the unit's liaisons first, then the supervisor, then the unit's head."""
     users = selectors.unit_liaisons([assignment.lead_unit_id])
+    # 镇村联动: the conveners of a village act for its committee on an item handed down to it.
+    if handdown.is_hand_down(assignment.suggestion.consultation, assignment.lead_unit):
+        users += handdown.village_conveners(assignment.lead_unit)
     if kind != ReminderKind.DUE_SOON:
         users.append(assignment.supervisor)
     if kind in {ReminderKind.HEAD_NOTICE, ReminderKind.DISTRICT_BOARD} and assignment.lead_unit.head_id:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shangliang.consultations import safeguards
 from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.consultations.selectors import members_for
 from shangliang.core.errors import DomainError
@@ -84,6 +85,8 @@ def _report_context(request, report: OutcomeReport, **forms):
         "is_late": selectors.is_reply_late(report),
         "edit_form": edit_form,
         "reply_form": reply_form,
+        # Dissents owed an explanation (or a review the district requires) hold the report back.
+        "send_refusal": safeguards.report_refusal(report.consultation) if may_report and is_draft else "",
         "timeline": report.history.select_related("history_user").order_by("history_date", "history_id"),
     }
 

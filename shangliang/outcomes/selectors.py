@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.orgs.models import Platform, Region, Unit
@@ -472,15 +473,17 @@ CLOSED_AT = Coalesce("checked_at", "done_at")
 def completed_at(consultation: Consultation):
     """When every suggestion's item was closed (done and checked, or deferred with an explanation); None while
     any is open or waiting for its check."""
-    suggestions = consultation.suggestions.count()
-    if not suggestions:
+    if not consultation.suggestions.exists():
         return None
+    # Items not adopted, deferred or dropped by the vote are settled by that decision, not by a unit.
+    taken = consultation.suggestions.exclude(safeguards.not_taken_q()).count()
     live = Assignment.objects.filter(suggestion__consultation=consultation).exclude(status=AssignmentStatus.RETURNED)
     closed = live.filter(status__in=CLOSED_ASSIGNMENT)
-    if closed.count() < suggestions:
+    if closed.count() < taken:
         return None
     last = closed.aggregate(done=Max(CLOSED_AT), deferred=Max("deferred_at"))
-    return max(t for t in (last["done"], last["deferred"]) if t)
+    decided = consultation.suggestions.filter(safeguards.not_taken_q()).aggregate(at=Max("decided_at"))["at"]
+    return max((t for t in (last["done"], last["deferred"], decided) if t), default=consultation.concluded_at)
 
 
 def _publication_due(finished) -> date | None:
@@ -583,7 +586,12 @@ def unpublished_overdue(consultations: QuerySet[Consultation], today: date | Non
         .order_by()
         .values("suggestion__consultation")
     )
-    suggestions = Suggestion.objects.filter(consultation=OuterRef("pk")).order_by().values("consultation")
+    suggestions = (
+        Suggestion.objects.filter(consultation=OuterRef("pk"))
+        .exclude(safeguards.not_taken_q())
+        .order_by()
+        .values("consultation")
+    )
     candidates = (
         consultations.filter(status=ConsultationStatus.CONCLUDED, publication__isnull=True)
         .filter(suggestions__assignments__isnull=False)

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.services import require_eligible_members
-from shangliang.consultations.states import ConsultationStatus
+from shangliang.consultations.states import ConsultationStatus, SuggestionDecision
 from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
 from shangliang.core.limits import EXCERPT_SHORT, excerpt
 from shangliang.core.notify import Kind, notify
@@ -24,7 +25,7 @@ from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Unit
 from shangliang.orgs.states import RegionLevel, UnitKind
-from shangliang.outcomes import feedback, replies, selectors
+from shangliang.outcomes import feedback, handdown, replies, selectors
 from shangliang.outcomes.models import (
     Assignment,
     ExtensionRequest,
@@ -154,7 +155,9 @@ def report_send(*, actor, report: OutcomeReport, now=None) -> OutcomeReport:
     """Record that the report was sent; an entrusted matter gets its written-reply due date.
 
     A report addressed to a unit is told to the unit's liaisons at once (``replies.unit_told_of_report``)."""
-    report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
+    report = OutcomeReport.objects.select_for_update().select_related("consultation__topic").get(pk=report.pk)
+    if refusal := safeguards.report_refusal(report.consultation):
+        raise DomainError(refusal)
     now = now or timezone.now()
     changes = {"sent_by": actor, "sent_at": now}
     if report.is_entrusted:
@@ -257,8 +260,16 @@ def assignments_create(
         raise DomainError(_("政协责任委室应为政协专委会。"), field="cppcc_committee")
     if not responsible_person.strip():
         raise DomainError(_("请填写责任人。"), field="responsible_person")
+    if refusal := handdown.lead_unit_refusal(consultation, lead_unit):
+        raise DomainError(refusal, field="lead_unit")
     created = []
     for suggestion in locked:
+        if refusal := safeguards.assign_refusal(suggestion):
+            raise DomainError(
+                _("建议“%(text)s”：%(refusal)s")
+                % {"text": excerpt(suggestion.text, EXCERPT_SHORT), "refusal": refusal},
+                field="suggestions" if len(locked) > 1 else "lead_unit",
+            )
         if suggestion.assignments.exclude(status=AssignmentStatus.RETURNED).exists():
             raise DomainError(
                 _("建议“%(text)s”已经交办。") % {"text": excerpt(suggestion.text, EXCERPT_SHORT)},
@@ -280,6 +291,19 @@ def assignments_create(
         except IntegrityError:
             raise DomainError(_("这条建议已经交办。"), field="lead_unit") from None
         created.append(assignment)
+        if suggestion.decision == SuggestionDecision.PENDING:
+            # Assigning it is adopting it (采纳后交办).
+            suggestion.decision, suggestion.decided_at, suggestion.decided_by = (
+                SuggestionDecision.ADOPTED,
+                timezone.now(),
+                actor,
+            )
+            save_record(
+                suggestion,
+                actor=actor,
+                reason="suggestion.decided",
+                update_fields=["decision", "decided_at", "decided_by"],
+            )
     feedback.tell_concerned(
         consultation,
         FeedbackEvent.ASSIGNED,
@@ -288,6 +312,8 @@ def assignments_create(
         detail=assigned_text(locked, consultation, unit=lead_unit, deadline=deadline),
     )
     _tell_units_assigned(created, lead_unit=lead_unit, co_units=co_units or [], deadline=deadline)
+    # Handed down to a village (镇村联动): its conveners, who act for the village committee, are told too.
+    handdown.tell_conveners(created, consultation=consultation, lead_unit=lead_unit, deadline=deadline)
     return created
 
 
@@ -446,7 +472,8 @@ def _tell_checker(assignment: Assignment) -> None:
     items, else the named supervisor (``permissions.can_check`` lets others in scope check too)."""
     consultation = assignment.suggestion.consultation
     region = consultation.topic.convening_region
-    checker = consultation.convener if region.level == RegionLevel.VILLAGE else assignment.supervisor
+    village = region.level in (RegionLevel.VILLAGE, RegionLevel.GRID)  # a grid convenes under its village
+    checker = consultation.convener if village else assignment.supervisor
     if checker is None or not checker.is_active:
         return
     values = {"text": excerpt(assignment.suggestion.text, EXCERPT_SHORT), "unit": assignment.lead_unit.name}
@@ -723,6 +750,8 @@ def publication_publish(
 ) -> Publication:
     """Publish (or update) the results for residents; everyone concerned is told."""
     _require_concluded(consultation)
+    if refusal := safeguards.publish_refusal(consultation):
+        raise DomainError(refusal)
     if not summary.strip():
         raise DomainError(_("请填写公开内容。"), field="summary")
     channels = [c for c in channels if c in PublicChannel.values]

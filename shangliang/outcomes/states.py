@@ -87,6 +87,12 @@ class FeedbackEvent(models.TextChoices):
     DONE = "done", _("已办结")
     DEFERRED = "deferred", _("暂缓办理")
     PUBLISHED = "published", _("结果已公开")
+    # The decision on a suggestion (outcomes/decisions.py).
+    ADOPTED = "adopted", _("建议已采纳")
+    NOT_ADOPTED = "not_adopted", _("不予采纳")
+    DECISION_DEFERRED = "decision_deferred", _("暂缓采纳")
+    # The township government corrected items of the resolution (consultations/legal.py).
+    CORRECTED = "corrected", _("建议经依法纠正")
 
 
 # What a history row says happened (``core.audit``): stable codes, translated when shown.

@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from shangliang.outcomes import assignment_views, board_views, reply_views, report_views, views
+from shangliang.outcomes import (
+    assignment_views,
+    board_views,
+    decision_views,
+    handdown_views,
+    reply_views,
+    report_views,
+    views,
+)
 
 app_name = "outcomes"
 
@@ -15,6 +23,7 @@ one_consultation = [
     path("", views.consultation_outcomes, name="consultation"),
     path("report/", report_views.report_new, name="report_new"),
     path("assign/<id:suggestion_pk>/", views.assign, name="assign"),
+    path("decide/<id:suggestion_pk>/", decision_views.suggestion_decide, name="suggestion_decide"),
     path("publish/", views.publish, name="publish"),
 ]
 one_report = [
@@ -43,6 +52,8 @@ urlpatterns = [
     act("decision", "extension_decide", route="extensions/<id:pk>/decide/"),
     # Lists.
     path("unit/", board_views.unit_desk, name="unit_desk"),
+    # 镇村联动: items a township (or the district) handed down to the conveners' villages.
+    path("handdown/", handdown_views.handed_down, name="handdown"),
     # The unit a report is addressed to: its reports and their written replies.
     path("unit/reports/", reply_views.unit_reports, name="unit_reports"),
     path("unit/reports/<id:pk>/", reply_views.unit_report, name="unit_report"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.consultations.states import ConsultationStatus
@@ -27,7 +28,7 @@ from shangliang.core.form_tokens import submitted_once
 from shangliang.core.views import form_page, run_form
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.states import UnitKind
-from shangliang.outcomes import permissions, selectors, services
+from shangliang.outcomes import decision_views, permissions, selectors, services
 from shangliang.outcomes.forms import AssignForm, PublishForm
 from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import AssignmentStatus, PublicChannel
@@ -69,6 +70,7 @@ def _consultation_context(request, consultation: Consultation, **forms):
         shows_mobile=lambda item: may_assign or permissions.can_supervise(user, item),
         shows_person=lambda item: permissions.shows_responsible_person(user, item, is_reader=is_reader),
     )
+    decision_counts = decision_views.annotate_lines(lines, with_forms=may_assign)
     reports = []
     if is_reader:
         reports = [
@@ -92,6 +94,7 @@ def _consultation_context(request, consultation: Consultation, **forms):
         "can_assign": may_assign,
         "can_report": may_report,
         "counts": selectors.outcome_counts(lines),
+        "decision_counts": decision_counts,
         "reports": reports,
         "publication": publication,
         "publication_channels": [PublicChannel(c).label for c in publication.channels if c in PublicChannel.values]
@@ -100,6 +103,10 @@ def _consultation_context(request, consultation: Consultation, **forms):
         "publication_due_on": selectors.publication_due_on(consultation),
         "publication_overdue": selectors.is_publication_overdue(consultation, today),
         "publish_form": publish_form,
+        # Dissents owed an explanation hold the publication back (``safeguards.publish_refusal``).
+        "publish_refusal": safeguards.publish_refusal(consultation)
+        if may_report and consultation.status == ConsultationStatus.CONCLUDED
+        else "",
     }
 
 
@@ -160,6 +167,8 @@ def assign(request, pk, suggestion_pk):
     context = {
         "c": consultation,
         "suggestion": suggestion,
+        # Awaiting the assembly's vote, dropped, not adopted …: said before the form is filled in.
+        "assign_refusal": safeguards.assign_refusal(suggestion),
         "returned": suggestion.assignments.filter(status=AssignmentStatus.RETURNED).select_related("lead_unit"),
         "form": form,
     }

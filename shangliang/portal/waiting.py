@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.consultations import legal
 from shangliang.consultations import selectors as consultation_selectors
-from shangliang.consultations.permissions import ORGANISERS, consultations_visible_to
+from shangliang.consultations.permissions import LEGAL_REVIEWERS, ORGANISERS, consultations_visible_to
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.evaluation.permissions import follow_ups_visible_to
 from shangliang.evaluation.states import FollowUpStatus
 from shangliang.orgs.permissions import role_names
+from shangliang.outcomes import decisions as outcome_decisions
+from shangliang.outcomes import handdown
 from shangliang.outcomes import permissions as outcome_permissions
 from shangliang.outcomes import selectors as outcome_selectors
 from shangliang.outcomes.permissions import (
@@ -33,6 +36,7 @@ from shangliang.outcomes.permissions import (
     liaison_unit_ids,
 )
 from shangliang.outcomes.states import AssignmentStatus
+from shangliang.topics import linkage
 from shangliang.topics.selectors import waiting_counts
 
 # Records named under an item; past this the item links to the list of all of them.
@@ -119,6 +123,33 @@ def _today_entry(row: dict) -> Entry:
     return Entry(f"{when} {row['topic__title']}", reverse("consultations:detail", args=[row["pk"]]))
 
 
+def _dissents_item(user, today) -> WaitingItem:
+    """Dissents owed an explanation, per consultation, the earliest due first, each saying its due date
+    or that it is overdue (the convener, and the station head of the township covering the village)."""
+    qs = consultation_selectors.dissents_to_explain(user)
+    groups = list(
+        qs.order_by()
+        .values("consultation_id", "consultation__topic__title")
+        .annotate(n=Count("pk"), due=Min("explain_due_on"))
+        .order_by(F("due").asc(nulls_last=True), "consultation_id")[: SHOWN + 1]
+    )
+    count = sum(g["n"] for g in groups) if len(groups) <= SHOWN else qs.count()
+
+    def entry(g: dict) -> Entry:
+        label = g["consultation__topic__title"]
+        if g["n"] > 1:
+            label = _("%(label)s（%(n)d）") % {"label": label, "n": g["n"]}
+        if g["due"] is not None:
+            due = g["due"].strftime("%m-%d")
+            when = _("已逾期（期限%(date)s）") % {"date": due} if g["due"] < today else _("%(date)s前") % {"date": due}
+            label = f"{label} · {when}"
+        return Entry(label, reverse("consultations:resolution", args=[g["consultation_id"]]) + "#dissents")
+
+    entries = tuple(entry(g) for g in groups[:SHOWN])
+    list_url = f"{reverse('consultations:list')}?status={ConsultationStatus.HELD}"
+    return WaitingItem(_("待解释说明的不同意见"), entries[0].url if len(groups) == 1 else list_url, count, entries)
+
+
 def topic_items(user) -> list[WaitingItem]:
     counts = waiting_counts(user)
     queue = reverse("topics:queue")
@@ -166,14 +197,7 @@ def consultation_items(user) -> list[WaitingItem]:
         _consultations(
             _("待确认的协商意见"), s.resolutions_to_agree(user), "consultations:resolution", ConsultationStatus.HELD
         ),
-        grouped(
-            _("待解释说明的不同意见"),
-            s.dissents_to_explain(user),
-            by="consultation_id",
-            label="consultation__topic__title",
-            url=lambda pk: reverse("consultations:resolution", args=[pk]) + "#dissents",
-            list_url=f"{reverse('consultations:list')}?status={ConsultationStatus.HELD}",
-        ),
+        _dissents_item(user, today),
         _consultations(
             _("待公开的落实结果"),
             outcome_permissions.consultations_to_publish(user),
@@ -213,6 +237,14 @@ def assigner_items(user) -> list[WaitingItem]:
             fields=("pk", "title"),
             entry=lambda row: Entry(row["title"], reverse("outcomes:report", args=[row["pk"]])),
             list_url=f"{reverse('outcomes:reports')}?show=received",
+        ),
+        grouped(
+            _("待决定采纳的建议"),
+            outcome_decisions.suggestions_to_decide(user),
+            by="consultation_id",
+            label="consultation__topic__title",
+            url=lambda pk: reverse("outcomes:consultation", args=[pk]) + "#suggestions",
+            list_url=f"{reverse('consultations:list')}?status={ConsultationStatus.CONCLUDED}",
         ),
         grouped(
             _("待交办的协商建议"),
@@ -298,7 +330,62 @@ def evaluation_items(user) -> list[WaitingItem]:
     return [item for item in items if item.count]
 
 
-PROVIDERS = [topic_items, consultation_items, check_items, assigner_items, outcome_items, evaluation_items]
+def linkage_items(user) -> list[WaitingItem]:
+    """镇村联动: the township station's topics handed up by villages, still to verify, draft and submit; the
+    village convener's items handed down by the township, still open. One query each (none without the role)."""
+    items = [
+        listed(
+            _("村（社区）提请的议题"),
+            linkage.escalations_to_draft(user).order_by("created_at", "pk"),
+            fields=("pk", "title", "escalated_from__convening_region__name"),
+            entry=lambda row: Entry(
+                f"{row['escalated_from__convening_region__name']} · {row['title']}",
+                reverse("topics:topic_detail", args=[row["pk"]]),
+            ),
+            list_url=f"{reverse('topics:queue')}?tab=topics",
+        ),
+        listed(
+            _("乡镇（街道）下达的事项"),
+            handdown.open_handed_down_to(user).order_by("deadline", "pk"),
+            fields=("pk", "suggestion__text", "deadline"),
+            entry=lambda row: Entry(
+                f"{row['suggestion__text'][:40]} · {row['deadline']:%m-%d}",
+                reverse("outcomes:assignment", args=[row["pk"]]),
+            ),
+            list_url=reverse("outcomes:handdown"),
+        ),
+    ]
+    return [item for item in items if item.count]
+
+
+def legal_review_items(user) -> list[WaitingItem]:
+    """The township government's legal reviewer: village resolutions agreed in the township, not yet reviewed
+    and not yet reported (those the district requires and the optional ones alike). One query."""
+    if not (user.is_superuser or role_names(user) & LEGAL_REVIEWERS):
+        return []
+    item = listed(
+        _("待合法性审查的村（社区）协商结果"),
+        legal.reviews_due(user).order_by("concluded_at", "pk"),
+        fields=("pk", "topic__title", "topic__convening_region__name"),
+        entry=lambda row: Entry(
+            f"{row['topic__convening_region__name']} · {row['topic__title']}",
+            reverse("consultations:legal_review", args=[row["pk"]]),
+        ),
+        list_url=f"{reverse('consultations:list')}?status={ConsultationStatus.CONCLUDED}",
+    )
+    return [item] if item.count else []
+
+
+PROVIDERS = [
+    topic_items,
+    linkage_items,
+    consultation_items,
+    legal_review_items,
+    check_items,
+    assigner_items,
+    outcome_items,
+    evaluation_items,
+]
 
 
 def waiting_for(user) -> list[WaitingItem]:

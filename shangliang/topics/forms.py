@@ -200,9 +200,29 @@ class DecisionForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("退回或不予审定时必填"),
     )
+    # Saved with an approval: a wide-reaching matter must be held as a hearing or a similar form.
+    needs_hearing = forms.BooleanField(label=_("涉及面广、关注度高（须采用听证会等形式）"), required=False)
+    # The party committee meeting that discussed the topic (经党委会讨论通过), when the district's rule asks.
+    party_meeting_on = forms.DateField(label=_("党委会召开日期"), required=False, widget=DateInput())
+    party_meeting_name = forms.CharField(
+        label=_("会议名称"), max_length=100, required=False, help_text=_("如：镇党委会第12次会议")
+    )
+    party_meeting_ref = forms.CharField(label=_("会议纪要编号"), max_length=50, required=False)
+    MEETING_FIELDS = ("party_meeting_on", "party_meeting_name", "party_meeting_ref")
+
+    def __init__(self, *args, party_meeting_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.party_meeting_required = party_meeting_required
+        if party_meeting_required:
+            for name in self.MEETING_FIELDS:
+                self.fields[name].help_text = _("本区规定须经党委会讨论通过，同意时必填")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") in {"reject", "return"} and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("不予审定或退回时，请写明理由。"))
+        if cleaned.get("decision") == "approve" and self.party_meeting_required:
+            for name in self.MEETING_FIELDS:
+                if name in cleaned and not cleaned[name]:
+                    self.add_error(name, _("本区规定议题须经党委会讨论通过，请填写此项。"))
         return cleaned

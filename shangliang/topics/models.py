@@ -13,7 +13,9 @@ from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.models import Member, Platform, Region, Unit
+from shangliang.orgs.states import PlatformKind
 from shangliang.topics.states import (
+    ApprovalRouteKind,
     ConveningLevel,
     ExclusionReason,
     Source,
@@ -110,16 +112,86 @@ class Topic(ArchivableModel):
         related_name="+",
     )
     decision_note = models.TextField(_("审定意见"), max_length=limits.NOTE, blank=True)
+    # Set at approval: a wide-reaching, much-watched matter that needs a hearing (涉及面广、关注度高).
+    needs_hearing = models.BooleanField(_("涉及面广、关注度高"), default=False)
+    # The party committee meeting that discussed the topic, when the district's rule asks for one.
+    party_meeting_on = models.DateField(_("党委会召开日期"), null=True, blank=True)
+    party_meeting_name = models.CharField(
+        _("会议名称"), max_length=100, blank=True, help_text=_("如：镇党委会第12次会议")
+    )
+    party_meeting_ref = models.CharField(_("会议纪要编号"), max_length=50, blank=True)
+    # 镇村联动: a village topic handed up; the township topic drafted from it points back to it.
+    escalated_from = models.OneToOneField(
+        "self",
+        verbose_name=_("提请自村（社区）议题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_to",
+    )
+    escalated_at = models.DateTimeField(_("提请乡镇协商时间"), null=True, blank=True)
+    escalation_reason = models.TextField(_("提请理由"), max_length=limits.NOTE, blank=True)
     history = history_records(m2m_fields=[regions])
 
     class Meta:
         verbose_name = _("议题")
         verbose_name_plural = _("议题")
         ordering = ["-created_at"]
-        constraints = valid_choices("topics_topic", status=TopicStatus, source=Source, urgency=Urgency, weight=Weight)
+        constraints = valid_choices(
+            "topics_topic",
+            status=TopicStatus,
+            source=Source,
+            urgency=Urgency,
+            weight=Weight,
+            convening_level=ConveningLevel,
+        )
 
     def __str__(self):
         return self.title
+
+
+class ApprovalRoute(ArchivableModel):
+    """A district's rule for who approves topics of one platform kind and convening level (议题审定).
+
+    The most specific rule applies: kind and level, then kind, then level, then the district's
+    catch-all; without any, the same-level party organisation approves (the CPPCC committee for
+    sector rooms and member studios).
+    """
+
+    district = models.ForeignKey(
+        Region,
+        verbose_name=_("区（县）"),
+        on_delete=models.PROTECT,
+        related_name="approval_routes",
+        limit_choices_to={"level": "district"},
+    )
+    platform_kind = models.CharField(
+        _("平台类型"), max_length=30, choices=PlatformKind.choices, blank=True, help_text=_("留空表示所有类型")
+    )
+    convening_level = models.CharField(
+        _("召集层级"), max_length=20, choices=ConveningLevel.choices, blank=True, help_text=_("留空表示所有层级")
+    )
+    route = models.CharField(_("审定方式"), max_length=20, choices=ApprovalRouteKind.choices)
+    party_meeting_required = models.BooleanField(
+        _("须记录党委会讨论"), default=False, help_text=_("审定时须填写党委会日期、会议名称和纪要编号")
+    )
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("议题审定规则")
+        verbose_name_plural = _("议题审定规则")
+        ordering = ["district", "platform_kind", "convening_level"]
+        constraints = [
+            *valid_choices("topics_approvalroute", route=ApprovalRouteKind),
+            models.UniqueConstraint(
+                fields=["district", "platform_kind", "convening_level"],
+                condition=Q(archived_at__isnull=True),
+                name="topics_approvalroute_one_per_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.district} · {self.get_platform_kind_display() or '*'} · {self.get_route_display()}"
 
 
 class Submission(ArchivableModel):

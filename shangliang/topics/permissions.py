@@ -4,17 +4,19 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shangliang.orgs.models import Member
-from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names, roles_of
-from shangliang.orgs.states import PlatformKind, Role
+from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names
+from shangliang.orgs.states import Role
+from shangliang.topics import routing
 from shangliang.topics.models import Submission, SubmissionPhoto, Topic, VerificationPhoto
+from shangliang.topics.routing import CPPCC_PLATFORM_KINDS
 
 # The station screens, verifies and drafts: the township station head, the village convener, and
 # the CPPCC office staff, who run sector rooms and member studios and help any station in their scope.
 SCREENERS = frozenset({Role.STATION_HEAD, Role.CONVENER, Role.COMMITTEE_STAFF})
 READERS = SCREENERS | {Role.ADMINISTRATOR, Role.APPROVER, Role.SUPERVISOR, Role.EVALUATOR}
 ASSIGNERS = frozenset({Role.APPROVER, Role.ADMINISTRATOR})
-# Topics of these platforms are approved by the CPPCC committee, not the party organisation.
-CPPCC_PLATFORM_KINDS = frozenset({PlatformKind.SECTOR_ROOM, PlatformKind.MEMBER_STUDIO})
+# Topics of sector rooms and member studios (``CPPCC_PLATFORM_KINDS``) are approved by the CPPCC committee,
+# unless the district rules otherwise (``routing``).
 
 
 def _is_root(user) -> bool:
@@ -62,16 +64,13 @@ def is_cppcc_topic(topic: Topic) -> bool:
 
 
 def can_approve_topic(user, topic: Topic) -> bool:
-    """The party organisation of exactly the convening level (or the CPPCC committee for its rooms).
+    """Who decides follows the district's rule (``routing``): by default the party organisation of exactly
+    the convening level (a grid's topic: its village's), or the CPPCC committee for its rooms.
 
-    A village approver cannot decide a township topic, nor a township approver a village one:
-    the same-level organisation decides.
+    Under the default a village approver cannot decide a township topic, nor a township approver a village
+    one; a district may let the level above decide too, or send stations' topics to the CPPCC committee.
     """
-    if _is_root(user):
-        return True
-    if is_cppcc_topic(topic):
-        return covers(user, {Role.COMMITTEE_STAFF}, topic.convening_region)
-    return any(grant.role == Role.APPROVER and grant.region_id == topic.convening_region_id for grant in roles_of(user))
+    return routing.can_approve(user, topic)
 
 
 def can_record_submission(user) -> bool:

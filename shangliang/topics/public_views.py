@@ -25,7 +25,7 @@ from shangliang.core.qr import qr_response
 from shangliang.core.ratelimits import rate_limited
 from shangliang.orgs.models import Platform
 from shangliang.orgs.selectors import grids_of
-from shangliang.topics import selectors, services, tracking
+from shangliang.topics import linkage, selectors, services, tracking
 from shangliang.topics.public_forms import PoolFilterForm, SubmissionForm, TrackForm
 from shangliang.topics.states import SubmissionStatus
 
@@ -175,7 +175,12 @@ def _pool_topic_or_404(pk):
 
 @require_GET
 def pool_topic(request, pk):
-    topic = _pool_topic_or_404(pk)
+    topic = selectors.pool_topic_get(pk)
+    if topic is None:
+        # 镇村联动: a village topic handed up to the township leads to the township topic once approved.
+        if (successor := linkage.public_successor(pk)) is not None:
+            return redirect("topics:pool_topic", pk=successor.pk)
+        raise Http404
     context = {
         "topic": topic,
         # Its consultation's public page and results, once they exist.

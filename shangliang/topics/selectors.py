@@ -13,12 +13,11 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.utils.translation import gettext as _
 
 from shangliang.orgs.models import Region
-from shangliang.orgs.permissions import path_q, region_paths, roles_of
+from shangliang.orgs.permissions import path_q, region_paths
 from shangliang.orgs.selectors import path_ids
-from shangliang.orgs.states import Role
+from shangliang.topics import routing
 from shangliang.topics.models import ExclusionRule, Submission, Topic
 from shangliang.topics.permissions import (
-    CPPCC_PLATFORM_KINDS,
     SCREENERS,
     submissions_visible_to,
     topics_visible_to,
@@ -163,15 +162,8 @@ def topic_list_for(user, filters: QueueFilters) -> QuerySet[Topic]:
 
 
 def _approvable_q(user) -> Q:
-    """Topics this user decides: the approver's own region exactly, or the CPPCC rooms in scope."""
-    if getattr(user, "is_superuser", False):
-        return Q()
-    approver_regions = [g.region_id for g in roles_of(user) if g.role == Role.APPROVER and g.region_id]
-    party = Q(convening_region_id__in=approver_regions) & ~Q(platform__kind__in=CPPCC_PLATFORM_KINDS)
-    cppcc = path_q(region_paths(user, {Role.COMMITTEE_STAFF}), "convening_region__path") & Q(
-        platform__kind__in=CPPCC_PLATFORM_KINDS
-    )
-    return party | cppcc
+    """Topics this user decides, by the district's approval rule (``routing.can_approve`` as one filter)."""
+    return routing.approvable_q(user)
 
 
 def _screenable_q(user, field: str) -> Q:
@@ -188,7 +180,7 @@ class Waiting:
 
 
 def waiting_counts(user) -> Waiting:
-    """What waits for this user: three counting queries."""
+    """What waits for this user: three counting queries (and one for the approval rules of an approver's district)."""
     submissions = Submission.objects.filter(_screenable_q(user, "region"))
     return Waiting(
         to_screen=submissions.filter(status=SubmissionStatus.SUBMITTED).count(),
@@ -311,7 +303,8 @@ def submission_get_by_code(code: str) -> Submission | None:
         return None
     return (
         Submission.objects.filter(tracking_code=code)
-        .select_related("region__parent", "category", "topic", "merged_into")
+        # A topic handed up to the township (镇村联动): the track page names the township and the village topic.
+        .select_related("region__parent", "category", "topic__convening_region", "topic__escalated_from", "merged_into")
         .prefetch_related("replies")
         .first()
     )
@@ -333,6 +326,18 @@ def tracking_timeline(submission: Submission) -> list[TimelineEntry]:
             dict(TopicStatus.choices),
             prefix=_("议题") + "：",
         )
+        if submission.topic.escalated_from_id:
+            # The village topic's steps before it was handed up to the township (镇村联动).
+            topic_entries = (
+                _status_changes(
+                    submission.topic.escalated_from.history.order_by("history_date", "history_id").only(
+                        "status", "history_date"
+                    ),
+                    dict(TopicStatus.choices),
+                    prefix=_("村（社区）议题") + "：",
+                )
+                + topic_entries
+            )
         joined = submission.merged_at or submission.created_at
         before = [e for e in topic_entries if e.at < joined]
         after = [e for e in topic_entries if e.at >= joined]

@@ -20,6 +20,7 @@ from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Member, Platform, Region, Unit
 from shangliang.orgs.selectors import path_ids
 from shangliang.orgs.states import RegionLevel
+from shangliang.topics import routing
 from shangliang.topics.models import (
     Category,
     Reply,
@@ -268,11 +269,13 @@ def reply_add(*, actor, submission: Submission, text: str) -> Reply:
 
 
 def convening_for(regions) -> tuple[Region, str]:
-    """Who convenes: one village → the village; one township → the township; wider → the district."""
+    """Who convenes: one grid (villager group) → the grid, under its village (003: 村民小组…召集协商);
+    one village → the village; one township → the township; wider → the district."""
     chains = [path_ids(r.path) for r in regions]
     if not chains:
         raise DomainError(_("请至少选择一个涉及的区划。"), field="regions")
-    for depth, level in ((2, ConveningLevel.VILLAGE), (1, ConveningLevel.TOWNSHIP)):
+    levels = ((3, ConveningLevel.GRID), (2, ConveningLevel.VILLAGE), (1, ConveningLevel.TOWNSHIP))
+    for depth, level in levels:
         heads = {tuple(chain[: depth + 1]) for chain in chains}
         if len(heads) == 1 and all(len(chain) > depth for chain in chains):
             return Region.objects.get(pk=chains[0][depth]), level
@@ -406,15 +409,54 @@ def _topic_decide(*, actor, topic: Topic, to: str, reason: str, note: str, note_
     )
 
 
+def _party_meeting(topic: Topic, on, name: str, ref: str) -> dict:
+    """The party committee meeting that discussed the topic (党委会讨论), checked against the district's rule.
+
+    Required when the topic's approval route asks for it (``routing.route_for``); a date is never in the future.
+    """
+    name, ref = (name or "").strip(), (ref or "").strip()
+    if on is not None and on > timezone.localdate():
+        raise DomainError(_("党委会召开日期不能晚于今天。"), field="party_meeting_on")
+    if routing.route_for(topic)[1]:
+        if on is None:
+            raise DomainError(_("本区规定议题须经党委会讨论通过，请填写党委会召开日期。"), field="party_meeting_on")
+        if not name:
+            raise DomainError(_("请填写讨论该议题的党委会会议名称。"), field="party_meeting_name")
+        if not ref:
+            raise DomainError(_("请填写党委会会议纪要编号。"), field="party_meeting_ref")
+    return {"party_meeting_on": on, "party_meeting_name": name, "party_meeting_ref": ref}
+
+
 @transaction.atomic
-def topic_approve(*, actor, topic: Topic, note: str = "") -> Topic:
+def topic_approve(
+    *,
+    actor,
+    topic: Topic,
+    note: str = "",
+    needs_hearing: bool = False,
+    party_meeting_on=None,
+    party_meeting_name: str = "",
+    party_meeting_ref: str = "",
+) -> Topic:
     """Approve a pending topic (审定), which opens it for planning a consultation.
 
-    Records the approver and the optional note with an audit row; raises ``TransitionNotAllowed`` if the
-    topic is not pending.
+    Records the approver, the optional note, whether the matter is wide-reaching (``needs_hearing``: 涉及面广、
+    关注度高, a hearing or similar form is then required) and the party committee meeting that discussed it,
+    which the district's approval rule may require (``DomainError`` next to the missing field). Raises
+    ``TransitionNotAllowed`` if the topic is not pending.
     """
-    return _topic_decide(
-        actor=actor, topic=topic, to=TopicStatus.APPROVED, reason="topic.approved", note=note, note_required=False
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    ensure_move(topic, to=TopicStatus.APPROVED, moves=TOPIC_MOVES)
+    meeting = _party_meeting(topic, party_meeting_on, party_meeting_name, party_meeting_ref)
+    note = note.strip()
+    return transition(
+        topic,
+        to=TopicStatus.APPROVED,
+        moves=TOPIC_MOVES,
+        actor=actor,
+        reason="topic.approved",
+        note=note,
+        changes={"decided_by": actor, "decision_note": note, "needs_hearing": bool(needs_hearing), **meeting},
     )
 
 

@@ -68,14 +68,22 @@ class TopicStatus(models.TextChoices):
     RETURNED = "returned", _("退回补充")  # sent back for more work
     APPROVED = "approved", _("已审定")  # may go on to a consultation; public
     REJECTED = "rejected", _("不予审定")  # refused with a reason
+    ESCALATED = "escalated", _("已提请乡镇协商")  # a village topic handed up; the township topic follows it
 
 
 TOPIC_MOVES = {
-    TopicStatus.DRAFT: {TopicStatus.PENDING},
-    TopicStatus.PENDING: {TopicStatus.APPROVED, TopicStatus.REJECTED, TopicStatus.RETURNED},
-    TopicStatus.RETURNED: {TopicStatus.PENDING},
-    TopicStatus.APPROVED: set(),
+    TopicStatus.DRAFT: {TopicStatus.PENDING, TopicStatus.ESCALATED},
+    TopicStatus.PENDING: {
+        TopicStatus.APPROVED,
+        TopicStatus.REJECTED,
+        TopicStatus.RETURNED,
+        TopicStatus.ESCALATED,
+    },
+    TopicStatus.RETURNED: {TopicStatus.PENDING, TopicStatus.ESCALATED},
+    # An approved village topic not yet consulted may still be handed up to the township (镇村联动).
+    TopicStatus.APPROVED: {TopicStatus.ESCALATED},
     TopicStatus.REJECTED: set(),
+    TopicStatus.ESCALATED: set(),
 }
 
 
@@ -105,9 +113,18 @@ CRITERIA = {
 
 
 class ConveningLevel(models.TextChoices):
+    GRID = "grid", _("村民小组/网格召集")  # a villager group or grid, under its village
     VILLAGE = "village", _("村（社区）召集")  # the matter concerns one village
     TOWNSHIP = "township", _("乡镇（街道）党委召集")  # several villages of one township
     DISTRICT = "district", _("区（县）召集")  # several townships
+
+
+class ApprovalRouteKind(models.TextChoices):
+    """Who approves a topic (议题审定), as each district rules."""
+
+    SAME_LEVEL = "same_level", _("同级党组织审定")  # the party organisation of exactly the convening region
+    SAME_OR_HIGHER = "same_or_higher", _("同级或上级党组织审定")  # that one, or one above it
+    CPPCC_COMMITTEE = "cppcc_committee", _("政协相关专委会确定")  # the CPPCC committee covering the region
 
 
 # What a history row says happened (``core.audit``): stable codes, translated when shown.
@@ -117,6 +134,8 @@ AUDIT_REASONS = {
     "submission.reopened": _("重新筛查"),
     "submission.merged": _("合并"),
     "submission.drafted": _("转为议题"),
+    # The topic it follows was handed up to the township; it follows the township topic (镇村联动).
+    "submission.escalated": _("随议题提请乡镇协商"),
     # A named submission joins the account whose mobile number it gave, when that account logs in.
     "submission.claimed": _("关联到账号"),
     "reply.added": _("答复"),
@@ -127,6 +146,9 @@ AUDIT_REASONS = {
     "topic.approved": _("审定"),
     "topic.rejected": _("不予审定"),
     "topic.returned": _("退回补充"),
+    "topic.escalated": _("提请乡镇协商"),
+    "topic.escalation_received": _("由村（社区）提请的议题"),
+    "approval_route.set": _("设置议题审定规则"),
     # Categories have no service: an administrator (or the demo) links the departments to invite.
     "category.units_set": _("设置主管单位"),
 }

@@ -141,6 +141,29 @@ def _topic_stages(topic: Topic | None, accepted: bool) -> tuple[list[Stage], str
     return [drafting, approval], _("已列为议题，正在安排协商。"), False
 
 
+def _escalation(topic: Topic | None) -> Stage | None:
+    """镇村联动: the stage saying the village handed the matter up to the township (None when it did not).
+    ``topic`` is the township topic the submission now follows, with its ``escalated_from`` loaded."""
+    if topic is None or not topic.escalated_from_id:
+        return None
+    stage = Stage(_("提请乡镇（街道）协商"), DONE, _("已提请乡镇（街道）协商"), topic.escalated_from.escalated_at)
+    stage.lines.append(
+        _("村（社区）将这件事提请%(township)s协商，由乡镇（街道）召集；办理进展以乡镇（街道）议题为准。")
+        % {"township": topic.convening_region.name}
+    )
+    return stage
+
+
+def _followed(topic: Topic | None) -> Topic | None:
+    """The topic a submission follows: a village topic handed up leads to the township topic (镇村联动).
+    The escalation moves the submissions along, so this costs a query only for records older than that."""
+    seen = set()
+    while topic is not None and topic.status == TopicStatus.ESCALATED and topic.pk not in seen:
+        seen.add(topic.pk)
+        topic = Topic.objects.select_related("convening_region", "escalated_from").filter(escalated_from=topic).first()
+    return topic
+
+
 def topic_url(topic: Topic) -> str:
     return reverse("topics:pool_topic", args=[topic.pk])
 
@@ -155,8 +178,12 @@ def thread_of(submission: Submission, user) -> Thread:
     stages = [submitted, screening]
     if stopped:
         return Thread(stages, status, is_stopped=True)
-    topic = submission.topic
+    topic = _followed(submission.topic)
     topic_stages, topic_status, stopped = _topic_stages(topic, screening.state == DONE)
+    if escalation := _escalation(topic):
+        stages.append(escalation)
+        if topic.status in {TopicStatus.DRAFT, TopicStatus.RETURNED, TopicStatus.PENDING}:
+            topic_status = _("已提请乡镇（街道）协商，由乡镇（街道）核实情况、拟定议题并审定。")
     stages += topic_stages
     status = topic_status or status
     if stopped:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shangliang.topics import public_views, views
+from shangliang.topics import linkage_views, public_views, views
 
 app_name = "topics"
 
@@ -34,6 +34,7 @@ topic = [
     path("verifications/add/", views.verification_add, name="verification_add"),
     path("submit/", views.topic_submit, name="topic_submit"),
     path("decide/", views.topic_decide, name="topic_decide"),
+    path("escalate/", linkage_views.topic_escalate, name="topic_escalate"),
 ]
 staff = [
     path("", views.queue, name="queue"),

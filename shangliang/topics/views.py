@@ -15,7 +15,7 @@ from shangliang.core.views import form_page, reloaded
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.models import Platform
 from shangliang.orgs.permissions import platforms_visible_to, regions_visible_to
-from shangliang.topics import permissions, selectors, services
+from shangliang.topics import linkage, permissions, routing, selectors, services
 from shangliang.topics.forms import (
     DecisionForm,
     QueueFilterForm,
@@ -28,7 +28,7 @@ from shangliang.topics.forms import (
     VerificationForm,
 )
 from shangliang.topics.models import Submission
-from shangliang.topics.states import CRITERIA, OPEN_SUBMISSION_STATUSES, Source, TopicStatus
+from shangliang.topics.states import CRITERIA, OPEN_SUBMISSION_STATUSES, ApprovalRouteKind, Source, TopicStatus
 
 PAGE_SIZE = 30
 TABS = ("submissions", "topics", "approve")
@@ -268,6 +268,7 @@ def _topic_context(request, topic, **forms):
     editable = topic.status in {TopicStatus.DRAFT, TopicStatus.RETURNED}
     can_edit = permissions.can_edit_topic(request.user, topic)
     can_approve = permissions.can_approve_topic(request.user, topic)
+    route, meeting_required = routing.route_for(topic)
     history = topic.history.select_related("history_user").order_by("history_date", "history_id")
     return {
         "topic": topic,
@@ -280,10 +281,13 @@ def _topic_context(request, topic, **forms):
         "can_edit": can_edit and editable,
         "can_approve": can_approve and topic.status == TopicStatus.PENDING,
         "is_organiser": can_edit,
-        "approver_label": _("政协专委会") if permissions.is_cppcc_topic(topic) else _("同级党组织"),
+        "approver_label": ApprovalRouteKind(route).label,
+        "meeting_required": meeting_required,
         "verification_form": forms.get("verification_form") or VerificationForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(party_meeting_required=meeting_required),
         "timeline": selectors.topic_timeline(history),
+        # 镇村联动: handed up from a village, or handed up to the township (and the button to do it).
+        "linkage": linkage.topic_linkage(request.user, topic),
     }
 
 
@@ -354,16 +358,23 @@ DECISION_SERVICES = {
 }
 
 
+def _decide(user, topic, data):
+    if data["decision"] != "approve":
+        return DECISION_SERVICES[data["decision"]](actor=user, topic=topic, note=data["note"])
+    approval = {name: data[name] for name in ("needs_hearing", *DecisionForm.MEETING_FIELDS)}
+    return services.topic_approve(actor=user, topic=topic, note=data["note"], **approval)
+
+
 @staff_required
 @require_POST
 def topic_decide(request, pk):
     topic = permissions.get_topic_for_approval(request.user, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, party_meeting_required=routing.route_for(topic)[1])
     page = reverse("topics:topic_detail", args=[pk])
     return form_page(
         request,
         form,
-        lambda data: DECISION_SERVICES[data["decision"]](actor=request.user, topic=topic, note=data["note"]),
+        lambda data: _decide(request.user, topic, data),
         success=_("审定结果已记录。"),
         then=page,
         reload=page,  # another approver decided meanwhile

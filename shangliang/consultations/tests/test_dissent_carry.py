@@ -11,6 +11,7 @@ from shangliang.consultations import services
 from shangliang.consultations.models import Dissent, Statement
 from shangliang.consultations.states import ExplanationOutcome, Mode, Stance
 from shangliang.consultations.tests.builders import in_session
+from shangliang.core.documents.formats import chinese_date
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user
 
@@ -68,7 +69,9 @@ def test_a_dissent_from_the_session_is_in_the_resolution_and_the_minutes_never_s
     assert VIEW in page and "没有不同意见" not in page
     # The draft's own dissent section, from the same rows.
     assert held.minutes.split("不同意见：", 1)[1].strip() == f"居民0：{VIEW}"
-    assert _structured_dissents(held, client) == [f"居民0：{VIEW}", "解释结果：待解释"]
+    # Still owed its explanation, the printed minutes say by when.
+    due = chinese_date(held.dissents.get().explain_due_on)
+    assert _structured_dissents(held, client) == [f"居民0：{VIEW}", f"解释结果：待解释；应于{due}前解释说明"]
 
 
 def test_an_opposing_online_opinion_joins_the_dissent_list_at_the_close(district, convener):

@@ -34,28 +34,42 @@ ACTORS = {
     "township_administrator": (Role.ADMINISTRATOR, "a"),
     "township_supervisor": (Role.SUPERVISOR, "a"),
     "township_evaluator": (Role.EVALUATOR, "a"),
+    "township_legal_reviewer": (Role.LEGAL_REVIEWER, "a"),
     "district_committee_staff": (Role.COMMITTEE_STAFF, "district"),
     "member": (Role.MEMBER, "platform"),
     "unit_liaison": (Role.UNIT_LIAISON, "unit"),
     "resident": (None, None),
 }
 
-NOTHING = {"plan": (N, N, N, N), "view": (N, N, N, N), "run": (N, N, N, N)}
+NOTHING = {"plan": (N, N, N, N), "view": (N, N, N, N), "run": (N, N, N, N), "review": (N, N, N, N)}
 # A reader of the region sees its consultations but does not run them.
-TOWNSHIP_READER = {"plan": (N, N, N, N), "view": (Y, Y, Y, N), "run": (N, N, N, N)}
+TOWNSHIP_READER = {"plan": (N, N, N, N), "view": (Y, Y, Y, N), "run": (N, N, N, N), "review": (N, N, N, N)}
 
 # actor: {action: (own, parent, sibling, other)}
 MATRIX = {
     # A village sees only consultations convened at the village; the township's consultation on a
     # topic concerning the village is the township's.
-    "village_convener": {"plan": (Y, N, N, N), "view": (Y, N, N, N), "run": (Y, N, N, N)},
-    "village_approver": {"plan": (N, N, N, N), "view": (Y, N, N, N), "run": (N, N, N, N)},
-    "township_station_head": {"plan": (Y, Y, Y, N), "view": (Y, Y, Y, N), "run": (Y, Y, Y, N)},
+    "village_convener": {"plan": (Y, N, N, N), "view": (Y, N, N, N), "run": (Y, N, N, N), "review": (N, N, N, N)},
+    "village_approver": {"plan": (N, N, N, N), "view": (Y, N, N, N), "run": (N, N, N, N), "review": (N, N, N, N)},
+    "township_station_head": {
+        "plan": (Y, Y, Y, N),
+        "view": (Y, Y, Y, N),
+        "run": (Y, Y, Y, N),
+        "review": (N, N, N, N),
+    },
     "township_approver": TOWNSHIP_READER,
     "township_administrator": TOWNSHIP_READER,
     "township_supervisor": TOWNSHIP_READER,
     "township_evaluator": TOWNSHIP_READER,
-    "district_committee_staff": {"plan": (Y, Y, Y, Y), "view": (Y, Y, Y, Y), "run": (Y, Y, Y, Y)},
+    # The township government's legal review (consultations/legal.py) covers the township's consultations; the
+    # service takes only the village ones. The reviewer neither reads nor runs the consultation pages.
+    "township_legal_reviewer": {**NOTHING, "review": (Y, Y, Y, N)},
+    "district_committee_staff": {
+        "plan": (Y, Y, Y, Y),
+        "view": (Y, Y, Y, Y),
+        "run": (Y, Y, Y, Y),
+        "review": (N, N, N, N),
+    },
     "member": NOTHING,
     "unit_liaison": NOTHING,
     "resident": NOTHING,
@@ -65,6 +79,7 @@ PREDICATES = {
     "plan": (permissions.can_plan_consultation, "topic"),
     "view": (lambda user, c: permissions.consultations_visible_to(user).filter(pk=c.pk).exists(), "consultation"),
     "run": (permissions.can_run_consultation, "consultation"),
+    "review": (permissions.can_review_legality, "consultation"),
 }
 
 

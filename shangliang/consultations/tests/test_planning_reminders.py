@@ -147,9 +147,11 @@ def test_the_convener_is_reminded_once_of_dissents_still_to_explain(
     convener = conveners["a1"]
     consultation = held_with_dissents(district, convener, "集镇电动车乱停放")
     held = consultation.held_at
-    assert run(django_capture_on_commit_callbacks, held + 6 * DAY) == 0
-    assert run(django_capture_on_commit_callbacks, held + 7 * DAY) == 1
-    assert run(django_capture_on_commit_callbacks, held + 8 * DAY) == 0
+    # Due by the seventh day after the session; reminded the day after, once.
+    assert consultation.dissents.first().explain_due_on == timezone.localdate(held) + 7 * DAY
+    assert run(django_capture_on_commit_callbacks, held + 7 * DAY) == 0
+    assert run(django_capture_on_commit_callbacks, held + 8 * DAY) == 1
+    assert run(django_capture_on_commit_callbacks, held + 9 * DAY) == 0
     assert titles(convener, "【解释说明提醒】") == ["【解释说明提醒】“集镇电动车乱停放”有2条不同意见尚未解释说明"]
     message = Notification.objects.get(user=convener, title__startswith="【解释说明提醒】")
     assert message.url == reverse("consultations:resolution", args=[consultation.pk]) + "#dissents"

@@ -18,6 +18,7 @@ from shangliang.consultations.tests.builders import in_session, notified, planne
 from shangliang.core.errors import DomainError, TransitionNotAllowed
 from shangliang.core.models import Delivery, Notification
 from shangliang.core.senders import ConsoleSender
+from shangliang.orgs.services import region_update
 from shangliang.orgs.tests.factories import make_user
 from shangliang.topics.models import Submission
 from shangliang.topics.tests.builders import pending
@@ -275,6 +276,8 @@ def test_minutes_edit_unconfirms_them(district):
 
 
 def test_assembly_vote_counts_must_fit(district):
+    village = district["a1"]
+    region_update(actor=None, region=village, name=village.name, code=None, representatives=35)
     consultation = services.session_close(actor=None, consultation=in_session(district))
     with pytest.raises(DomainError):
         services.assembly_vote_add(

@@ -187,9 +187,12 @@ def test_session_sign_in_statements_minutes_and_resolution_through_the_pages(cli
     )
     dissent.refresh_from_db()
     assert dissent.outcome == "accepted" and dissent.explained_by == staff["convener"]
+    # A contested item goes to the assembly; the vote's counts must fit the attendance.
+    item = consultation.suggestions.get()
+    client.post(reverse("consultations:suggestion_contest", args=[consultation.pk, item.pk]), {"reason": "意见分歧大"})
     vote_url = reverse("consultations:vote_add", args=[consultation.pk])
-    bad = {"body": "representatives", "held_on": "2026-05-01", "matter": "是否划线", "attendees": 5}
-    response = client.post(vote_url, {**bad, "votes_for": 5, "votes_against": 1, "abstentions": 0, "decision": "通过"})
+    bad = {"suggestion": item.pk, "body": "representatives", "held_on": "2026-05-01", "attendees": 5}
+    response = client.post(vote_url, {**bad, "votes_for": 5, "votes_against": 1, "abstentions": 0, "result": "adopted"})
     assert response.status_code == 400 and "不能超过到会人数" in response.content.decode()
     client.post(resolution_url, {"action": "agree"})
     consultation.refresh_from_db()

@@ -20,6 +20,8 @@ LISTED = [
     ("topics.Submission", "status", "topics.SUBMISSION_MOVES"),
     ("topics.Topic", "status", "topics.TOPIC_MOVES"),
     ("consultations.Consultation", "status", "consultations.CONSULTATION_MOVES"),
+    ("consultations.Dissent", "outcome", "consultations.EXPLANATION_MOVES"),
+    ("consultations.Suggestion", "decision", "consultations.DECISION_MOVES"),
     ("outcomes.OutcomeReport", "status", "outcomes.REPORT_MOVES"),
     ("outcomes.Assignment", "status", "outcomes.ASSIGNMENT_MOVES"),
     ("outcomes.ExtensionRequest", "status", "outcomes.EXTENSION_MOVES"),
@@ -54,7 +56,7 @@ def test_the_discovered_tables_are_exactly_the_listed_ones():
         for model, field in table.fields
     }
     assert found == set(LISTED)
-    assert len(state_tables()) == len({table for _model, _field, table in LISTED}) == 7
+    assert len(state_tables()) == len({table for _model, _field, table in LISTED}) == 9
 
 
 def test_every_table_is_named_moves_and_every_moves_constant_is_a_table():

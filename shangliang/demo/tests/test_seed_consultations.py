@@ -199,9 +199,10 @@ class TestDemoConsultations:
                 consultation.minutes_confirmed_at and consultation.minutes_confirmed_by_id == consultation.convener_id
             )
             assert consultation.held_at <= consultation.minutes_confirmed_at <= consultation.concluded_at
-            suggestions = list(consultation.suggestions.values_list("text", flat=True))
+            suggestions = list(consultation.suggestions.all())
             assert 2 <= len(suggestions) <= 4
-            assert all(text in consultation.minutes for text in suggestions)
+            # The minutes keep the text the session agreed, before a vote or a correction changed it.
+            assert all((s.original_text or s.text) in consultation.minutes for s in suggestions)
         for consultation in Consultation.objects.filter(status=ConsultationStatus.HELD):
             assert consultation.minutes and not consultation.suggestions.exists()
 

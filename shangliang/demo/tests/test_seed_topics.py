@@ -84,7 +84,8 @@ class TestDemoTopics:
 
     def test_topics_are_convened_at_every_level_as_their_regions_require(self):
         assert set(Topic.objects.values_list("convening_level", flat=True)) == set(ConveningLevel.values)
-        for topic in Topic.objects.prefetch_related("regions"):
+        # A topic handed up by its village is convened by the township whatever its regions.
+        for topic in Topic.objects.filter(escalated_from__isnull=True).prefetch_related("regions"):
             assert convening_for(list(topic.regions.all())) == (topic.convening_region, topic.convening_level)
         district_topics = Topic.objects.filter(convening_level=ConveningLevel.DISTRICT)
         assert district_topics.filter(status=TopicStatus.APPROVED).exists()
@@ -121,7 +122,8 @@ class TestDemoTopics:
         repeats = [s for s in waiting if s.pk in pairs]
         assert repeats
         earlier = Submission.objects.get(pk=pairs[repeats[0].pk])
-        assert earlier.status == SubmissionStatus.ACCEPTED
+        # Still open: accepted, or drafted into the villager group's own topic (the demo's grid example).
+        assert earlier.status in (SubmissionStatus.ACCEPTED, SubmissionStatus.DRAFTED)
         # Reworded past the finder's threshold: the bench reports it as a miss; a near-verbatim repeat
         # elsewhere shows the finder at work.
         stairs = Submission.objects.get(title=DUPLICATES["stairlight"].copies[0].title)

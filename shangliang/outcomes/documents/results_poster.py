@@ -26,7 +26,7 @@ from shangliang.core.documents.formats import chinese_date, text_lines
 from shangliang.core.documents.pdf import PLAIN, RED
 from shangliang.core.documents.pdf import bold as _bold
 from shangliang.core.documents.pdf import paragraph as _p
-from shangliang.outcomes.public_results import PublicItem, public_items, publication_of
+from shangliang.outcomes.public_results import PublicItem, dissent_line, public_items, publication_of
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class Poster:
     public_url: str
     qr_caption: str
     issued_on: str
+    # How many dissents were recorded and that each was answered (no names): ``public_results.dissent_line``.
+    dissents: str = ""
 
 
 def _style(name: str, size: float, **options) -> ParagraphStyle:
@@ -89,6 +91,8 @@ def _item_state(item: PublicItem) -> str:
             lines.append(_("落实效果：%(text)s") % {"text": item.result})
     elif item.is_deferred:
         lines.append(_("暂缓原因：%(text)s") % {"text": item.deferral_reason})
+    elif item.is_not_taken:
+        lines.append(_("理由：%(text)s") % {"text": item.decision_reason})
     elif item.deadline:
         lines.append(_("办理时限：%(date)s") % {"date": chinese_date(item.deadline)})
     return "\n".join(lines)
@@ -150,6 +154,8 @@ def _story(poster: Poster, layout: Layout) -> list:
         )
     )
     story.append(table)
+    if poster.dissents:
+        story += [Spacer(1, layout.body * 0.5), _p(poster.dissents, cell)]
     if poster.summary:
         story += pdf.heading_with_room(_bold(_("结果说明"), heading), after=body.leading * 3)
         story += [_p(line, body) for line in poster.summary]
@@ -232,6 +238,7 @@ def poster_of(consultation: Consultation, public_url: str) -> Poster:
         public_url=public_url,
         qr_caption=_("扫码查看结果并评议") if publication else _("扫码查看详情"),
         issued_on=chinese_date(issued),
+        dissents=dissent_line(consultation),
     )
 
 

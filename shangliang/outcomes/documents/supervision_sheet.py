@@ -1,4 +1,10 @@
-"""The supervision sheet (督办落实情况表) in the official columns, as Excel and as CSV."""
+"""The supervision sheet (督办落实情况表) in the official columns, as Excel and as CSV.
+
+Every item of the consultations in view has a row: the items handed to units, with every progress
+update the units filed (dated, oldest first), and the items no unit holds — waiting for the decision,
+adopted and not yet assigned, not adopted, deferred or dropped by the assembly's vote — with their
+state and reason. The Excel file adds a second sheet, 进展记录, with one row per progress update.
+"""
 
 import datetime
 from dataclasses import dataclass, field
@@ -8,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from shangliang.consultations import safeguards
+from shangliang.consultations.models import Suggestion
 from shangliang.core.documents import sheets
 from shangliang.core.documents.formats import chinese_date, local_date
 from shangliang.core.documents.sheets import CENTRED, WRAP, Column
 from shangliang.orgs.permissions import roles_of
-from shangliang.outcomes import selectors
+from shangliang.outcomes import decisions
 from shangliang.outcomes.documents.assignment_text import person_name, status_line, units_text
 from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import AssignmentStatus
@@ -33,6 +41,17 @@ SHEET_COLUMNS = [
 ]
 # The footer sits under the first column and under 进展情况, as on the paper form.
 FOOTER_TIME_COLUMN = 8
+HISTORY_TITLE = gettext_lazy("进展记录")
+HISTORY_COLUMNS = [
+    (gettext_lazy("序号"), 6, CENTRED),
+    (gettext_lazy("协商议题"), 20, WRAP),
+    (gettext_lazy("协商建议"), 30, WRAP),
+    (gettext_lazy("填报日期"), 12, CENTRED),
+    (gettext_lazy("填报单位"), 18, WRAP),
+    (gettext_lazy("进展情况"), 34, WRAP),
+    (gettext_lazy("存在问题"), 24, WRAP),
+    (gettext_lazy("解决思路"), 24, WRAP),
+]
 
 
 @dataclass
@@ -41,6 +60,8 @@ class SupervisionSheet:
     department: str
     filled_on: datetime.date
     rows: list[list] = field(default_factory=list)
+    # One row per progress update (the second sheet), in the order of ``rows``, oldest update first.
+    history: list[list] = field(default_factory=list)
 
     @property
     def columns(self) -> list[Column]:
@@ -64,13 +85,29 @@ def department_of(user) -> str:
     return ""
 
 
+def suggestion_cell(suggestion: Suggestion) -> str:
+    """The suggestion's text, and under it what happened to it beyond the session (contested, voted, corrected)."""
+    marks = safeguards.suggestion_marks_text(suggestion)
+    return f"{suggestion.text}\n（{marks}）" if marks else suggestion.text
+
+
+def updates_in_order(assignment: Assignment) -> list:
+    """Every progress update of the item, oldest first (``with_related`` prefetched them newest first)."""
+    return sorted(assignment.updates.all(), key=lambda update: (update.reported_on, update.pk))
+
+
 def sheet_row(number: int, assignment: Assignment, today: datetime.date) -> list:
-    """One line of the form; progress, problems and next steps come from the unit's latest update."""
+    """One line of the form: the status, then every update the units filed, dated and in order; problems
+    and next steps come from the latest update."""
     consultation = assignment.suggestion.consultation
-    latest = selectors.latest_update(assignment)
+    updates = updates_in_order(assignment)
+    latest = updates[-1] if updates else None
     progress = [status_line(assignment, today)]
-    if latest is not None:
-        progress.append(_("%(date)s：%(text)s") % {"date": latest.reported_on.isoformat(), "text": latest.progress})
+    for update in updates:
+        progress.append(
+            _("%(date)s %(unit)s：%(text)s")
+            % {"date": update.reported_on.isoformat(), "unit": update.unit.name, "text": update.progress}
+        )
     if assignment.status == AssignmentStatus.DONE and assignment.result:
         progress.append(_("落实效果：%(text)s") % {"text": assignment.result})
     if assignment.status == AssignmentStatus.DEFERRED and assignment.deferral_reason:
@@ -79,7 +116,7 @@ def sheet_row(number: int, assignment: Assignment, today: datetime.date) -> list
         number,
         local_date(consultation.starts_at),
         consultation.topic.title,
-        assignment.suggestion.text,
+        suggestion_cell(assignment.suggestion),
         units_text(assignment),
         assignment.cppcc_committee.name if assignment.cppcc_committee else "",
         person_name(assignment.supervisor),
@@ -89,10 +126,57 @@ def sheet_row(number: int, assignment: Assignment, today: datetime.date) -> list
     ]
 
 
-def supervision_sheet(assignments, *, subtitle: str, department: str, today: datetime.date) -> SupervisionSheet:
-    """``assignments`` must come through ``selectors.with_related`` so the rows cost no queries."""
-    rows = [sheet_row(n, a, today) for n, a in enumerate(assignments, start=1)]
-    return SupervisionSheet(subtitle=subtitle, department=department, filled_on=today, rows=rows)
+def unassigned_row(number: int, suggestion: Suggestion) -> list:
+    """A line for an item no unit holds: its state (待决定采纳, 已采纳待交办, 不予采纳 …) and reason."""
+    consultation = suggestion.consultation
+    state = decisions.item_state(suggestion, False)
+    progress = str(decisions.STATE_LABELS[state])
+    if state in decisions.NOT_TAKEN:
+        progress += _("：%(reason)s") % {"reason": decisions.state_reason(suggestion)}
+        text = suggestion.text  # the marks would only repeat the decision
+    else:
+        text = suggestion_cell(suggestion)
+    return [number, local_date(consultation.starts_at), consultation.topic.title, text, "", "", "", progress, "", ""]
+
+
+def _history_rows(number: int, assignment: Assignment) -> list[list]:
+    consultation = assignment.suggestion.consultation
+    return [
+        [
+            number,
+            consultation.topic.title,
+            assignment.suggestion.text,
+            update.reported_on,
+            update.unit.name,
+            update.progress,
+            update.problems,
+            update.next_steps,
+        ]
+        for update in updates_in_order(assignment)
+    ]
+
+
+def _order_key(suggestion: Suggestion) -> tuple:
+    return (suggestion.consultation.starts_at, suggestion.consultation_id, suggestion.order, suggestion.pk)
+
+
+def supervision_sheet(
+    assignments, *, subtitle: str, department: str, today: datetime.date, unassigned=()
+) -> SupervisionSheet:
+    """``assignments`` must come through ``selectors.with_related`` and ``unassigned`` (suggestions no unit
+    holds) through ``decisions.unassigned_suggestions`` so the rows cost no queries. Rows go in the order of
+    the consultations and their items."""
+    entries = [(_order_key(a.suggestion), 0, a) for a in assignments]
+    entries += [(_order_key(s), 1, s) for s in unassigned]
+    entries.sort(key=lambda entry: (entry[0], entry[1], entry[2].pk))
+    sheet = SupervisionSheet(subtitle=subtitle, department=department, filled_on=today)
+    for number, (_key, is_unassigned, record) in enumerate(entries, start=1):
+        if is_unassigned:
+            sheet.rows.append(unassigned_row(number, record))
+        else:
+            sheet.rows.append(sheet_row(number, record, today))
+            sheet.history.extend(_history_rows(number, record))
+    return sheet
 
 
 def sheet_xlsx(sheet: SupervisionSheet) -> bytes:
@@ -112,6 +196,14 @@ def sheet_xlsx(sheet: SupervisionSheet) -> bytes:
     for column in (1, time_column):
         cell = worksheet.cell(row=footer_row, column=column, value=sheets.safe_cell(footer[column - 1]))
         cell.alignment = Alignment(horizontal="left", vertical="center")
+    history = workbook.create_sheet(str(HISTORY_TITLE))
+    sheets.write_table(
+        history,
+        title=str(HISTORY_TITLE),
+        subtitle=_("每条交办事项的全部进展，按填报日期排列；序号与%(sheet)s一致") % {"sheet": SHEET_TITLE},
+        columns=[Column(str(header), width, alignment) for header, width, alignment in HISTORY_COLUMNS],
+        rows=sheet.history,
+    )
     return sheets.workbook_bytes(workbook)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation
 from shangliang.core.documents import sheets
 from shangliang.core.documents.formats import chinese_date, local_date
@@ -19,7 +20,7 @@ from shangliang.outcomes.states import AssignmentStatus
 
 def _three_lists_columns():
     return (
-        [Column(_("序号"), 6, CENTRED), Column(_("建议内容"), 90)],
+        [Column(_("序号"), 6, CENTRED), Column(_("建议内容"), 60), Column(_("争议、表决、纠正与采纳情况"), 40)],
         [
             Column(_("序号"), 6, CENTRED),
             Column(_("建议"), 34),
@@ -100,7 +101,8 @@ def three_lists_xlsx(
     suggestions, responsibilities, effects = [], [], []
     for number, line in enumerate(lines, start=1):
         text, assignment = line.suggestion.text, line.assignment
-        suggestions.append([number, text])
+        # Contested, voted (with the original text when changed), corrected, not adopted (``safeguards``).
+        suggestions.append([number, text, safeguards.suggestion_marks_text(line.suggestion)])
         if assignment is None:
             responsibilities.append([number, text, "", "", "", "", "", "", _line_status(line, today)])
         else:

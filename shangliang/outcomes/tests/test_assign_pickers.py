@@ -149,7 +149,7 @@ def test_the_assign_page_with_240_units_is_small_grouped_and_offers_the_villages
     _many_units(district)
     client.force_login(people["approver"])
     address = url("assign", consultation.pk, consultation.suggestions.first().pk)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         page = client.get(address)
     html = page.content.decode()
     assert page.status_code == 200 and len(page.content) < 150_000

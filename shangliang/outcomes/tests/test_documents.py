@@ -318,7 +318,8 @@ def test_sheet_xlsx_has_the_official_columns_title_rows_from_the_latest_update_a
         "区政协社会法制委员会",
         "督办赵敏",
     ]
-    assert "已办结" in done[7] and "划线施工完成一半" in done[7] and "已完成选址" not in done[7]
+    # Every update, dated and oldest first (issue 15: the whole history, not only the last one).
+    assert "已办结" in done[7] and done[7].index("已完成选址") < done[7].index("划线施工完成一半")
     assert "主街两端划定停放点两处" in done[7]
     assert done[8:10] == ["雨天影响施工", "周末加班完成"]
     assert deferred[3] == "安排赶集日值守" and deferred[4] == "甲镇综合执法队"
@@ -414,8 +415,10 @@ def test_three_lists_workbook_has_the_three_sheets_with_their_columns_and_rows(c
     workbook = _workbook(client.get(reverse("outcomes_files:three_lists_xlsx", args=[consultation.pk])))
     assert workbook.sheetnames == ["协商意见建议清单", "工作责任清单", "落实效果清单"]
     suggestions, responsibilities, effects = workbook.worksheets
-    assert [c.value for c in suggestions[3]] == ["序号", "建议内容"]
-    assert _rows(suggestions) == [[1, "规划电动车停放点"], [2, "安排赶集日值守"]]
+    assert [c.value for c in suggestions[3]] == ["序号", "建议内容", "争议、表决、纠正与采纳情况"]
+    # Neither item was contested, voted, corrected or left unadopted: nothing to remark.
+    assert [row[:2] for row in _rows(suggestions)] == [[1, "规划电动车停放点"], [2, "安排赶集日值守"]]
+    assert [row[2] for row in _rows(suggestions)] in ([None, None], ["", ""])
     assert [c.value for c in responsibilities[3]] == [
         "序号",
         "建议",

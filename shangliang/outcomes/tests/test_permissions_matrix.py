@@ -40,6 +40,7 @@ ACTORS = {
     "township_administrator": (Role.ADMINISTRATOR, "a"),
     "township_supervisor": (Role.SUPERVISOR, "a"),
     "township_evaluator": (Role.EVALUATOR, "a"),
+    "township_legal_reviewer": (Role.LEGAL_REVIEWER, "a"),
     "district_committee_staff": (Role.COMMITTEE_STAFF, "district"),
     "member": (Role.MEMBER, "platform"),
     "unit_liaison": (Role.UNIT_LIAISON, "lead_unit"),
@@ -67,6 +68,8 @@ MATRIX = {
     "township_administrator": row(view=TOWNSHIP, assign=TOWNSHIP, reply=TOWNSHIP, decide_extension=TOWNSHIP),
     "township_supervisor": row(view=TOWNSHIP, decide_extension=TOWNSHIP),
     "township_evaluator": row(view=TOWNSHIP),
+    # The township government's legal reviewer works on the resolution (consultations/legal.py), not the items.
+    "township_legal_reviewer": row(),
     "district_committee_staff": row(view=EVERYWHERE, report=EVERYWHERE, reply=EVERYWHERE, decide_extension=EVERYWHERE),
     "member": row(),
     "unit_liaison": row(view=OWN_ONLY, lead=OWN_ONLY, progress=OWN_ONLY),
@@ -78,7 +81,7 @@ MATRIX = {
 
 # Pages that do not depend on a record: the supervision boards and the unit's desk.
 UNSCOPED = {
-    "use_board": set(MATRIX) - {"member", "unit_liaison", "co_unit_liaison", "resident"},
+    "use_board": set(MATRIX) - {"member", "unit_liaison", "co_unit_liaison", "resident", "township_legal_reviewer"},
     "use_unit_desk": {"unit_liaison", "co_unit_liaison"},
 }
 

@@ -32,6 +32,7 @@ ACTORS = {
     "township_administrator": (Role.ADMINISTRATOR, "a"),
     "township_supervisor": (Role.SUPERVISOR, "a"),
     "township_evaluator": (Role.EVALUATOR, "a"),
+    "township_legal_reviewer": (Role.LEGAL_REVIEWER, "a"),
     "district_committee_staff": (Role.COMMITTEE_STAFF, "district"),
     "member": (Role.MEMBER, "platform"),
     "unit_liaison": (Role.UNIT_LIAISON, "unit"),
@@ -86,6 +87,14 @@ MATRIX = {
         "view_submission": (Y, NA, Y, N),
         "screen_submission": (N, NA, N, N),
         "view_topic": (Y, Y, Y, N),
+        "edit_topic": (N, N, N, N),
+        "decide_topic": (N, N, N, N),
+    },
+    # The township government's legal review reads consultation results, not the topic stage.
+    "township_legal_reviewer": {
+        "view_submission": (N, NA, N, N),
+        "screen_submission": (N, NA, N, N),
+        "view_topic": (N, N, N, N),
         "edit_topic": (N, N, N, N),
         "decide_topic": (N, N, N, N),
     },

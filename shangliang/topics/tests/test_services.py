@@ -143,10 +143,13 @@ def test_routing_follows_the_regions_concerned(district, keys, level, where):
     assert topic.convening_region == district[where]
 
 
-def test_routing_of_a_grid_goes_to_its_village(district):
+def test_routing_of_a_grid_stays_with_the_grid_under_its_village(district):
+    # Groups and grids convene their own matters under the village (003): the grid convenes, and its
+    # village's convener and approver run and decide it (test_grid_convening.py).
     grid = district["a1"].children.get()
     region, level = services.convening_for([grid])
-    assert (region, level) == (district["a1"], ConveningLevel.VILLAGE)
+    assert (region, level) == (grid, ConveningLevel.GRID)
+    assert services.convening_for([grid, district["a1"]]) == (district["a1"], ConveningLevel.VILLAGE)
 
 
 def test_submit_for_approval_needs_a_verification(district):
@@ -231,8 +234,15 @@ def test_submission_transition_table_is_enforced(district, start, settings):
 
 
 def test_topic_transition_table_has_no_way_out_of_a_decision():
-    assert TOPIC_MOVES[TopicStatus.APPROVED] == set() and TOPIC_MOVES[TopicStatus.REJECTED] == set()
-    assert TOPIC_MOVES[TopicStatus.PENDING] == {TopicStatus.APPROVED, TopicStatus.REJECTED, TopicStatus.RETURNED}
+    # The one way on from an approval: a village topic not yet consulted handed up to the township (镇村联动).
+    assert TOPIC_MOVES[TopicStatus.APPROVED] == {TopicStatus.ESCALATED}
+    assert TOPIC_MOVES[TopicStatus.REJECTED] == set() and TOPIC_MOVES[TopicStatus.ESCALATED] == set()
+    assert TOPIC_MOVES[TopicStatus.PENDING] == {
+        TopicStatus.APPROVED,
+        TopicStatus.REJECTED,
+        TopicStatus.RETURNED,
+        TopicStatus.ESCALATED,
+    }
 
 
 def test_search_finds_a_word_inside_a_title(district):

@@ -20,6 +20,7 @@ from shangliang.demo.district import (
 )
 from shangliang.demo.evaluation import build_demo_evaluation
 from shangliang.demo.outcomes import build_demo_outcomes
+from shangliang.demo.safeguards import build_demo_safeguards
 from shangliang.demo.scoring import build_demo_scoring
 from shangliang.demo.topics import build_demo_topics
 from shangliang.orgs.states import UnitKind
@@ -57,6 +58,12 @@ COUNT_LABELS = (
     ("suggestions", "协商建议"),
     ("dissents", "不同意见"),
     ("assembly_votes", "会议表决"),
+    ("legal_reviews", "合法性审查"),
+    ("corrected_items", "  依法纠正的建议"),
+    ("not_adopted", "不予采纳的建议"),
+    ("deferred", "暂缓采纳的建议"),
+    ("approval_routes", "议题审定规则"),
+    ("escalations", "提请乡镇协商的村级议题"),
     ("targets", "年度目标任务"),
     ("inspections", "专委会督导记录"),
     ("typical_cases", "典型案例"),
@@ -75,8 +82,8 @@ def refresh_statistics() -> None:
 
 
 # The phases of the seed, each announced with its time: district, topics, consultations, outcomes,
-# evaluation, typical cases, scoring.
-PHASES = 7
+# evaluation, typical cases, scoring, the district's rules.
+PHASES = 8
 
 
 class Command(BaseCommand):
@@ -112,6 +119,8 @@ class Command(BaseCommand):
                         counts |= build_demo_cases(stdout=stdout)
                     with self.phase(7, "考核目标与专委会督导"):
                         counts |= build_demo_scoring(stdout=stdout)
+                    with self.phase(8, "协商程序规则、议题审定规则与镇村联动"):
+                        counts |= build_demo_safeguards(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started
