@@ -216,7 +216,8 @@ def test_the_reviewer_corrects_an_item_on_the_page(client, district, people):
     page = client.get(review_url(consultation)).content.decode()
     assert 'id="legal-review-form"' not in page and "已依法纠正" in page and "第2条依法纠正" in page
     assert "经乡镇（街道）政府依法纠正" in page and BASIS in page and "原建议：占用基本农田建设停车场" in page
-    assert "这次协商的结果已经审查过" in page
+    # The review's own card says it is done: no red refusal box after a successful review.
+    assert 'id="review-refusal"' not in page
     # A second review is refused.
     response = client.post(review_url(consultation), post_data(consultation, opinion="再审"))
     assert response.status_code == 302 and LegalReview.objects.count() == 1
