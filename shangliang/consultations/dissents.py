@@ -310,7 +310,8 @@ def assembly_vote_add(
     ``suggestion`` may be left out for a matter recorded in words only (no item is decided then).
     """
     consultation = (
-        Consultation.objects.select_for_update()
+        # Lock the consultation only: PostgreSQL cannot lock the nullable side of the parent's outer join.
+        Consultation.objects.select_for_update(of=("self",))
         .select_related("topic__convening_region__parent")
         .get(pk=consultation.pk)
     )
