@@ -12,17 +12,20 @@ outcomes stage: ``outcomes.handdown``.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError
+from shangliang.core.notify import Kind, notify
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Platform, Region
 from shangliang.orgs.permissions import path_q, region_paths
 from shangliang.orgs.selectors import path_ids
-from shangliang.orgs.states import PlatformKind, RegionLevel
+from shangliang.orgs.states import PlatformKind, RegionLevel, Role
 from shangliang.topics.models import Submission, Topic, TopicFollow, TopicSupport
 from shangliang.topics.permissions import SCREENERS, can_edit_topic
 from shangliang.topics.states import CRITERIA, TOPIC_MOVES, ConveningLevel, TopicStatus
@@ -136,7 +139,32 @@ def topic_escalate(*, actor, topic: Topic, reason: str) -> Topic:
         changes={"escalation_reason": reason},
     )
     _carry_over(topic, received, actor)
+    _tell_station(received, township, topic.convening_region, reason)
     return received
+
+
+def _tell_station(received: Topic, township: Region, village: Region, reason: str) -> None:
+    """The township's station heads learn at once that a village handed a topic up to them."""
+    heads = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            scoped_roles__role=Role.STATION_HEAD,
+            scoped_roles__revoked_at__isnull=True,
+            scoped_roles__region=township,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    values = {"village": village.name, "township": township.name, "topic": received.title, "reason": reason}
+    notify(
+        kind=Kind.REMINDER,
+        reason=f"topic.escalated:{received.pk}",
+        recipients=list(heads),
+        title=_("【村（社区）提请】%(topic)s") % values,
+        body=_("%(village)s提请%(township)s协商，请核实拟定后提交审定。提请理由：%(reason)s") % values,
+        url=reverse("topics:topic_detail", args=[received.pk]),
+    )
 
 
 def _carry_over(village: Topic, township: Topic, actor) -> None:

@@ -242,3 +242,16 @@ def test_submissions_of_the_village_topic_no_longer_wait_with_the_village(distri
     received = linkage.topic_escalate(actor=people["convener"], topic=village_topic, reason=REASON)
     assert set(Submission.objects.filter(topic=received)) == set(Submission.objects.filter(title="排水渠堵塞"))
     assert not Submission.objects.filter(topic=village_topic).exists()
+
+
+def test_the_township_station_is_told_at_once_and_no_other_station(district, people, village_topic):
+    from shangliang.core.models import Notification
+
+    received = linkage.topic_escalate(actor=people["convener"], topic=village_topic, reason=REASON)
+    told = Notification.objects.filter(user=people["station_head"], title__contains="【村（社区）提请】")
+    assert told.count() == 1
+    message = told.get()
+    assert received.title in message.title and "甲一村提请甲镇协商" in message.body and REASON in message.body
+    assert message.url == topic_url(received)
+    assert not Notification.objects.filter(user=people["other_head"]).exists()
+    assert not Notification.objects.filter(user=people["convener"], title__contains="提请").exists()
