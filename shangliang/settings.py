@@ -87,7 +87,11 @@ INSTALLED_APPS = [
     "shangliang.topics",
     "shangliang.consultations",
     "shangliang.outcomes",
+    "shangliang.events",
+    "shangliang.funds",
+    "shangliang.handoffs",
     "shangliang.evaluation",
+    "shangliang.publicity",
     "shangliang.points",
     "shangliang.scoring",
     "shangliang.dashboard",
@@ -538,6 +542,8 @@ SHANGLIANG_REPLY_DAYS = int(os.environ.get("SHANGLIANG_REPLY_DAYS", "10"))
 SHANGLIANG_RETURN_DAYS = int(os.environ.get("SHANGLIANG_RETURN_DAYS", "5"))
 # Results are published within this many days of the last item being finished.
 SHANGLIANG_PUBLISH_DAYS = int(os.environ.get("SHANGLIANG_PUBLISH_DAYS", "7"))
+# A matter handed to another channel (handoffs) is flagged when no answer came this many days after it was handed.
+SHANGLIANG_HANDOFF_ANSWER_DAYS = int(os.environ.get("SHANGLIANG_HANDOFF_ANSWER_DAYS", "30"))
 # Residents' ratings: a follow-up (回访重办) starts when the unsatisfied share exceeds this …
 SHANGLIANG_UNSATISFIED_THRESHOLD = float(os.environ.get("SHANGLIANG_UNSATISFIED_THRESHOLD", "0.3"))
 # … once at least this many ratings are counted.

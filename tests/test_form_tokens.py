@@ -20,10 +20,15 @@ from shangliang.consultations.tests.builders import planned
 from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.models import FormToken
 from shangliang.evaluation import forms as evaluation_forms
+from shangliang.events import forms as event_forms
+from shangliang.funds import forms as fund_forms
+from shangliang.handoffs import forms as handoff_forms
 from shangliang.orgs import forms as org_forms
+from shangliang.orgs import reception_forms
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant, make_user, small_district
 from shangliang.outcomes import forms as outcome_forms
+from shangliang.publicity import forms as publicity_forms
 from shangliang.scoring import forms as scoring_forms
 from shangliang.topics import forms as topic_forms
 from shangliang.topics.defaults import ensure_defaults
@@ -57,6 +62,22 @@ STAFF_ADD_FORMS = [
     (outcome_forms.ReportForm, "outcomes:report_new", [1]),
     (outcome_forms.ProgressForm, "outcomes:progress_add", [1]),
     (outcome_forms.ExtensionForm, "outcomes:extension_request", [1]),
+    (event_forms.EventCreateForm, "events:new", []),
+    (event_forms.StaffSignInForm, "events:sign_in_add", [1]),
+    (event_forms.QuestionRecordForm, "events:question_record", [1]),
+    (event_forms.PhotoForm, "events:photo_add", [1]),
+    (event_forms.MaterialForm, "events:material_add", [1]),
+    (fund_forms.AccountForm, "funds:account_new", []),
+    (fund_forms.IncomeForm, "funds:income_new", [1]),
+    (fund_forms.SpendingForm, "funds:spending_new", [1]),
+    (handoff_forms.HandoffForm, "handoffs:new_submission", [1]),
+    (handoff_forms.HandoffForm, "handoffs:new_topic", [1]),
+    (handoff_forms.HandoffForm, "handoffs:new_suggestion", [1]),
+    (handoff_forms.AnswerForm, "handoffs:answer", [1]),
+    (publicity_forms.ArticleForm, "publicity:new", []),
+    (publicity_forms.PreviewForm, "publicity:preview_new", [1]),
+    (publicity_forms.DocumentForm, "publicity:document_new", []),
+    (reception_forms.SlotForm, "orgs:slot_create", []),
 ]
 
 

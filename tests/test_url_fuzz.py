@@ -14,6 +14,7 @@ consultations, assignments, reports, ratings and a typical case. The suite runs 
 beyond 2⁶³ raise OverflowError) and PostgreSQL (NUL bytes in strings raise DataError).
 """
 
+import datetime
 import inspect
 import logging
 import re
@@ -35,6 +36,7 @@ from shangliang.core.converters import CONVERTERS
 from shangliang.dashboard.tests.conftest import YEAR, build_world
 from shangliang.evaluation import services as evaluation_services
 from shangliang.evaluation.models import FollowUp
+from shangliang.funds import services as fund_services
 from shangliang.orgs.tests.factories import make_user, small_district
 from shangliang.topics.defaults import ensure_defaults
 from shangliang.topics.models import Category, ExclusionRule, Submission
@@ -241,8 +243,28 @@ def _samples(world) -> dict:
     evaluation_services.follow_up_check(consultation=world.consultations["c3"])
     follow_up = FollowUp.objects.order_by("pk").first()
     consultation = {"pk": str(c1.pk)}
+    account = {
+        "pk": str(
+            fund_services.account_open(
+                actor=make_user("fuzz_fund_keeper"),
+                village=world.district["a1"],
+                name="甲一村协商资金专户",
+                opened_on=datetime.date(YEAR, 1, 5),
+                bank="农村商业银行",
+                account_name="甲一村村民委员会",
+                account_number="6230520010001234567",
+            ).pk
+        )
+    }
     return {
         "orgs:member_qr": [{"code": jia.code, "fmt": "svg"}],
+        "orgs:member_assign": [{"pk": str(jia.pk)}],
+        "orgs:member_public": [{"code": jia.code}],
+        "public_members:member": [{"code": jia.code}],
+        "topics:submit_member": [{"code": jia.code}],
+        "funds:account": [account],
+        "funds:spending_new": [account],
+        "funds:ledger_export": [account],
         "topics:platform_qr": [{"platform_pk": str(pa1.pk), "fmt": "svg"}],
         "topics:track_detail": [{"code": Submission.objects.order_by("pk").first().tracking_code}],
         "consultations:sign_in_qr": [{**consultation, "fmt": "svg"}],

@@ -54,6 +54,31 @@ def _when(consultation: Consultation) -> str:
     return f"{chinese_date(start)}（{WEEKDAYS[start.weekday()]}）{start:%H:%M}–{until}"
 
 
+def research_findings(consultation: Consultation) -> list[str]:
+    """What the fact-finding found, for the notice (知情明政): the day, the place and the findings, in the
+    order of the research; no names of the people who researched."""
+    return [
+        _("%(number)d. %(date)s在%(place)s调研：%(findings)s")
+        % {
+            "number": number,
+            "date": chinese_date(research.researched_on),
+            "place": research.place.strip(),
+            "findings": " ".join(research.findings.split()),
+        }
+        for number, research in enumerate(consultation.research.order_by("researched_on", "pk"), start=1)
+    ]
+
+
+def notice_contact(consultation: Consultation) -> str:
+    """联系人 on the notice: the platform's person in charge and its office phone (both public), else the
+    convener (named on the notice already; no personal number)."""
+    platform = consultation.platform
+    name = platform.keeper_name.strip() or consultation.convener.display_name
+    if platform.contact_phone.strip():
+        return _("%(name)s，电话：%(phone)s") % {"name": name, "phone": platform.contact_phone.strip()}
+    return name
+
+
 def notice_pdf(consultation: Consultation, request) -> bytes:
     """The advance notice (事先知情通报) as a village would post it, with QR codes to sign up and to join.
 
@@ -86,6 +111,12 @@ def notice_pdf(consultation: Consultation, request) -> bytes:
         for n, item in enumerate(consultation.agenda.all(), start=1)
     ]
     story += [_p(line, LISTED) for line in agenda or [_("会上确定")]]
+    findings = research_findings(consultation)
+    if findings:
+        story.append(_p(_("七、前期调研情况："), BODY))
+        story += [_p(line, LISTED) for line in findings]
+    contact_number = _("八、") if findings else _("七、")
+    story.append(_p(contact_number + _("联系人：%(contact)s") % {"contact": notice_contact(consultation)}, BODY))
     deadline = start.date() - datetime.timedelta(days=1)
     story.append(
         _p(

@@ -265,7 +265,31 @@ class NoticeRead(models.Model):
         return f"{self.participant} · {self.read_at:%Y-%m-%d %H:%M}"
 
 
-class Statement(models.Model):
+class SolvedOnSpot(models.Model):
+    """A statement or suggestion resolved during the session itself (当场解决), with who solved it: it counts
+    among the practical problems solved (``docs/figures.md``)."""
+
+    solved_on_spot_at = models.DateTimeField(_("当场解决时间"), null=True, blank=True)
+    solved_by = models.CharField(
+        _("当场解决的单位或人员"),
+        max_length=100,
+        blank=True,
+        help_text=_("如：镇城管办（写单位或职务，不写个人姓名，将公开）"),
+    )
+    solved_note = models.CharField(_("解决情况"), max_length=300, blank=True)
+    solved_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_solved_on_spot(self) -> bool:
+        return self.solved_on_spot_at is not None
+
+
+class Statement(SolvedOnSpot):
     """What one participant said on one agenda item, with their stance."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="statements")
@@ -335,7 +359,7 @@ class OnlinePost(models.Model):
         return self.text[:30]
 
 
-class Suggestion(models.Model):
+class Suggestion(SolvedOnSpot):
     """One concrete item of the resolution (协商意见); later stages assign and track it."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="suggestions")

@@ -6,6 +6,7 @@ from django.http import Http404
 from shangliang.consultations.models import Consultation, Research
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths
 from shangliang.orgs.states import Role
+from shangliang.topics import elsewhere
 from shangliang.topics.models import Topic
 from shangliang.topics.permissions import READERS, SCREENERS
 from shangliang.topics.states import TopicStatus
@@ -30,7 +31,8 @@ def can_plan_consultation(user, topic: Topic) -> bool:
 
 def topics_plannable_by(user) -> QuerySet[Topic]:
     """The topics ``can_plan_consultation`` allows, as one query: approved, convened in the user's scope."""
-    qs = Topic.objects.filter(status=TopicStatus.APPROVED)
+    # A topic handed to another channel (topics.elsewhere) is settled there, not planned here.
+    qs = Topic.objects.filter(status=TopicStatus.APPROVED).exclude(elsewhere.handed_off_q("topic"))
     if _is_root(user):
         return qs
     return qs.filter(path_q(region_paths(user, ORGANISERS), "convening_region__path"))

@@ -28,6 +28,7 @@ from shangliang.consultations.states import ConsultationStatus, ExplanationOutco
 from shangliang.core.models import OnceStep
 from shangliang.core.notify import Kind, Recipient, active_users, notify_step
 from shangliang.orgs.models import Region, ScopedRole
+from shangliang.topics import elsewhere
 from shangliang.topics.models import Topic
 from shangliang.topics.states import TopicStatus
 
@@ -176,6 +177,7 @@ def topics_unplanned(today: date) -> list[tuple[Topic, date]]:
     topics = (
         Topic.objects.filter(status=TopicStatus.APPROVED, is_archived=False)
         .exclude(consultations__status__in=under_way)
+        .exclude(elsewhere.handed_off_q("topic"))
         .annotate(last_cancelled_at=Max("consultations__cancelled_at"))
         .select_related("convening_region")
         .order_by("approved_at", "pk")

@@ -18,15 +18,19 @@ from shangliang.consultations.models import Consultation, Dissent, LegalReview, 
 from shangliang.consultations.states import ExplanationOutcome, LegalReviewMode, SuggestionDecision, VoteResult
 from shangliang.orgs.models import Region
 from shangliang.orgs.selectors import path_ids
+from shangliang.topics import elsewhere
 from shangliang.topics.states import ConveningLevel
 
 
 def not_taken_q(prefix: str = "") -> Q:
     """Items the party committee and government will not carry out: not adopted, deferred or dropped by
-    the assembly's vote. They are settled without an assignment; completion and figures leave them out.
-    ``prefix`` reaches suggestions from another model ("suggestions__")."""
-    return Q(**{f"{prefix}decision__in": [SuggestionDecision.NOT_ADOPTED, SuggestionDecision.DEFERRED]}) | Q(
-        **{f"{prefix}vote_result": VoteResult.DROPPED}
+    the assembly's vote, or handed to another channel that settles them (``topics.elsewhere``: a CPPCC
+    proposal, the government directly …). They are settled without an assignment; completion and
+    figures leave them out. ``prefix`` reaches suggestions from another model ("suggestions__")."""
+    return (
+        Q(**{f"{prefix}decision__in": [SuggestionDecision.NOT_ADOPTED, SuggestionDecision.DEFERRED]})
+        | Q(**{f"{prefix}vote_result": VoteResult.DROPPED})
+        | elsewhere.handed_off_q("suggestion", prefix)
     )
 
 
@@ -99,6 +103,8 @@ def assign_refusal(suggestion: Suggestion) -> str:
         return _("该建议已决定不予采纳，不能交办。")
     if suggestion.decision == SuggestionDecision.DEFERRED:
         return _("该建议已决定暂缓采纳；如需交办，请先改为采纳。")
+    if Suggestion.all_objects.filter(elsewhere.handed_off_q("suggestion"), pk=suggestion.pk).exists():
+        return _("该建议已转交其他渠道办理，不再交办；如需交办，请先撤回转交。")
     return _review_refusal(suggestion.consultation)
 
 
@@ -109,6 +115,10 @@ def suggestion_marks(suggestion: Suggestion, *, decision: bool = True) -> list[t
     ``tone`` is ``warn`` (waiting), ``ok`` or ``no``. ``decision=False`` leaves out the decision (not
     adopted, deferred) for pages that state it with its reason on their own."""
     marks = []
+    if suggestion.solved_on_spot_at:
+        marks.append(
+            ("ok", _("当场解决：%(by)s，%(note)s") % {"by": suggestion.solved_by, "note": suggestion.solved_note})
+        )
     if suggestion.awaits_vote:
         marks.append(("warn", _("存在较大争议，待村（居）民会议或代表会议表决")))
     if suggestion.vote_result:

@@ -48,6 +48,7 @@ from shangliang.core.notify import Kind, Recipient, notify
 from shangliang.core.records import save_record, stamp_history
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Member, Platform
+from shangliang.topics import elsewhere
 from shangliang.topics.models import Topic
 from shangliang.topics.states import TopicStatus
 
@@ -86,6 +87,8 @@ def consultation_plan(
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.status != TopicStatus.APPROVED:
         raise DomainError(_("只有已审定的议题才能安排协商。"))
+    if Topic.objects.filter(elsewhere.handed_off_q("topic"), pk=topic.pk).exists():
+        raise DomainError(_("这个议题已转交其他渠道办理，不再安排协商；如需协商，请先撤回转交。"))
     if Consultation.objects.filter(topic=topic).exclude(status=ConsultationStatus.CANCELLED).exists():
         raise DomainError(_("这个议题已经安排了协商。"))
     if ends_at <= starts_at:
@@ -1175,7 +1178,12 @@ def minutes_draft(consultation: Consultation) -> str:
         for s in said:
             mark = _("（不同意见）") if s.is_dissent else ""
             online = _("［网上］") if s.is_online else ""
-            lines.append(f"   {online}{s.participant.name}（{stances.get(s.stance, '')}）{mark}：{s.text}")
+            solved = (
+                _("（当场解决：%(by)s，%(note)s）") % {"by": s.solved_by, "note": s.solved_note}
+                if s.solved_on_spot_at
+                else ""
+            )
+            lines.append(f"   {online}{s.participant.name}（{stances.get(s.stance, '')}）{mark}：{s.text}{solved}")
         lines.append("")
     # The same list as the resolution's and the printed minutes': the dissent rows, carried from the
     # statements ticked 不同意见 and any recorded on their own.

@@ -4,6 +4,7 @@ from shangliang.consultations import (
     dissent_views,
     documents_views,
     legal_views,
+    on_the_spot_views,
     participant_views,
     public_views,
     schedule_views,
@@ -43,6 +44,7 @@ session = [
     path("statements/add/", session_views.statement_add, name="statement_add"),
     path("statements/<id:statement_pk>/edit/", session_views.statement_edit, name="statement_edit"),
     path("statements/<id:statement_pk>/withdraw/", session_views.statement_withdraw, name="statement_withdraw"),
+    path("statements/<id:statement_pk>/solved/", on_the_spot_views.statement_solve, name="statement_solve"),
     path("posts/<id:post_pk>/hide/", views.post_hide, name="post_hide"),
     path("close/", views.session_close, name="session_close"),
 ]
@@ -51,6 +53,7 @@ conclusion = [
     path("resolution/", views.resolution, name="resolution"),
     path("suggestions/<id:suggestion_pk>/edit/", session_views.suggestion_edit, name="suggestion_edit"),
     path("suggestions/<id:suggestion_pk>/withdraw/", session_views.suggestion_withdraw, name="suggestion_withdraw"),
+    path("suggestions/<id:suggestion_pk>/solved/", on_the_spot_views.suggestion_solve, name="suggestion_solve"),
     path("suggestions/<id:suggestion_pk>/contest/", dissent_views.suggestion_contest, name="suggestion_contest"),
     path("suggestions/<id:suggestion_pk>/uncontest/", dissent_views.suggestion_uncontest, name="suggestion_uncontest"),
     path("dissents/<id:dissent_pk>/explain/", dissent_views.dissent_explain, name="dissent_explain"),

@@ -37,3 +37,8 @@ def records_url(scope: Scope, key: str, value: str = "", region: Region | None =
 def report_url(scope: Scope, fmt: str) -> str:
     params = {"platform": scope.platform.pk} if scope.platform else {"region": scope.region.pk}
     return f"{reverse('dashboard:annual_report', args=[scope.start.year, fmt])}?{urlencode(params)}"
+
+
+def scope_query(scope: Scope) -> str:
+    """The scope as a query string (``region=3&year=2025``), for pages that take the dashboard's scope."""
+    return urlencode(scope_params(scope))

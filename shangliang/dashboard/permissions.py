@@ -13,7 +13,7 @@ from django.http import Http404
 from shangliang.core.params import parse_id
 from shangliang.orgs.models import Platform, Region
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths, role_names, roles_of
-from shangliang.orgs.states import RegionLevel
+from shangliang.orgs.states import RegionLevel, Role
 from shangliang.topics.permissions import READERS
 
 DASHBOARD_READERS = READERS
@@ -86,3 +86,22 @@ def platforms_for_picker(user) -> QuerySet[Platform]:
         return qs
     q = path_q(region_paths(user, DASHBOARD_READERS), "region__path")
     return qs.filter(q | Q(pk__in=granted_ids(user, DASHBOARD_READERS, "platform")))
+
+
+# --- the chair council's half-yearly review ---------------------------------------------------------
+# The CPPCC office (委室工作人员) and the administrators of a district record its chair council's reviews;
+# the dashboard's readers of the district read them.
+REVIEW_RECORDERS = frozenset({Role.COMMITTEE_STAFF, Role.ADMINISTRATOR})
+
+
+def can_record_review(user, region: Region) -> bool:
+    return region.level == RegionLevel.DISTRICT and (_is_root(user) or covers(user, REVIEW_RECORDERS, region))
+
+
+def can_view_review_attachment(user, review) -> bool:
+    return can_view_region_dashboard(user, review.region)
+
+
+def can_view_member_reach(user) -> bool:
+    """The members page (委员下沉与联系村) is the CPPCC office's: committee staff and administrators."""
+    return _is_root(user) or bool(role_names(user) & REVIEW_RECORDERS)

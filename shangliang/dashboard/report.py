@@ -36,7 +36,7 @@ from shangliang.core.documents.formats import percent as _percent
 from shangliang.core.documents.pdf import BODY, CAPTION, PLAIN, TEXT_WIDTH
 from shangliang.core.documents.pdf import bold as _bold
 from shangliang.core.documents.pdf import paragraph as _p
-from shangliang.dashboard import chart_images
+from shangliang.dashboard import chart_images, seed_figures, seed_report
 from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for, idle_platforms, place_ratings
 from shangliang.evaluation.states import Satisfaction
 from shangliang.outcomes.selectors import has_publication
@@ -571,6 +571,16 @@ TABLES = (
 )
 
 
+def _seed_tables(seed) -> list[ReportTable]:
+    """The seeds' statistics (docs/figures.md) and the departments ranked on their items."""
+    tables = [ReportTable(_("协商成效统计（按来源口径）"), _item_count(), seed_report.seed_rows(seed))]
+    ranked = seed_report.ranking_rows(seed)
+    if ranked:
+        columns = [str(c) for c in seed_report.RANKING_COLUMNS]
+        tables.append(ReportTable(_("部门办理情况排名"), columns, ranked))
+    return tables
+
+
 def _tables(board: Dashboard) -> list[ReportTable]:
     return [table for build in TABLES for table in build(board)]
 
@@ -644,7 +654,7 @@ def annual_report(scope: Scope) -> AnnualReport:
         period=period,
         summary=summary_of(board),
         sections=_sections(board, cases),
-        tables=_tables(board),
+        tables=_tables(board) + _seed_tables(seed_figures.seed_figures(scope)),
         charts=_charts(board),
         cases=cases,
         draft_note=_("初稿：由平台根据统计数据生成，请核实修改后使用"),

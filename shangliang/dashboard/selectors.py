@@ -24,8 +24,8 @@ Definitions
         deferred + dropped by the assembly's vote; adopted = the decision 采纳, recorded or made by
         assigning the item; adoption rate (采纳率) = adopted / decided. The not-adopted list (未采纳)
         is not adopted + deferred + dropped, each with its reason. Pending: not decided, not assigned.
-    Problems solved (解决实际问题): residents' submissions (诉求, drafted into or merged into a topic)
-        whose consultation is settled: concluded, and every one of its suggestions done.
+    Problems solved (解决实际问题), outcomes implemented (落实成果) and the seeds' other statistics:
+        ``dashboard.seed_figures``, with the formulas in ``docs/figures.md``.
     Replies within 10 days: entrusted reports (政府委托事项) sent up; on time when the written reply
         came by the due date; late when it came after it or is still missing after it.
     Members' participation: members with an assignment (下沉) to a platform in scope during the
@@ -50,14 +50,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shangliang.consultations.models import Consultation, Participant, SessionFormat, Suggestion
-from shangliang.consultations.safeguards import not_taken_q
 from shangliang.consultations.selectors import HELD_AT, held_between
-from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.dates import is_year_in_range
 from shangliang.core.params import parse_id
 from shangliang.evaluation.models import Rating, TypicalCase
 from shangliang.evaluation.selectors import SatisfactionFigures, satisfaction_of
 from shangliang.evaluation.states import Satisfaction
+from shangliang.orgs.coverage import coverage_rooms
 from shangliang.orgs.models import Member, MemberAssignment, Platform, Region
 from shangliang.orgs.selectors import covered_region_ids
 from shangliang.orgs.states import PlatformKind, RegionLevel
@@ -67,7 +66,7 @@ from shangliang.outcomes.selectors import overdue_q
 from shangliang.outcomes.states import AssignmentStatus, ReportStatus
 from shangliang.points.selectors import ranking
 from shangliang.scoring.selectors import platform_scores, station_scores
-from shangliang.topics.models import Category, Submission
+from shangliang.topics.models import Category
 from shangliang.topics.states import Source
 
 
@@ -167,8 +166,9 @@ def _coverage_regions(scope: Scope) -> QuerySet[Region]:
 
 
 def _covered_ids(scope: Scope, regions: list[Region]) -> set[int]:
-    """Which of ``regions`` the rooms in place during the period cover (one query)."""
-    return covered_region_ids(regions, _region_platforms(scope).values_list("kind", "region__path"))
+    """Which of ``regions`` the rooms in place during the period cover (two queries): venues never count,
+    a shared room counts for the communities it lists (``orgs.coverage``)."""
+    return covered_region_ids(regions, coverage_rooms(_region_platforms(scope)))
 
 
 def covered_regions(scope: Scope, level: str, value: str = "") -> QuerySet[Region]:
@@ -349,27 +349,6 @@ def live_assignments(scope: Scope) -> QuerySet[Assignment]:
     )
 
 
-def settled_consultations(scope: Scope) -> QuerySet[Consultation]:
-    """Concluded consultations whose every suggestion is done (已办结)."""
-    done = Q(suggestions__assignments__status=AssignmentStatus.DONE, suggestions__assignments__is_archived=False)
-    return (
-        held_consultations(scope)
-        .filter(status=ConsultationStatus.CONCLUDED)
-        .annotate(
-            # Items not adopted, deferred or dropped by the vote are settled by that decision.
-            suggestion_n=Count("suggestions", filter=~not_taken_q("suggestions__"), distinct=True),
-            done_n=Count("suggestions__assignments", filter=done, distinct=True),
-        )
-        .filter(suggestion_n__gt=0, done_n=F("suggestion_n"))
-    )
-
-
-def solved_submissions(scope: Scope) -> QuerySet[Submission]:
-    """Problems solved: the residents' submissions behind settled consultations."""
-    settled = settled_consultations(scope).values("topic_id")
-    return Submission.objects.filter(is_archived=False, topic_id__in=settled)
-
-
 @dataclass
 class OutcomeFigures:
     suggestions: int
@@ -394,6 +373,12 @@ class OutcomeFigures:
         return _share(self.done, self.assigned)
 
 
+def _problems_solved(scope: Scope) -> int:
+    from shangliang.dashboard.seed_figures import problems_solved  # it builds on this module
+
+    return problems_solved(scope).total
+
+
 def outcome_figures(scope: Scope, today: date) -> OutcomeFigures:
     """Suggestions made, decided, adopted, assigned, done and overdue, and problems solved (four queries)."""
     counts = live_assignments(scope).aggregate(
@@ -406,7 +391,8 @@ def outcome_figures(scope: Scope, today: date) -> OutcomeFigures:
         assigned=counts["assigned"],
         done=counts["done"],
         overdue=counts["overdue"],
-        solved=solved_submissions(scope).count(),
+        # 解决实际问题: the one definition is the seeds' (``seed_figures.problems_solved``).
+        solved=_problems_solved(scope),
         decisions=outcome_decisions.decision_figures(suggestions_of(scope)),
     )
 
@@ -736,7 +722,7 @@ FIGURES = {
     "pending_decision": Figure(_("待决定采纳的建议"), "suggestions"),
     "done": Figure(_("已办结的建议"), "assignments"),
     "overdue": Figure(_("逾期未办结的建议"), "assignments"),
-    "solved": Figure(_("解决的实际问题"), "submissions"),
+    # "solved" and the seeds' other figures are added by ``seed_figures.register_figures``.
     "entrusted": Figure(_("政府委托事项书面答复"), "reports"),
     "ratings": Figure(_("群众评议"), "ratings"),
     "satisfaction": Figure(_("群众评议"), "ratings"),  # the same records, under the name users say
@@ -833,10 +819,6 @@ def _assignment_records(scope: Scope, key: str, value: str, today: date) -> Quer
     return qs.select_related("suggestion__consultation__topic", "lead_unit").order_by("deadline", "pk")
 
 
-def _submission_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
-    return solved_submissions(scope).select_related("region", "category", "topic").order_by("created_at", "pk")
-
-
 def _report_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
     qs = entrusted_reports(scope)
     if value:
@@ -873,7 +855,6 @@ RECORDS_BY_KIND = {
     "consultations": _consultation_records,
     "suggestions": _suggestion_records,
     "assignments": _assignment_records,
-    "submissions": _submission_records,
     "reports": _report_records,
     "ratings": _rating_records,
     "members": _member_records,
@@ -909,10 +890,16 @@ WORD_VALUES = {
 }
 
 
+# Words for the values of figures registered by other modules (``seed_figures``): key → function of the value.
+VALUE_LABELS: dict = {}
+
+
 def value_label(key: str, value: str) -> str:
     """What a drill-down's ``value`` means, in words (``result:rated_well`` → 落实结果：满意和基本满意)."""
     if not value:
         return ""
+    if key in VALUE_LABELS:
+        return VALUE_LABELS[key](value)
     if key in ("ratings", "satisfaction"):
         aspect, _sep, level = value.partition(":")
         level_label = WORD_VALUES.get(level) or dict(Satisfaction.choices).get(level, level)

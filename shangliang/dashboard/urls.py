@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangliang.dashboard import views
+from shangliang.dashboard import seed_views, views
 
 app_name = "dashboard"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     # The records behind one figure: ?<scope>&value=<month, form, category …>.
     path("records/<token:key>/", views.records, name="records"),
     path("report/<year:year>.<token:fmt>", views.annual_report, name="annual_report"),
+    # The seeds' statistics (docs/figures.md): members and villages reached, departments ranked, chair council.
+    path("members/", seed_views.members, name="members"),
+    path("departments/", seed_views.departments, name="departments"),
+    path("chair-council/", seed_views.chair_council, name="chair_council"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from shangliang.core.dates import is_year_in_range, parse_date
 from shangliang.core.documents.responses import DOCX, PDF, download
 from shangliang.core.params import parse_year
-from shangliang.dashboard import links, permissions, report, selectors
+from shangliang.dashboard import event_figures, links, permissions, report, seed_figures, selectors
 from shangliang.dashboard.selectors import Dashboard, Scope
 from shangliang.evaluation.states import Satisfaction
 from shangliang.orgs.access import staff_required
@@ -177,6 +177,12 @@ def index(request):
     context = {
         "scope": scope,
         "board": board,
+        # The seeds' own statistics (docs/figures.md), with their drill-downs.
+        "seed": seed_figures.seed_figures(scope),
+        # Briefings, lectures and training, apart from the consultations (docs/figures.md, 宣讲培训).
+        "events": event_figures.event_figures(scope),
+        "can_view_member_reach": permissions.can_view_member_reach(request.user),
+        "scope_query": links.scope_query(scope),
         "picker": _picker(request, scope),
         "data": {"charts": charts_of(board)},
         "levels": Satisfaction.choices,

@@ -21,7 +21,7 @@ from shangliang.core.errors import DomainError
 from shangliang.core.records import stamp_history
 from shangliang.demo.content import load
 from shangliang.demo.names import NameSource, numeral
-from shangliang.orgs import services
+from shangliang.orgs import services, six_haves
 from shangliang.orgs.models import (
     CommitteeSeat,
     ConsultationCommittee,
@@ -383,6 +383,8 @@ class _Builder:
         )
         for item in SixHave.values:
             is_met = self.rng.random() >= GAP_CHANCE[item]
+            if item in six_haves.DERIVED:
+                continue  # 有活动 and 有实效 are read from the records (orgs/six_haves.py); the draw keeps the sequence
             note = "" if is_met else GAP_NOTES[item]
             services.platform_check_update(actor=self.actor, platform=platform, item=item, is_met=is_met, note=note)
         self.platform_count += 1

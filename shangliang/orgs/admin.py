@@ -81,10 +81,11 @@ class PlatformCheckInline(admin.TabularInline):
 @admin.register(models.Platform)
 class PlatformAdmin(NoDeleteAdmin):
     archive_service = services.platform_archive
-    list_display = ["name", "kind", "brand", "region", "active_since", "is_archived"]
-    list_filter = ["kind", "brand", "is_archived"]
-    search_fields = ["name", "address"]
-    raw_id_fields = ["region", "host_unit"]
+    list_display = ["name", "kind", "venue_type", "is_practice_base", "brand", "region", "keeper_name", "is_archived"]
+    list_filter = ["kind", "venue_type", "is_practice_base", "brand", "is_archived"]
+    search_fields = ["name", "address", "keeper_name"]
+    raw_id_fields = ["region", "host_unit", "keeper"]
+    filter_horizontal = ["shared_regions"]
     inlines = [PlatformCheckInline]
 
 

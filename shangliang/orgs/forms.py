@@ -5,6 +5,7 @@ from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.forms import CleanTextMixin, DateInput
 from shangliang.core.images import clean_photo
 from shangliang.core.phones import normalize_mobile
+from shangliang.orgs import platform_details
 from shangliang.orgs.models import Member, Platform, Region, Sector, Unit
 from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel
 
@@ -12,15 +13,47 @@ from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel
 class PlatformForm(FormTokenMixin, CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Platform
-        fields = ["name", "kind", "brand", "region", "address", "host_unit", "sector", "active_since", "description"]
-        widgets = {"active_since": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "kind",
+            "venue_type",
+            "is_practice_base",
+            "brand",
+            "region",
+            "shared_regions",
+            "address",
+            "opening_hours",
+            "keeper",
+            "keeper_name",
+            "contact_phone",
+            "supervision_phone",
+            "host_unit",
+            "sector",
+            "active_since",
+            "description",
+        ]
+        widgets = {
+            "active_since": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "shared_regions": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "shared_regions": _("乡镇（街道）议事室与所辖村（社区）共用时勾选，计入这些村（社区）的覆盖率"),
+            "keeper": _("负责协商人员预约、事项收集的工作人员账号"),
+            "supervision_phone": _("印在协商结果公开海报上，接受群众监督"),
+        }
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"].queryset = regions.exclude(level=RegionLevel.GRID)
+            # Only villages can share a township's room; the service checks they lie under its township.
+            self.fields["shared_regions"].queryset = regions.filter(level=RegionLevel.VILLAGE).order_by("path")
+            # Staff of the regions the editor may edit; the service checks the keeper covers the platform.
+            self.fields["keeper"].queryset = platform_details.keeper_users(regions)
         self.fields["host_unit"].queryset = Unit.objects.filter(is_archived=False)
         self.fields["sector"].queryset = Sector.objects.filter(is_archived=False)
+        self.fields["keeper"].label_from_instance = lambda user: user.display_name
 
 
 class PlatformCheckForm(CleanTextMixin, forms.Form):
@@ -121,6 +154,7 @@ class MemberFilterForm(CleanTextMixin, forms.Form):
         label=_("界别"), required=False, queryset=Sector.objects.filter(is_archived=False), empty_label=_("全部界别")
     )
     township = forms.TypedChoiceField(label=_("联系乡镇"), required=False, coerce=int, empty_value=None)
+    unassigned = forms.BooleanField(label=_("仅看未下沉的委员"), required=False)
 
     def __init__(self, *args, townships=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,12 +14,15 @@ from shangliang.core.constraints import valid_choices
 from shangliang.core.models import ArchivableModel
 from shangliang.core.phones import mask_mobile, validate_mobile
 from shangliang.orgs.states import (
+    AppointmentStatus,
+    JoinRequestStatus,
     MemberLevel,
     PlatformKind,
     RegionLevel,
     Role,
     SixHave,
     UnitKind,
+    VenueType,
 )
 
 statistical_code_validator = RegexValidator(r"^\d{12}$", _("统计用区划代码应为12位数字。"))
@@ -141,7 +144,30 @@ class Platform(ArchivableModel):
     )
     active_since = models.DateField(_("启用日期"), null=True, blank=True)
     description = models.TextField(_("简介"), max_length=limits.TEXT, blank=True)
-    history = history_records()
+    venue_type = models.CharField(
+        _("场所类型"), max_length=30, choices=VenueType.choices, blank=True, help_text=_("仅“其他议事场所”填写")
+    )
+    is_practice_base = models.BooleanField(_("委员履职实践基地"), default=False)
+    # A room a township and its communities share (镇社共用): the communities listed here count it as theirs.
+    shared_regions = models.ManyToManyField(
+        Region, verbose_name=_("共用的村（社区）"), blank=True, related_name="shared_platforms"
+    )
+    # The person in charge (专人负责): named on posters, takes appointments (预约).
+    keeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="kept_platforms",
+    )
+    keeper_name = models.CharField(_("负责人"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=20, blank=True, help_text=_("公开在海报和公开页上的办公电话")
+    )
+    supervision_phone = models.CharField(_("监督电话"), max_length=20, blank=True)
+    opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True, help_text=_("如：工作日 9:00—17:00"))
+    history = history_records(m2m_fields=[shared_regions])
 
     class Meta:
         verbose_name = _("协商议事平台")
@@ -149,6 +175,9 @@ class Platform(ArchivableModel):
         ordering = ["region__path", "name"]
         constraints = [
             *valid_choices("orgs_platform", kind=PlatformKind),
+            models.CheckConstraint(
+                condition=Q(venue_type__in=[*VenueType.values, ""]), name="orgs_platform_venue_type_valid"
+            ),
             models.UniqueConstraint(fields=["region", "name"], name="orgs_platform_unique_name_in_region"),
         ]
 
@@ -383,3 +412,125 @@ class ScopedRole(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Roles are revoked, never deleted.")
+
+
+class JoinRequest(models.Model):
+    """A member asks to join a station (按照“就近、自主”的原则下沉); approval makes a MemberAssignment."""
+
+    member = models.ForeignKey(Member, verbose_name=_("委员"), on_delete=models.PROTECT, related_name="join_requests")
+    platform = models.ForeignKey(
+        Platform, verbose_name=_("申请加入的站点"), on_delete=models.PROTECT, related_name="join_requests"
+    )
+    reason = models.TextField(_("申请理由"), max_length=limits.NOTE, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("未同意时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("审核意见"), max_length=limits.NOTE, blank=True)
+    assignment = models.OneToOneField(
+        MemberAssignment, null=True, blank=True, on_delete=models.PROTECT, related_name="join_request"
+    )
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("委员下沉申请")
+        verbose_name_plural = _("委员下沉申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            *valid_choices("orgs_joinrequest", status=JoinRequestStatus),
+            models.UniqueConstraint(
+                fields=["member", "platform"],
+                condition=Q(status=JoinRequestStatus.PENDING),
+                name="orgs_joinrequest_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.platform}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Official records are archived, never deleted.")
+
+
+class ReceptionSlot(ArchivableModel):
+    """An opening a resident can book: a member's reception hours (委员接待日) at a station, or the
+    person in charge of a platform receiving residents by appointment (专人负责预约)."""
+
+    platform = models.ForeignKey(Platform, verbose_name=_("地点"), on_delete=models.PROTECT, related_name="slots")
+    member = models.ForeignKey(
+        Member, verbose_name=_("接待委员"), null=True, blank=True, on_delete=models.PROTECT, related_name="slots"
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    capacity = models.PositiveSmallIntegerField(_("可预约人数"), default=5)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("接待时段")
+        verbose_name_plural = _("接待时段")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="orgs_slot_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="orgs_slot_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+def new_appointment_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Appointment(models.Model):
+    """A resident's booking of a reception slot."""
+
+    slot = models.ForeignKey(
+        ReceptionSlot, verbose_name=_("接待时段"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    mobile = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])
+    matter = models.TextField(_("想谈的事"), max_length=limits.NOTE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    code = models.CharField(max_length=20, unique=True, default=new_appointment_code, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    booked_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("接待时间"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("记为未到时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    outcome_note = models.TextField(_("接待情况"), max_length=limits.NOTE, blank=True)
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("预约")
+        verbose_name_plural = _("预约")
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [*valid_choices("orgs_appointment", status=AppointmentStatus)]
+
+    def __str__(self):
+        return f"{self.name} · {self.slot}"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Official records are archived, never deleted.")

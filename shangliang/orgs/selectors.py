@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from shangliang.core.params import parse_id
+from shangliang.orgs import six_haves
+from shangliang.orgs.coverage import coverage_rooms
 from shangliang.orgs.models import CommitteeSeat, Member, MemberAssignment, Platform, Region
 from shangliang.orgs.permissions import (
     can_change_region,
@@ -129,7 +131,8 @@ def coverage_for(user) -> Coverage:
         .order_by("path")
     )
     platforms = list(platforms_visible_to(user).values_list("kind", "region__path"))
-    covered = covered_region_ids(regions, platforms)
+    # Venues never count; shared rooms count for the communities they list (``orgs/coverage.py``).
+    covered = covered_region_ids(regions, coverage_rooms(platforms_visible_to(user)))
 
     rows = {r.pk: CoverageRow(township=r) for r in regions if r.level == RegionLevel.TOWNSHIP}
     by_kind = Counter()
@@ -159,11 +162,15 @@ def coverage_for(user) -> Coverage:
     for kind in (
         PlatformKind.SECTOR_ROOM,
         PlatformKind.COMPANY_ROOM,
+        PlatformKind.PARK_ROOM,
         PlatformKind.MEMBER_STUDIO,
         PlatformKind.ONLINE_ROOM,
+        PlatformKind.VENUE,
     ):
         levels.append(CoverageLevel(str(kind.label), None, by_kind.get(kind, 0)))
-    return Coverage(rows=list(rows.values()), levels=levels, platform_total=len(platforms))
+    # The other venues are listed, but they are not consultation rooms: not in the total either.
+    rooms_total = len(platforms) - by_kind.get(PlatformKind.VENUE, 0)
+    return Coverage(rows=list(rows.values()), levels=levels, platform_total=rooms_total)
 
 
 # --- platforms -----------------------------------------------------------------------------
@@ -173,7 +180,8 @@ def platform_list_for(user, *, kind: str = "", township: int | None = None, q: s
     qs = (
         platforms_visible_to(user)
         .select_related("region__parent", "host_unit")
-        .annotate(checks_met=Count("checks", filter=Q(checks__is_met=True)))
+        # The manual items met; 有活动 and 有实效 are added from the records (``six_haves.met_counts``).
+        .annotate(manual_met=Count("checks", filter=Q(checks__is_met=True) & ~Q(checks__item__in=six_haves.DERIVED)))
     )
     if kind:
         qs = qs.filter(kind=kind)
@@ -199,7 +207,8 @@ def platform_detail(platform: Platform) -> dict:
     )
     history = list(platform.history.select_related("history_user").order_by("-history_date")[:HISTORY_SHOWN])
     return {
-        "checks": checks,
+        "checks": six_haves.check_rows(platform, checks),
+        "shared_regions": list(platform.shared_regions.order_by("path")),
         "assignments": assignments,
         "contact_links": links,
         "ancestors": ancestors,
@@ -219,8 +228,19 @@ def _open_assignments():
     )
 
 
-def member_list_for(user, *, level: str = "", sector: int | None = None, township: int | None = None, q: str = ""):
+def member_list_for(
+    user,
+    *,
+    level: str = "",
+    sector: int | None = None,
+    township: int | None = None,
+    q: str = "",
+    unassigned: bool = False,
+):
     qs = members_visible_to(user).select_related("sector").prefetch_related(_open_assignments())
+    if unassigned:
+        # No open assignment to any station (下沉): the district follows them up.
+        qs = qs.exclude(pk__in=MemberAssignment.objects.filter(ended_on__isnull=True).values("member_id"))
     if level:
         qs = qs.filter(level=level)
     if sector:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError
 from shangliang.core.records import save_record, stamp_history
+from shangliang.orgs import platform_details, six_haves
 from shangliang.orgs.models import (
     CommitteeSeat,
     ConsultationCommittee,
@@ -25,7 +26,7 @@ from shangliang.orgs.models import (
     Sector,
     Unit,
 )
-from shangliang.orgs.states import REGION_CHILD_LEVEL, RegionLevel, Role, SixHave
+from shangliang.orgs.states import REGION_CHILD_LEVEL, PlatformKind, RegionLevel, Role, SixHave
 
 
 def _archive(obj, *, actor, reason: str, note: str):
@@ -102,36 +103,65 @@ def region_archive(*, actor, region: Region, reason: str = "") -> Region:
 # --- platforms -----------------------------------------------------------------------------
 
 
-PLATFORM_FIELDS = ("name", "kind", "brand", "region", "address", "host_unit", "sector", "active_since", "description")
+PLATFORM_FIELDS = (
+    "name",
+    "kind",
+    "brand",
+    "region",
+    "address",
+    "host_unit",
+    "sector",
+    "active_since",
+    "description",
+    # Platform details (issue 16): see ``platform_details.check_details``.
+    "venue_type",
+    "is_practice_base",
+    "keeper",
+    "keeper_name",
+    "contact_phone",
+    "supervision_phone",
+    "opening_hours",
+)
 
 
 @transaction.atomic
-def platform_create(*, actor, **fields) -> Platform:
-    """Create a platform with an empty six-haves checklist; records history."""
+def platform_create(*, actor, shared_regions=None, **fields) -> Platform:
+    """Create a platform with an empty six-haves checklist; records history. ``shared_regions``: the
+    communities that share a township room (镇社共用)."""
     unknown = set(fields) - set(PLATFORM_FIELDS)
     if unknown:
         raise TypeError(f"unknown platform fields: {sorted(unknown)}")
-    platform = save_record(Platform(**fields), actor=actor, reason="platform.created")
-    PlatformCheck.objects.bulk_create(PlatformCheck(platform=platform, item=item) for item in SixHave.values)
+    platform = Platform(**fields)
+    shared = list(shared_regions or [])
+    platform_details.check_details(platform, shared)
+    platform = save_record(platform, actor=actor, reason="platform.created", m2m={"shared_regions": shared})
+    if platform.kind != PlatformKind.VENUE:  # the six-haves are a consultation room's standard
+        PlatformCheck.objects.bulk_create(PlatformCheck(platform=platform, item=item) for item in SixHave.values)
     return platform
 
 
 @transaction.atomic
-def platform_update(*, actor, platform: Platform, **fields) -> Platform:
-    """Change a platform's details; records history."""
+def platform_update(*, actor, platform: Platform, shared_regions=None, **fields) -> Platform:
+    """Change a platform's details; records history. ``shared_regions`` None leaves them as they are."""
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
     for name, value in fields.items():
         if name not in PLATFORM_FIELDS:
             raise TypeError(f"unknown platform field: {name}")
         setattr(platform, name, value)
-    return save_record(platform, actor=actor, reason="platform.updated")
+    shared = list(platform.shared_regions.all()) if shared_regions is None else list(shared_regions)
+    platform_details.check_details(platform, shared)
+    m2m = {} if shared_regions is None else {"shared_regions": shared}
+    return save_record(platform, actor=actor, reason="platform.updated", m2m=m2m)
 
 
 @transaction.atomic
 def platform_check_update(
     *, actor, platform: Platform, item: str, is_met: bool, note: str, photo=None
 ) -> PlatformCheck:
-    """Record one six-haves item for a platform (met or not, a note, an optional photo)."""
+    """Record one six-haves item for a platform (met or not, a note, an optional photo). 有活动 and 有实效
+    are read from the records (``orgs/six_haves.py``) and cannot be ticked."""
+    if item in six_haves.DERIVED:
+        raise DomainError(str(six_haves.DERIVED_REFUSAL), field="is_met")
     check, _created = PlatformCheck.objects.select_for_update().get_or_create(platform=platform, item=item)
     check.is_met = is_met
     check.note = note

@@ -22,9 +22,26 @@ class PlatformKind(models.TextChoices):
     TOWNSHIP_ROOM = "township_room", _("乡镇（街道）协商议事室")  # run by the township station
     VILLAGE_ROOM = "village_room", _("村（社区）协商议事室")  # run by the village committee
     SECTOR_ROOM = "sector_room", _("界别协商议事室")  # for one CPPCC sector
-    COMPANY_ROOM = "company_room", _("企业/园区协商议事室")  # in a company or industrial park
+    COMPANY_ROOM = "company_room", _("企业协商议事室")  # in a company
+    PARK_ROOM = "park_room", _("园区协商议事室")  # in an industrial or business park, for its companies
     MEMBER_STUDIO = "member_studio", _("委员工作室")  # run by one or a few members
     ONLINE_ROOM = "online_room", _("网上协商议事室")  # online only
+    # Another standing venue (党群之家, 村民说事室 …): listed and bookable, but not a consultation room, so it
+    # never counts towards a village's coverage.
+    VENUE = "venue", _("其他议事场所")
+
+
+# The kinds that are consultation rooms proper (they count towards coverage and the six-haves).
+ROOM_KINDS = [kind for kind in PlatformKind if kind != PlatformKind.VENUE]
+
+
+class VenueType(models.TextChoices):
+    PARTY_MASS_HOME = "party_mass_home", _("党群之家")
+    VILLAGER_TALK = "villager_talk", _("村民说事室")
+    VETERAN_STUDIO = "veteran_studio", _("老党员工作室")
+    DEPUTIES_STUDIO = "deputies_studio", _("两代表一委员工作室")
+    WOMEN_HOME = "women_home", _("妇女之家")
+    OTHER = "other", _("其他")
 
 
 class SixHave(models.TextChoices):
@@ -67,6 +84,36 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("群众")  # a resident; public material and own submissions
 
 
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("已预约")  # a resident booked the slot
+    CANCELLED = "cancelled", _("已取消")  # cancelled by the resident or the staff, with a reason
+    ATTENDED = "attended", _("已接待")  # the meeting took place
+    MISSED = "missed", _("未到场")  # the resident did not come
+
+
+APPOINTMENT_MOVES = {
+    AppointmentStatus.BOOKED: {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.MISSED},
+    AppointmentStatus.CANCELLED: set(),
+    AppointmentStatus.ATTENDED: set(),
+    AppointmentStatus.MISSED: set(),
+}
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")  # a member asked to join a station (自主下沉)
+    APPROVED = "approved", _("已同意")  # the station head or the CPPCC office agreed; an assignment was made
+    REFUSED = "refused", _("未同意")  # refused with a reason
+    WITHDRAWN = "withdrawn", _("已撤回")  # the member withdrew the request
+
+
+JOIN_REQUEST_MOVES = {
+    JoinRequestStatus.PENDING: {JoinRequestStatus.APPROVED, JoinRequestStatus.REFUSED, JoinRequestStatus.WITHDRAWN},
+    JoinRequestStatus.APPROVED: set(),
+    JoinRequestStatus.REFUSED: set(),
+    JoinRequestStatus.WITHDRAWN: set(),
+}
+
+
 STAFF_ROLES = frozenset(set(Role.values) - {Role.RESIDENT})
 
 
@@ -91,4 +138,15 @@ AUDIT_REASONS = {
     "contact_link.created": _("建立联系点"),
     "role.granted": _("授予角色"),
     "role.revoked": _("撤销角色"),
+    # Reception hours and bookings (orgs/reception.py), members' requests to join a station (orgs/joining.py).
+    "reception_slot.opened": _("开放接待时段"),
+    "reception_slot.withdrawn": _("撤销接待时段"),
+    "appointment.booked": _("群众预约"),
+    "appointment.cancelled": _("取消预约"),
+    "appointment.attended": _("已接待"),
+    "appointment.missed": _("预约未到"),
+    "join_request.made": _("申请下沉到站点"),
+    "join_request.approved": _("同意下沉申请"),
+    "join_request.refused": _("未同意下沉申请"),
+    "join_request.withdrawn": _("撤回下沉申请"),
 }

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shangliang.orgs import imports_views, views
+from shangliang.orgs import imports_views, reception_views, views
 
 app_name = "orgs"
 
@@ -36,7 +36,31 @@ imports = [
     path("jobs/<id:pk>/", imports_views.import_job, name="import_job"),
 ]
 
+# Reception hours (委员接待日): staff pages, residents' booking and their own booking page; members joining stations.
+reception = [
+    path("", reception_views.reception_home, name="reception_home"),
+    path("add/", reception_views.slot_create, name="slot_create"),
+    path("slots/<id:pk>/", reception_views.slot_detail, name="slot_detail"),
+    path("slots/<id:pk>/withdraw/", reception_views.slot_withdraw, name="slot_withdraw"),
+    path("appointments/<id:pk>/close/", reception_views.appointment_close, name="appointment_close"),
+    path("appointments/<id:pk>/cancel/", reception_views.appointment_staff_cancel, name="appointment_staff_cancel"),
+]
+booking = [
+    path("<id:pk>/", reception_views.book, name="book"),
+    path("a/<token:code>/", reception_views.appointment_public, name="appointment_public"),
+    path("a/<token:code>/cancel/", reception_views.appointment_public_cancel, name="appointment_public_cancel"),
+]
+join = [
+    path("", reception_views.join_home, name="join_home"),
+    path("requests/", reception_views.join_queue, name="join_queue"),
+    path("<id:pk>/", reception_views.join_decide, name="join_decide"),
+    path("<id:pk>/withdraw/", reception_views.join_withdraw, name="join_withdraw"),
+]
+
 urlpatterns = [
+    path("reception/", include(reception)),
+    path("book/", include(booking)),
+    path("join/", include(join)),
     path("regions/", include(regions)),
     path("platforms/", include(platforms)),
     path("members/", include(members)),

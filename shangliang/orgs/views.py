@@ -18,7 +18,7 @@ from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import errors_text
 from shangliang.core.qr import qr_response
 from shangliang.core.views import form_page, reloaded, run_form
-from shangliang.orgs import permissions, selectors, services
+from shangliang.orgs import joining, permissions, selectors, services, six_haves
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.forms import (
     ArchiveForm,
@@ -169,9 +169,13 @@ def platform_list(request):
     platforms = selectors.platform_list_for(
         request.user, kind=filters.get("kind") or "", township=filters.get("township"), q=filters.get("q") or ""
     )
+    page = _page(request, platforms)
+    met = six_haves.met_counts(page.object_list)
+    for platform in page.object_list:
+        platform.checks_met = met[platform.pk]
     context = {
         "form": form,
-        "page": _page(request, platforms),
+        "page": page,
         "coverage": selectors.coverage_for(request.user),
         "six_total": len(SixHave.values),
         "can_add": bool(permissions.role_names(request.user) & permissions.PLATFORM_EDITORS)
@@ -219,6 +223,10 @@ def platform_check_edit(request, pk, item):
     platform = permissions.get_platform_for_change(request.user, pk)
     if item not in SixHave.values:
         raise Http404
+    if item in six_haves.DERIVED:
+        # 有活动 and 有实效 are read from the records, not ticked by hand.
+        messages.error(request, str(six_haves.DERIVED_REFUSAL))
+        return redirect(f"{reverse('orgs:platform_detail', args=[platform.pk])}#check-{item}")
     check = PlatformCheck.objects.filter(platform=platform, item=item).first()
     initial = {"is_met": check.is_met, "note": check.note} if check else {}
     form = PlatformCheckForm(request.POST or None, request.FILES or None, initial=initial)
@@ -268,6 +276,7 @@ def member_list(request):
         sector=filters["sector"].pk if filters.get("sector") else None,
         township=filters.get("township"),
         q=filters.get("q") or "",
+        unassigned=bool(filters.get("unassigned")),
     )
     context = {"form": form, "page": _page(request, members), "can_add": permissions.can_add_member(request.user)}
     return render(request, "orgs/member_list.html", context)
@@ -307,7 +316,7 @@ def member_edit(request, pk):
 def member_assign(request, pk):
     member = permissions.get_member_for_change(request.user, pk)
     platforms = permissions.platforms_visible_to(request.user).select_related("region")
-    form = AssignmentForm(request.POST or None, platforms=platforms)
+    form = AssignmentForm(request.POST or None, platforms=platforms, initial={"platform": request.GET.get("platform")})
     done = run_form(
         request,
         form,
@@ -315,15 +324,21 @@ def member_assign(request, pk):
         success=lambda assignment: _("已下沉到“%(name)s”。") % {"name": form.cleaned_data["platform"].name},
         then=reverse("orgs:member_detail", args=[member.pk]),
     )
-    return done or render(request, "orgs/member_assign.html", {"form": form, "member": member})
+    if done:
+        return done
+    # Stations ranked by proximity and specialty (就近、对口), each with its reasons.
+    context = {"form": form, "member": member, "suggested": joining.suggest_platforms(member, platforms)}
+    return render(request, "orgs/member_assign.html", context)
 
 
 def member_public(request, code):
-    """The page a member code opens: public, so no phone number and no contact details."""
+    """The address a member code (履职码) carries: the member's public record is built where the records
+    of consultations and outcomes may be read (``points.public_views.member_page``, /m/<code>/)."""
     member = selectors.member_get_public(code)
     if member is None:
         raise Http404
-    return render(request, "orgs/member_public.html", {"member": member})
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return redirect(reverse("public_members:member", args=[member.code]) + query)
 
 
 def member_qr(request, code, fmt):

@@ -27,3 +27,8 @@ class OutcomesConfig(AppConfig):
             not_moved_on=legal_review.not_reported,
             after_review=legal_review.tell_corrected,
         )
+
+        # 有活动 and 有实效 of the six-haves are read from held consultations and done items (orgs.six_haves).
+        from shangliang.outcomes import six_haves
+
+        six_haves.register()

@@ -18,7 +18,7 @@ from shangliang.core.errors import DomainError, EditConflict
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
 from shangliang.orgs.access import staff_required
-from shangliang.outcomes import permissions, selectors, services
+from shangliang.outcomes import page_sections, permissions, selectors, services
 from shangliang.outcomes.actions import ACTIONS, Situation, blank_form, bound_form, page_state
 from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import ExtensionStatus
@@ -51,6 +51,8 @@ def _assignment_context(request, assignment: Assignment, **bound):
         "return_days": services.return_days(),
         "show": {action.form_key: action.key in shown for action in ACTIONS.values()},
         "hints": {ACTIONS[key].form_key: hint for key, hint in hints.items()},
+        # What apps above outcomes add (funds: the item's fund requests), ``page_sections``.
+        "sections": page_sections.assignment_sections(user, assignment),
     }
     for action in ACTIONS.values():
         if bound.get(action.form_key) is not None:

@@ -21,6 +21,7 @@ from shangliang.core.views import form_page
 from shangliang.orgs.access import staff_required
 from shangliang.outcomes import decisions, permissions
 from shangliang.outcomes.states import AssignmentStatus
+from shangliang.topics import elsewhere
 
 
 class DecisionForm(CleanTextMixin, forms.Form):
@@ -56,7 +57,8 @@ def suggestion_decide(request, pk, suggestion_pk):
 
     def context():
         live = suggestion.assignments.exclude(status=AssignmentStatus.RETURNED).exists()
-        state = decisions.item_state(suggestion, live)
+        handed = bool(decisions.handed_off_ids([suggestion]))
+        state = decisions.item_state(suggestion, live, handed)
         return {
             "c": consultation,
             "is_reader": consultations_visible_to(user).filter(pk=consultation.pk).exists(),
@@ -65,7 +67,7 @@ def suggestion_decide(request, pk, suggestion_pk):
             "state_label": decisions.STATE_LABELS[state],
             "state_tone": decisions.STATE_TONES[state],
             "reason": decisions.state_reason(suggestion),
-            "may_decide": decisions.can_decide(suggestion, live),
+            "may_decide": decisions.can_decide(suggestion, live, handed),
             "form": form,
             "back": back,
         }
@@ -88,16 +90,21 @@ def suggestion_decide(request, pk, suggestion_pk):
 
 def annotate_lines(lines, *, with_forms: bool) -> dict[str, int]:
     """Give each line of the three lists (``selectors.outcome_lines``) its decision state, reason and, for
-    the assigners (``with_forms``), the decision form; return the counts of the decisions (no query)."""
+    the assigners (``with_forms``), the decision form; return the counts of the decisions (one query: which
+    items no unit holds were handed to another channel)."""
     counts = dict.fromkeys(decisions.STATE_LABELS, 0)
+    handed = elsewhere.handed_off("suggestion", [line.suggestion.pk for line in lines if line.row is None])
     for line in lines:
-        state = decisions.item_state(line.suggestion, line.row is not None)
+        # Handed to another channel (handoffs): the three lists show the channel, to whom and the answer.
+        line.handoff = handed.get(line.suggestion.pk)
+        line.handed_off = line.handoff is not None
+        state = decisions.item_state(line.suggestion, line.row is not None, line.handed_off)
         counts[state] += 1
         line.state = state
         line.state_label = decisions.STATE_LABELS[state]
         line.state_tone = decisions.STATE_TONES[state]
         line.state_reason = decisions.state_reason(line.suggestion) if state in decisions.NOT_TAKEN else ""
-        line.may_decide = decisions.can_decide(line.suggestion, line.row is not None)
+        line.may_decide = decisions.can_decide(line.suggestion, line.row is not None, line.handed_off)
         line.may_assign = state in {decisions.ItemState.PENDING, decisions.ItemState.ADOPTED}
         line.decision_form = decision_form(line.suggestion) if with_forms and line.may_decide else None
     return counts

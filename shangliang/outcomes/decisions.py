@@ -31,6 +31,7 @@ from shangliang.core.records import save_record
 from shangliang.outcomes import feedback, permissions
 from shangliang.outcomes.models import Assignment
 from shangliang.outcomes.states import AssignmentStatus, FeedbackEvent
+from shangliang.topics import elsewhere
 
 # The decisions a person records; PENDING is where every item starts.
 DECISIONS = (SuggestionDecision.ADOPTED, SuggestionDecision.NOT_ADOPTED, SuggestionDecision.DEFERRED)
@@ -68,6 +69,8 @@ def decide_refusal(suggestion: Suggestion, decision: str, reason: str) -> Domain
         )
     if suggestion.assignments.exclude(status=AssignmentStatus.RETURNED).exists():
         return DomainError(_("这条建议已经交办（交办即采纳），不能再改变采纳决定。"), field="decision")
+    if handed_off_ids([suggestion]):
+        return DomainError(_("这条建议已转交其他渠道办理；如需在此决定，请先撤回转交。"), field="decision")
     if decision not in DECISION_MOVES[suggestion.decision]:
         if decision == suggestion.decision:
             message = _("这条建议已是“%(decision)s”。")
@@ -136,6 +139,7 @@ class ItemState:
     NOT_ADOPTED = "not_adopted"
     DEFERRED = "decision_deferred"
     DROPPED = "dropped"  # the assembly's vote dropped it
+    HANDED_OFF = "handed_off"  # handed to another channel, which settles it (topics.elsewhere, handoffs)
 
 
 STATE_LABELS = {
@@ -146,6 +150,7 @@ STATE_LABELS = {
     ItemState.NOT_ADOPTED: gettext_lazy("不予采纳"),
     ItemState.DEFERRED: gettext_lazy("暂缓采纳"),
     ItemState.DROPPED: gettext_lazy("表决未通过"),
+    ItemState.HANDED_OFF: gettext_lazy("已转交其他渠道"),
 }
 # Badge tone of each state (site.css: ok, warn, no).
 STATE_TONES = {
@@ -156,15 +161,19 @@ STATE_TONES = {
     ItemState.NOT_ADOPTED: "no",
     ItemState.DEFERRED: "warn",
     ItemState.DROPPED: "no",
+    ItemState.HANDED_OFF: "ok",
 }
 # Not taken up: the not-adopted list and the rows of the sheet that carry a reason.
 NOT_TAKEN = frozenset({ItemState.NOT_ADOPTED, ItemState.DEFERRED, ItemState.DROPPED})
 
 
-def item_state(suggestion: Suggestion, has_live_assignment: bool) -> str:
-    """The state of one item from its own fields and whether a unit holds it (reads nothing)."""
+def item_state(suggestion: Suggestion, has_live_assignment: bool, handed_off: bool = False) -> str:
+    """The state of one item from its own fields, whether a unit holds it and whether it was handed to
+    another channel (``handed_off_ids``, or the item's ``elsewhere.handed_off_annotations``; reads nothing)."""
     if has_live_assignment:
         return ItemState.ASSIGNED
+    if handed_off or elsewhere.handed_off_from(suggestion) is not None:
+        return ItemState.HANDED_OFF
     if suggestion.vote_result == VoteResult.DROPPED:
         return ItemState.DROPPED
     if suggestion.awaits_vote:
@@ -183,9 +192,18 @@ def state_reason(suggestion: Suggestion) -> str:
     return suggestion.decision_reason
 
 
-def can_decide(suggestion: Suggestion, has_live_assignment: bool) -> bool:
+def can_decide(suggestion: Suggestion, has_live_assignment: bool, handed_off: bool = False) -> bool:
     """Whether the decision form is offered for this item (the service still has the last word)."""
-    return not has_live_assignment and item_state(suggestion, False) in {ItemState.PENDING, ItemState.DEFERRED}
+    return not has_live_assignment and item_state(suggestion, False, handed_off) in {
+        ItemState.PENDING,
+        ItemState.DEFERRED,
+    }
+
+
+def handed_off_ids(suggestions) -> set[int]:
+    """Which of these suggestions were handed to another channel (``topics.elsewhere``): one query, none
+    for an empty list."""
+    return set(elsewhere.handed_off("suggestion", [suggestion.pk for suggestion in suggestions]))
 
 
 # --- figures: one definition each -----------------------------------------------------------------
@@ -221,8 +239,13 @@ def not_taken(suggestions: QuerySet[Suggestion], value: str = "") -> QuerySet[Su
 
 
 def pending(suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
-    """Waiting for the decision: neither decided nor dropped, and no unit holds them."""
-    return countable(suggestions).exclude(DECIDED_Q).filter(~_live_assignment_q())
+    """Waiting for the decision: neither decided nor dropped, no unit holds them, not handed to another channel."""
+    return (
+        countable(suggestions)
+        .exclude(DECIDED_Q)
+        .exclude(elsewhere.handed_off_q("suggestion"))
+        .filter(~_live_assignment_q())
+    )
 
 
 @dataclass
@@ -234,6 +257,8 @@ class DecisionFigures:
     pending: int = 0
     # Adopted and no unit holds them yet (the assigners' next step).
     adopted_unassigned: int = 0
+    # Not decided here: handed to another channel, which settles them (neither pending nor in the adoption rate).
+    handed_off: int = 0
 
     @property
     def decided(self) -> int:
@@ -252,13 +277,15 @@ class DecisionFigures:
 def decision_figures(suggestions: QuerySet[Suggestion]) -> DecisionFigures:
     """The decision counts of ``suggestions`` (restricted to ``countable``), in one query."""
     live = _live_assignment_q()
+    handed = elsewhere.handed_off_q("suggestion")
     counts = countable(suggestions).aggregate(
         adopted=Count("pk", filter=ADOPTED_Q),
         not_adopted=Count("pk", filter=NOT_ADOPTED_Q),
         deferred=Count("pk", filter=DEFERRED_Q),
         dropped=Count("pk", filter=DROPPED_Q),
-        pending=Count("pk", filter=~DECIDED_Q & ~Q(live)),
-        adopted_unassigned=Count("pk", filter=ADOPTED_Q & ~Q(live)),
+        pending=Count("pk", filter=~DECIDED_Q & ~Q(live) & ~handed),
+        adopted_unassigned=Count("pk", filter=ADOPTED_Q & ~Q(live) & ~handed),
+        handed_off=Count("pk", filter=~DECIDED_Q & ~Q(live) & handed),
     )
     return DecisionFigures(**counts)
 
@@ -283,6 +310,8 @@ def unassigned_suggestions(consultations: QuerySet[Consultation]) -> QuerySet[Su
     return (
         countable(Suggestion.objects.filter(consultation__in=consultations))
         .filter(~_live_assignment_q())
+        # Each item's hand-off to another channel, if any (``item_state`` reads it): no query of its own.
+        .annotate(**elsewhere.handed_off_annotations("suggestion"))
         .select_related("consultation__topic", "consultation__platform")
         .order_by("consultation__starts_at", "consultation_id", "order", "pk")
     )
@@ -302,8 +331,10 @@ class UnassignedItem:
 def unassigned_items(suggestions) -> list[UnassignedItem]:
     """``unassigned_suggestions`` with each item's state and reason (reads nothing more)."""
     items = []
+    suggestions = list(suggestions)
+    handed = handed_off_ids(suggestions)
     for suggestion in suggestions:
-        state = item_state(suggestion, False)
+        state = item_state(suggestion, False, suggestion.pk in handed)
         reason = state_reason(suggestion) if state in NOT_TAKEN else ""
         items.append(UnassignedItem(suggestion, state, str(STATE_LABELS[state]), STATE_TONES[state], reason))
     return items

@@ -209,9 +209,10 @@ def _sheet(request):
     sheet = supervision_sheet.supervision_sheet(
         assignments,
         subtitle=sheet_subtitle(user, filters, assignments),
-        department=supervision_sheet.department_of(user),
+        department=supervision_sheet.filling_department(user, assignments),
         today=today,
         unassigned=unassigned,
+        title=supervision_sheet.hall_title(user, assignments, unassigned),
     )
     return sheet, None
 

@@ -105,6 +105,18 @@ class ReportForm(FormTokenMixin, CleanTextMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("政协提案、社情民意信息的提案人，计入其履职积分。"),
     )
+    lead_member = forms.ModelChoiceField(
+        label=_("提案人（反映人）"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("第一署名委员；其他署名委员为附议人。不选则为第一位署名委员。"),
+    )
+    proposal_category = forms.CharField(
+        label=_("提案类别"), max_length=30, required=False, help_text=_("如：经济建设、社会事业、城乡建设")
+    )
+    suggested_handlers = forms.CharField(
+        label=_("建议承办单位"), max_length=200, required=False, help_text=_("如：区住房和城乡建设局")
+    )
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
 
@@ -113,10 +125,13 @@ class ReportForm(FormTokenMixin, CleanTextMixin, forms.Form):
         self.fields["recipient_unit"].queryset = units
         self.fields["recipient_unit"].widget.configure(group_of=unit_group, first=first)
         self.fields["members"].queryset = members
+        self.fields["lead_member"].queryset = members
 
 
 class ReportEditForm(CleanTextMixin, forms.Form):
     recipient = forms.CharField(label=_("报送对象"), max_length=100)
+    proposal_category = forms.CharField(label=_("提案类别"), max_length=30, required=False)
+    suggested_handlers = forms.CharField(label=_("建议承办单位"), max_length=200, required=False)
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 16}))
 

@@ -37,6 +37,17 @@ class OutcomeReport(ArchivableModel):
     is_entrusted = models.BooleanField(_("政府委托事项"), default=False, help_text=_("委托事项须在规定期限内书面答复"))
     # The CPPCC members who put their names to a proposal or bulletin (提案人); counts for their points.
     members = models.ManyToManyField(Member, verbose_name=_("署名委员"), blank=True, related_name="reports")
+    # The first signatory (提案人 / 反映人); the other signing members are the seconders (附议人).
+    lead_member = models.ForeignKey(
+        Member, verbose_name=_("提案人（反映人）"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposal_category = models.CharField(
+        _("提案类别"), max_length=30, blank=True, help_text=_("如：经济建设、社会事业")
+    )
+    suggested_handlers = models.CharField(_("建议承办单位"), max_length=200, blank=True)
+    # The number the CPPCC office gives a proposal or bulletin when it is sent, counted per kind and year.
+    serial_year = models.PositiveSmallIntegerField(_("编号年度"), null=True, blank=True)
+    serial_seq = models.PositiveIntegerField(_("编号"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
@@ -56,7 +67,14 @@ class OutcomeReport(ArchivableModel):
         verbose_name = _("成果报送")
         verbose_name_plural = _("成果报送")
         ordering = ["-created_at"]
-        constraints = valid_choices("outcomes_report", kind=ReportKind, status=ReportStatus)
+        constraints = [
+            *valid_choices("outcomes_report", kind=ReportKind, status=ReportStatus),
+            models.UniqueConstraint(
+                fields=["kind", "serial_year", "serial_seq"],
+                condition=Q(serial_seq__isnull=False),
+                name="outcomes_report_one_serial_per_kind_year",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -140,6 +158,31 @@ class Assignment(ArchivableModel):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.responsible_mobile)
+
+
+class Measure(models.Model):
+    """One implemented measure of an item (落实成果): an item may have several, and each counts among the
+    outcomes implemented (``docs/figures.md``)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="measures")
+    text = models.CharField(_("落实成果"), max_length=300, help_text=_("如：新增路灯12盏"))
+    implemented_on = models.DateField(_("落实日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Entered by mistake: kept for the record, left out of the figures.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("落实成果")
+        verbose_name_plural = _("落实成果")
+        ordering = ["implemented_on", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Official records are archived, never deleted.")
 
 
 class ProgressUpdate(models.Model):

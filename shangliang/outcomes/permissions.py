@@ -24,6 +24,7 @@ from shangliang.outcomes import handdown
 from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate
 from shangliang.outcomes.selectors import of_units_q
 from shangliang.outcomes.states import AssignmentStatus, ReportStatus
+from shangliang.topics import elsewhere
 from shangliang.topics.permissions import READERS
 
 # The party committee and government draw up the responsibility list (工作责任清单).
@@ -334,4 +335,6 @@ def suggestions_to_assign(user) -> QuerySet[Suggestion]:
         .exclude(decision__in=[SuggestionDecision.NOT_ADOPTED, SuggestionDecision.DEFERRED])
         .exclude(vote_result=VoteResult.DROPPED)
         .exclude(contested_at__isnull=False, vote_result="")
+        # Handed to another channel (topics.elsewhere): settled there.
+        .exclude(elsewhere.handed_off_q("suggestion"))
     )

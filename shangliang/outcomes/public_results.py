@@ -14,12 +14,16 @@ from shangliang.core.documents.formats import local_date
 from shangliang.outcomes import decisions, permissions, selectors
 from shangliang.outcomes.models import Publication
 from shangliang.outcomes.states import AssignmentStatus
+from shangliang.topics import elsewhere
 
 NOT_ASSIGNED = "not_assigned"
 # Items the decision or the assembly's vote did not take up: shown with the reason (decisions.py).
 NOT_TAKEN = (decisions.ItemState.NOT_ADOPTED, decisions.ItemState.DEFERRED, decisions.ItemState.DROPPED)
-# Statuses with nothing more to come: done, deferred by the unit with a reason, or not taken up with one.
-CLOSED_STATUSES = frozenset({AssignmentStatus.DONE, AssignmentStatus.DEFERRED, *NOT_TAKEN})
+# Handed to another channel, which settles it (topics.elsewhere): shown with the channel, to whom and the answer.
+HANDED_OFF = decisions.ItemState.HANDED_OFF
+# Statuses with nothing more to come here: done, deferred by the unit with a reason, not taken up with one,
+# or handed to another channel.
+CLOSED_STATUSES = frozenset({AssignmentStatus.DONE, AssignmentStatus.DEFERRED, *NOT_TAKEN, HANDED_OFF})
 
 
 @dataclass
@@ -41,6 +45,10 @@ class PublicItem:
     decision_reason: str = ""
     # ``safeguards.suggestion_marks``: (tone, words) of what happened to it beyond the session.
     marks: list = field(default_factory=list)
+    # Handed to another channel (``HANDED_OFF``): the channel, the body it went to, the day, the answer.
+    handoff: elsewhere.HandedOff | None = None
+    # The implemented measures (落实成果) recorded for the item, each one line.
+    measures: list = field(default_factory=list)
 
     @property
     def is_done(self) -> bool:
@@ -55,14 +63,41 @@ class PublicItem:
         return self.status in NOT_TAKEN
 
 
+def with_measures(consultation: Consultation) -> Consultation:
+    """Attach the implemented measures (落实成果) to the items prefetched by ``board_consultations`` (one query),
+    for the result page; other pages show the items without them."""
+    items = [a for s in consultation.suggestions.all() for a in s.assignments.all()]
+    by_item: dict[int, list] = {a.pk: [] for a in items}
+    for measure in selectors.measures_that_count().filter(assignment_id__in=list(by_item)):
+        by_item[measure.assignment_id].append(measure)
+    for item in items:
+        item.live_measures = by_item[item.pk]
+    return consultation
+
+
 def public_items(consultation: Consultation) -> list[PublicItem]:
-    """From ``selectors.board_consultations``' prefetch: costs no query."""
+    """From ``selectors.board_consultations``' prefetch: costs no query (elsewhere one, for the hand-offs of
+    the items no unit holds)."""
     items = []
+    suggestions = list(consultation.suggestions.all())
+    if all(elsewhere.is_annotated(s) for s in suggestions):  # ``board_consultations`` brings the hand-offs along
+        handed = {s.pk: h for s in suggestions if (h := elsewhere.handed_off_from(s)) is not None}
+    else:
+        unheld = [
+            s.pk
+            for s in suggestions
+            if decisions.item_state(s, False) not in NOT_TAKEN
+            and all(a.status == AssignmentStatus.RETURNED for a in s.assignments.all())
+        ]
+        handed = elsewhere.handed_off("suggestion", unheld)
     for number, suggestion in enumerate(consultation.suggestions.all(), start=1):
         live = [a for a in suggestion.assignments.all() if a.status != AssignmentStatus.RETURNED]
         if not live:
-            state = decisions.item_state(suggestion, False)
-            if state in NOT_TAKEN:
+            state = decisions.item_state(suggestion, False, suggestion.pk in handed)
+            if state == HANDED_OFF:
+                label = _("已转交%(channel)s") % {"channel": handed[suggestion.pk].channel}
+                items.append(PublicItem(number, suggestion.text, state, label, handoff=handed[suggestion.pk]))
+            elif state in NOT_TAKEN:
                 label, reason = decisions.STATE_LABELS[state], decisions.state_reason(suggestion)
                 items.append(PublicItem(number, suggestion.text, state, str(label), decision_reason=reason))
             else:
@@ -78,6 +113,7 @@ def public_items(consultation: Consultation) -> list[PublicItem]:
                 unit=assignment.lead_unit.name,
                 deadline=assignment.deadline,
                 result=assignment.result if assignment.status == AssignmentStatus.DONE else "",
+                measures=[m.text for m in getattr(assignment, "live_measures", [])],
                 deferral_reason=assignment.deferral_reason if assignment.status == AssignmentStatus.DEFERRED else "",
                 done_on=local_date(assignment.done_at),
                 evidence_url=assignment.evidence.url if permissions.is_public_evidence(assignment) else "",
@@ -97,6 +133,7 @@ COUNT_ORDER = [
     AssignmentStatus.ASSIGNED,
     AssignmentStatus.DEFERRED,
     NOT_ASSIGNED,
+    HANDED_OFF,
     *NOT_TAKEN,
 ]
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from shangliang.consultations.models import Consultation
 from shangliang.orgs.models import Platform, Region
 from shangliang.orgs.states import RegionLevel
-from shangliang.outcomes import public_results, selectors
+from shangliang.outcomes import page_sections, public_results, selectors
 from shangliang.outcomes.documents_views import poster_response, public_consultation_or_404
 from shangliang.outcomes.models import Publication
 
@@ -46,7 +46,7 @@ def _board(request, consultations) -> dict:
 
 @require_GET
 def result(request, pk):
-    consultation = public_consultation_or_404(pk)
+    consultation = public_results.with_measures(public_consultation_or_404(pk))
     items = public_results.public_items(consultation)
     context = {
         "consultation": consultation,
@@ -55,6 +55,8 @@ def result(request, pk):
         "counts": public_results.status_counts(items),
         "publication": public_results.publication_of(consultation),
         "dissent_line": public_results.dissent_line(consultation),
+        # What apps above outcomes add (funds: the spending on this consultation), ``page_sections``.
+        "sections": page_sections.public_sections(consultation),
     }
     return render(request, "outcomes/public/result.html", context)
 

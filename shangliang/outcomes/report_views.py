@@ -16,7 +16,9 @@ from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.views import form_page, run_form
 from shangliang.orgs.access import staff_required
-from shangliang.outcomes import permissions, selectors, services
+from shangliang.orgs.permissions import role_names
+from shangliang.orgs.states import Role
+from shangliang.outcomes import numbering, permissions, report_sections, selectors, services
 from shangliang.outcomes.forms import ReplyForm, ReportEditForm, ReportForm
 from shangliang.outcomes.models import OutcomeReport
 from shangliang.outcomes.states import ReportKind, ReportStatus
@@ -73,7 +75,13 @@ def _report_context(request, report: OutcomeReport, **forms):
     edit_form = None
     if may_report and is_draft:
         edit_form = forms.get("edit_form") or ReportEditForm(
-            initial={"recipient": report.recipient, "title": report.title, "body": report.body}
+            initial={
+                "recipient": report.recipient,
+                "title": report.title,
+                "body": report.body,
+                "proposal_category": report.proposal_category,
+                "suggested_handlers": report.suggested_handlers,
+            }
         )
     reply_form = None
     if report.status == ReportStatus.SENT and permissions.can_record_reply(request.user, report):
@@ -81,6 +89,11 @@ def _report_context(request, report: OutcomeReport, **forms):
     return {
         "r": report,
         "c": report.consultation,
+        # 提案编号 / 期号, 提案人 and 附议人 (the lead's mobile in full for the CPPCC office only).
+        "serial": numbering.serial_text(report),
+        "signatories": report_sections.signatories(
+            report, full_mobile=Role.COMMITTEE_STAFF in role_names(request.user)
+        ),
         "can_report": may_report,
         "is_late": selectors.is_reply_late(report),
         "edit_form": edit_form,

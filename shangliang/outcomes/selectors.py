@@ -20,7 +20,7 @@ from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.orgs.models import Platform, Region, Unit
 from shangliang.orgs.states import RegionLevel, Role, UnitKind
-from shangliang.outcomes.models import Assignment, ExtensionRequest, OutcomeReport, ProgressUpdate, Reminder
+from shangliang.outcomes.models import Assignment, ExtensionRequest, Measure, OutcomeReport, ProgressUpdate, Reminder
 from shangliang.outcomes.states import (
     CLOSED_ASSIGNMENT,
     ESCALATION,
@@ -30,6 +30,12 @@ from shangliang.outcomes.states import (
     ReminderKind,
     ReportStatus,
 )
+from shangliang.topics import elsewhere
+
+
+def measures_that_count() -> QuerySet[Measure]:
+    """Implemented measures (落实成果) that count: not withdrawn, in the order they were implemented."""
+    return Measure.objects.filter(withdrawn_at__isnull=True).order_by("implemented_on", "pk")
 
 
 def due_soon_days() -> int:
@@ -107,6 +113,8 @@ def with_related(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
             to_attr="pending_extensions",
         ),
         Prefetch("reminders", queryset=Reminder.objects.order_by("sent_at"), to_attr="reminder_list"),
+        # The implemented measures (落实成果) that count, for the lists and the supervision sheet.
+        Prefetch("measures", queryset=measures_that_count(), to_attr="live_measures"),
     )
 
 
@@ -632,7 +640,8 @@ def board_consultations(*, platform: Platform | None = None, village: Region | N
         .prefetch_related(
             Prefetch(
                 "suggestions",
-                queryset=Suggestion.objects.prefetch_related(
+                # Each item's hand-off to another channel, if any (topics.elsewhere), in the same query.
+                queryset=Suggestion.objects.annotate(**elsewhere.handed_off_annotations("suggestion")).prefetch_related(
                     Prefetch(
                         "assignments",
                         queryset=Assignment.objects.exclude(status=AssignmentStatus.RETURNED)

@@ -25,7 +25,7 @@ from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Unit
 from shangliang.orgs.states import RegionLevel, UnitKind
-from shangliang.outcomes import feedback, handdown, replies, selectors
+from shangliang.outcomes import feedback, handdown, numbering, replies, report_sections, selectors
 from shangliang.outcomes.models import (
     Assignment,
     ExtensionRequest,
@@ -80,6 +80,8 @@ def report_text(consultation: Consultation, kind: str) -> tuple[str, str]:
             "topic": topic.title,
         },
     ]
+    if kind == ReportKind.CONSULTATION_REPORT:
+        return title, "\n".join(lines + report_sections.consultation_report_sections(consultation))
     if topic.background:
         lines += ["", _("一、基本情况"), topic.background.strip()]
     lines += ["", _("二、协商意见建议")]
@@ -108,18 +110,28 @@ def report_draft(
     title: str = "",
     body: str = "",
     members=(),
+    lead_member=None,
+    proposal_category: str = "",
+    suggested_handlers: str = "",
 ) -> OutcomeReport:
     """Write a report from the resolution; the title and body may be edited before it is sent.
 
     ``members`` sign a proposal or bulletin (提案人): only members who took part in the consultation
-    or are attached to its platform."""
+    or are attached to its platform. ``lead_member`` is the first signatory (提案人 / 反映人; the other
+    members are the seconders, 附议人); without one, the first member chosen leads."""
     _require_concluded(consultation)
     if kind not in ReportKind.values:
         raise DomainError(_("请选择报送形式。"), field="kind")
     if not recipient.strip():
         raise DomainError(_("请填写报送对象。"), field="recipient")
     members = list(members)
+    if lead_member is not None and lead_member not in members:
+        members.insert(0, lead_member)
+    if lead_member is not None:
+        require_eligible_members(consultation, [lead_member], "lead_member")
     require_eligible_members(consultation, members, "members")
+    if lead_member is None and members and kind != ReportKind.CONSULTATION_REPORT:
+        lead_member = members[0]
     default_title, default_body = report_text(consultation, kind)
     report = save_record(
         OutcomeReport(
@@ -130,6 +142,9 @@ def report_draft(
             recipient=recipient.strip(),
             recipient_unit=recipient_unit,
             is_entrusted=is_entrusted,
+            lead_member=lead_member,
+            proposal_category=proposal_category.strip(),
+            suggested_handlers=suggested_handlers.strip(),
             created_by=actor,
         ),
         actor=actor,
@@ -140,13 +155,26 @@ def report_draft(
 
 
 @transaction.atomic
-def report_update(*, actor, report: OutcomeReport, title: str, body: str, recipient: str) -> OutcomeReport:
+def report_update(
+    *,
+    actor,
+    report: OutcomeReport,
+    title: str,
+    body: str,
+    recipient: str,
+    proposal_category: str | None = None,
+    suggested_handlers: str | None = None,
+) -> OutcomeReport:
     report = OutcomeReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.DRAFT:
         raise DomainError(_("已报送的材料不能再修改。"))
     if not title.strip() or not body.strip():
         raise DomainError(_("标题和正文不能为空。"), field="body")
     report.title, report.body, report.recipient = title.strip(), body.strip(), recipient.strip()
+    if proposal_category is not None:
+        report.proposal_category = proposal_category.strip()
+    if suggested_handlers is not None:
+        report.suggested_handlers = suggested_handlers.strip()
     return save_record(report, actor=actor, reason="report.updated")
 
 
@@ -159,7 +187,7 @@ def report_send(*, actor, report: OutcomeReport, now=None) -> OutcomeReport:
     if refusal := safeguards.report_refusal(report.consultation):
         raise DomainError(refusal)
     now = now or timezone.now()
-    changes = {"sent_by": actor, "sent_at": now}
+    changes = {"sent_by": actor, "sent_at": now, **numbering.serial_changes(report, now)}
     if report.is_entrusted:
         changes["reply_due_on"] = timezone.localtime(now).date() + timedelta(days=reply_days())
     report = transition(

@@ -105,6 +105,8 @@ AUDIT_REASONS = {
     "assignment.accepted": _("签收"),
     "assignment.returned": _("退回"),
     "progress.added": _("填报进展"),
+    "measure.added": _("填报落实成果"),
+    "measure.withdrawn": _("撤回落实成果"),
     "assignment.done": _("办结"),
     "assignment.checked": _("验收通过"),
     "assignment.sent_back": _("验收退回"),

@@ -5,6 +5,7 @@ from shangliang.outcomes import (
     board_views,
     decision_views,
     handdown_views,
+    measure_views,
     reply_views,
     report_views,
     views,
@@ -43,6 +44,8 @@ one_assignment = [
     act("defer", "assignment_defer"),
     act("resume", "assignment_resume"),
     act("extension", "extension_request"),
+    path("measures/add/", measure_views.measure_add, name="measure_add"),
+    path("measures/<id:measure_pk>/withdraw/", measure_views.measure_withdraw, name="measure_withdraw"),
 ]
 
 urlpatterns = [

@@ -35,13 +35,29 @@ RULES = [
     ),
 ]
 
+# Activities added after migration 0003 (which adds every rule of RULES under the kinds it knew, so a new
+# kind must not join RULES): a later migration passes these to ``ensure_defaults(model, kinds, rules=...)``.
+PROBLEM_LOGGED_RULE = (
+    "problem_logged",
+    Decimal("1"),
+    Decimal("10"),
+    "委员代群众反映的诉求经站点受理后计分（已受理、已直接解决、已合并或转为议题），每件计一次；不纳入协商的不计。",
+)
+EVENT_SPOKE_RULE = (
+    "event_spoke",
+    Decimal("2"),
+    Decimal("10"),
+    "委员在已举办的知情明政、公益培训、专题培训或法治宣传活动中宣讲授课后计分，每场计一次；已取消的活动不计。",
+)
+LATER_RULES = [PROBLEM_LOGGED_RULE, EVENT_SPOKE_RULE]
 
-def ensure_defaults(point_rule_model, kinds=None) -> None:
+
+def ensure_defaults(point_rule_model, kinds=None, rules=None) -> None:
     """Add the default rules that are missing; an existing rule of a kind is left as configured.
 
     ``kinds`` limits it to the activities a migration knows (a later migration adds later ones).
     """
-    for kind, points, cap, note in RULES:
+    for kind, points, cap, note in RULES if rules is None else rules:
         if kinds is not None and kind not in kinds:
             continue
         if not point_rule_model.objects.filter(kind=kind).exists():

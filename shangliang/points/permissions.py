@@ -10,6 +10,7 @@ ledger, as if the member did not exist.
 from django.db.models import QuerySet
 
 from shangliang.consultations.permissions import consultations_visible_to
+from shangliang.events.permissions import events_visible_to
 from shangliang.orgs.models import Member, Region
 from shangliang.orgs.permissions import (
     get_member_for_view,
@@ -19,8 +20,15 @@ from shangliang.orgs.permissions import (
 )
 from shangliang.orgs.states import RegionLevel
 from shangliang.outcomes.permissions import assignments_visible_to
-from shangliang.points.selectors import SCOPE_ASSIGNMENT, SCOPE_CONSULTATION, SCOPE_TOPIC, Ledger
-from shangliang.topics.permissions import topics_visible_to
+from shangliang.points.selectors import (
+    SCOPE_ASSIGNMENT,
+    SCOPE_CONSULTATION,
+    SCOPE_EVENT,
+    SCOPE_SUBMISSION,
+    SCOPE_TOPIC,
+    Ledger,
+)
+from shangliang.topics.permissions import submissions_visible_to, topics_visible_to
 
 # The query each staff page's access function (get_consultation_for_view, get_report_for_view,
 # get_assignment_for_view, get_topic_for_view) asks, by what a ledger line's access follows.
@@ -28,6 +36,8 @@ STAFF_SCOPES = {
     SCOPE_CONSULTATION: consultations_visible_to,
     SCOPE_ASSIGNMENT: assignments_visible_to,
     SCOPE_TOPIC: topics_visible_to,
+    SCOPE_SUBMISSION: submissions_visible_to,
+    SCOPE_EVENT: events_visible_to,
 }
 
 

@@ -24,13 +24,14 @@ from shangliang.consultations.models import Consultation, Participant, Research,
 from shangliang.consultations.selectors import HELD_AT, held_in
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.dates import is_year_in_range
+from shangliang.events.selectors import spoken_in_year
 from shangliang.orgs.models import Member, MemberAssignment, Region
 from shangliang.outcomes.models import Assignment, OutcomeReport
 from shangliang.outcomes.states import AssignmentStatus, ReportKind, ReportStatus
 from shangliang.points.models import PointRule
 from shangliang.points.states import PointKind
 from shangliang.topics.models import Submission
-from shangliang.topics.states import Source, TopicStatus
+from shangliang.topics.states import Source, SubmissionStatus, TopicStatus
 
 ZERO = Decimal("0")
 # An assignment still held by a unit or finished; a returned one was handed out wrongly.
@@ -101,6 +102,32 @@ def _approved_recommendations(year: int) -> QuerySet[Submission]:
     )
 
 
+# A resident's problem a member logged (委员收集群众诉求) counts once the station accepted it (受理): it moved past
+# screening and was not excluded; the day it counts for is when it was accepted (or settled, or merged).
+LOGGED_RECEIVED = [
+    SubmissionStatus.ACCEPTED,
+    SubmissionStatus.DRAFTED,
+    SubmissionStatus.MERGED,
+    SubmissionStatus.SETTLED,
+]
+
+
+def _logged_problems(year: int) -> QuerySet[Submission]:
+    """Submissions members logged for residents (``via_member`` with the member's own account as
+    ``recorded_by``), accepted in ``year``; a resident's own sending from the member's page earns nothing."""
+    return (
+        Submission.objects.filter(
+            via_member__isnull=False,
+            via_member__user__isnull=False,
+            recorded_by=F("via_member__user"),
+            status__in=LOGGED_RECEIVED,
+            is_archived=False,
+        )
+        .alias(received_at=Coalesce("accepted_at", "settled_at", "merged_at", "drafted_at"))
+        .filter(received_at__year=year)
+    )
+
+
 def _assigned_filter(year: int, prefix: str = "") -> dict:
     return {
         f"{prefix}is_archived": False,
@@ -113,6 +140,8 @@ def _assigned_filter(year: int, prefix: str = "") -> dict:
 # What decides who may open a record's staff page (``points.permissions.link_evidence``): a
 # consultation (its pages, and its reports'), an assignment or a topic.
 SCOPE_CONSULTATION, SCOPE_ASSIGNMENT, SCOPE_TOPIC = "consultation", "assignment", "topic"
+SCOPE_SUBMISSION = "submission"
+SCOPE_EVENT = "event"  # a briefing, lecture or training (``events.permissions.events_visible_to``)
 
 
 @dataclass(frozen=True)
@@ -269,6 +298,35 @@ def occurrences(kind: str, member: Member, year: int) -> list[Occurrence]:
             .order_by("assigned_at", "pk")
         )
         return [_assignment_occurrence(a) for a in rows]
+    if kind == PointKind.PROBLEM_LOGGED:
+        rows = _logged_problems(year).filter(via_member=member).annotate(day=F("received_at")).order_by("day", "pk")
+        # The resident's matter stays with the station: the member opens the staff page only if their role allows.
+        return [
+            Occurrence(
+                _local_day(s.day),
+                s.title,
+                reverse("topics:submission_detail", args=[s.pk]),
+                pk=s.pk,
+                scope=(SCOPE_SUBMISSION, s.pk),
+                source=s,
+            )
+            for s in rows
+        ]
+    if kind == PointKind.EVENT_SPOKE:
+        # One occurrence per held event the member spoke at (``events.selectors.spoken_in_year``).
+        rows = spoken_in_year(year).filter(speaker_member=member).select_related("platform").order_by("starts_at", "pk")
+        return [
+            Occurrence(
+                _local_day(e.starts_at),
+                _("%(kind)s：%(title)s") % {"kind": e.get_kind_display(), "title": e.title},
+                reverse("events:detail", args=[e.pk]),
+                pk=e.pk,
+                public_url=reverse("events:public_detail", args=[e.pk]),
+                scope=(SCOPE_EVENT, e.pk),
+                source=e,
+            )
+            for e in rows
+        ]
     raise ValueError(kind)
 
 
@@ -316,6 +374,10 @@ def counts(kind: str, year: int, member_ids: QuerySet | Iterable[int]) -> dict[i
         assigned = _assigned_filter(year, "topic__consultations__suggestions__assignments__")
         rows = _recommendations().filter(member__in=member_ids, **assigned)
         rows = _per_member(rows, F("member"), "topic__consultations__suggestions__assignments")
+    elif kind == PointKind.PROBLEM_LOGGED:
+        rows = _per_member(_logged_problems(year).filter(via_member__in=member_ids), F("via_member"), "pk")
+    elif kind == PointKind.EVENT_SPOKE:
+        rows = _per_member(spoken_in_year(year).filter(speaker_member__in=member_ids), F("speaker_member"), "pk")
     else:
         raise ValueError(kind)
     return {row["member_key"]: row["n"] for row in rows}
@@ -479,6 +541,19 @@ def entry_facts(line: LedgerLine, member: Member) -> list[tuple[str, str]]:
         ]
     if line.kind == PointKind.RECOMMENDATION_APPROVED:
         return [(_("议题"), record.title), (_("审定时间"), _moment(record.approved_at))]
+    if line.kind == PointKind.PROBLEM_LOGGED:
+        return [
+            (_label(Submission, "title"), record.title),
+            (_label(Submission, "status"), record.get_status_display()),
+            (_label(Submission, "tracking_code"), record.tracking_code),
+        ]
+    if line.kind == PointKind.EVENT_SPOKE:
+        return [
+            (_("活动"), record.title),
+            (_("类型"), record.get_kind_display()),
+            (_("时间"), _moment(record.starts_at)),
+            (_("举办平台"), record.platform.name),
+        ]
     raise ValueError(line.kind)
 
 

@@ -24,6 +24,10 @@ class PointKind(models.TextChoices):
     SUGGESTION_ADOPTED = "suggestion_adopted", _("所提建议被采纳交办")
     # A proposal (政协提案) or public-opinion bulletin (社情民意信息) the member signed was sent; once per report.
     REPORT_SENT = "report_sent", _("署名提案或社情民意信息报送")
+    # A resident's problem the member logged (委员收集群众诉求) was accepted (受理) by the station; once per submission.
+    PROBLEM_LOGGED = "problem_logged", _("收集反映群众诉求被受理")
+    # The member spoke at a briefing, lecture or training (宣讲、授课) that took place; once per event.
+    EVENT_SPOKE = "event_spoke", _("宣讲授课")
 
 
 # What a history row says happened (``core.audit``): stable codes, translated when shown.

@@ -12,6 +12,7 @@ from shangliang.orgs.permissions import is_staff_user, roles_of
 from shangliang.orgs.states import Role
 from shangliang.portal import services
 from shangliang.portal.waiting import waiting_for
+from shangliang.topics.member_matters import relayed_to
 
 INBOX_PER_PAGE = 20
 
@@ -48,6 +49,9 @@ def home(request):
         "links": links,
         "member": Member.objects.filter(user=user, is_archived=False).first(),
     }
+    if context["member"] is not None:
+        # 群众向我反映的事项: what residents brought to the member, and what the member logged for them.
+        context["relayed"] = list(relayed_to(context["member"])[:5])
     return render(request, "portal/home.html", context)
 
 

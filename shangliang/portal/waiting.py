@@ -23,6 +23,13 @@ from shangliang.consultations.permissions import LEGAL_REVIEWERS, ORGANISERS, co
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.evaluation.permissions import follow_ups_visible_to
 from shangliang.evaluation.states import FollowUpStatus
+from shangliang.events import permissions as event_permissions
+from shangliang.events import selectors as event_selectors
+from shangliang.funds import permissions as fund_permissions
+from shangliang.handoffs import selectors as handoff_selectors
+from shangliang.handoffs.models import Handoff
+from shangliang.handoffs.states import Channel as HandoffChannel
+from shangliang.orgs import joining, reception
 from shangliang.orgs.permissions import role_names
 from shangliang.outcomes import decisions as outcome_decisions
 from shangliang.outcomes import handdown
@@ -36,6 +43,9 @@ from shangliang.outcomes.permissions import (
     liaison_unit_ids,
 )
 from shangliang.outcomes.states import AssignmentStatus
+from shangliang.publicity import selectors as publicity_selectors
+from shangliang.publicity.permissions import ARCHIVISTS as PUBLICITY_ARCHIVISTS
+from shangliang.publicity.permissions import WRITERS as PUBLICITY_WRITERS
 from shangliang.topics import linkage
 from shangliang.topics.selectors import waiting_counts
 
@@ -376,6 +386,167 @@ def legal_review_items(user) -> list[WaitingItem]:
     return [item] if item.count else []
 
 
+def _fund_entry(row: dict) -> Entry:
+    label = f"{row['account__village__name']} · {row['purpose']} · {row['amount']:,.2f}" + _("元")
+    return Entry(label, reverse("funds:entry", args=[row["pk"]]))
+
+
+def fund_items(user) -> list[WaitingItem]:
+    """The consultation fund: spending waiting for the user's approval step (as the district's rules say), and
+    for the account's keepers approved spending whose payment is still to be registered. One query each."""
+    roles = role_names(user)
+    if not (user.is_superuser or roles & fund_permissions.READERS):
+        return []
+    fields = ("pk", "purpose", "amount", "account__village__name")
+    items = [
+        listed(
+            _("待审批的协商资金支出"),
+            fund_permissions.entries_to_approve(user).order_by("requested_at", "pk"),
+            fields=fields,
+            entry=_fund_entry,
+            list_url=reverse("funds:approvals"),
+        )
+    ]
+    if user.is_superuser or roles & fund_permissions.KEEPERS:
+        to_pay = fund_permissions.entries_to_pay(user).order_by("approved_at", "pk")
+        items.append(
+            listed(
+                _("已批准待支付的协商资金支出"),
+                to_pay,
+                fields=fields,
+                entry=_fund_entry,
+                list_url=reverse("funds:accounts"),
+            )
+        )
+    return [item for item in items if item.count]
+
+
+def publicity_items(user) -> list[WaitingItem]:
+    """Writers: their own news drafts not yet published, their archive drafts, and the consultations they run
+    starting soon with no session announcement (提前公布协商的内容、形式及过程). One query each."""
+    roles = role_names(user)
+    if not (user.is_superuser or roles & PUBLICITY_ARCHIVISTS):
+        return []
+    items = [
+        listed(
+            _("未发布的新闻公告草稿"),
+            publicity_selectors.drafts_of(user).order_by("-updated_at", "-pk"),
+            fields=("pk", "title"),
+            entry=lambda row: Entry(row["title"], reverse("publicity:detail", args=[row["pk"]])),
+            list_url=f"{reverse('publicity:manage')}?status=draft",
+        ),
+        listed(
+            _("未发布的理论研究与经验交流文档"),
+            publicity_selectors.document_drafts_of(user).order_by("-updated_at", "-pk"),
+            fields=("pk", "title"),
+            entry=lambda row: Entry(row["title"], reverse("publicity:document", args=[row["pk"]])),
+            list_url=reverse("publicity:archive"),
+        ),
+    ]
+    if user.is_superuser or roles & PUBLICITY_WRITERS:
+        items.append(
+            listed(
+                _("即将召开、尚未发布协商预告的协商"),
+                publicity_selectors.unannounced_consultations(user).order_by("starts_at", "pk"),
+                fields=("pk", "topic__title", "starts_at"),
+                entry=lambda row: Entry(
+                    f"{timezone.localtime(row['starts_at']):%m-%d} · {row['topic__title']}",
+                    reverse("publicity:preview_new", args=[row["pk"]]),
+                ),
+                list_url=reverse("publicity:upcoming"),
+            )
+        )
+    return [item for item in items if item.count]
+
+
+def reception_items(user) -> list[WaitingItem]:
+    """Those who receive residents (the member, the platform's keeper, the station): bookings still open,
+    soonest first, to call back before and to record after (已接待/未到). Members of the CPPCC office and
+    station heads: members' requests to join a station. One query each."""
+    items = [
+        listed(
+            _("群众预约待接待"),
+            reception.appointments_waiting(user),
+            fields=("pk", "slot_id", "slot__starts_at", "slot__platform__name"),
+            entry=lambda row: Entry(
+                f"{timezone.localtime(row['slot__starts_at']):%m-%d %H:%M} · {row['slot__platform__name']}",
+                reverse("orgs:slot_detail", args=[row["slot_id"]]) + f"#appointment-{row['pk']}",
+            ),
+            list_url=reverse("orgs:reception_home"),
+        )
+    ]
+    if user.is_superuser or role_names(user) & joining.DECIDERS:
+        items.append(
+            listed(
+                _("待审核的委员下沉申请"),
+                joining.requests_to_decide(user),
+                fields=("pk", "member__name", "platform__name"),
+                entry=lambda row: Entry(
+                    f"{row['member__name']} → {row['platform__name']}", reverse("orgs:join_decide", args=[row["pk"]])
+                ),
+                list_url=reverse("orgs:join_queue"),
+            )
+        )
+    return [item for item in items if item.count]
+
+
+def _event_entry(row: dict) -> Entry:
+    when = timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M")
+    return Entry(f"{when} · {row['title']}", reverse("events:detail", args=[row["pk"]]))
+
+
+def event_items(user) -> list[WaitingItem]:
+    """Briefings, lectures and training of the platforms the user runs: planned this week (print the sign-in
+    QR), over but not yet recorded as held or cancelled, and residents' questions to answer. One query each."""
+    if not (user.is_superuser or role_names(user) & event_permissions.ORGANISERS):
+        return []
+    events = event_permissions.events_run_by(user)
+    fields = ("pk", "title", "starts_at")
+    list_url = reverse("events:list")
+    items = [
+        listed(
+            _("本周的宣讲培训活动"),
+            event_selectors.coming_this_week(events).order_by("starts_at", "pk"),
+            fields=fields,
+            entry=_event_entry,
+            list_url=f"{list_url}?status=planned",
+        ),
+        listed(
+            _("待记录举办情况的宣讲培训活动"),
+            event_selectors.to_record(events).order_by("starts_at", "pk"),
+            fields=fields,
+            entry=_event_entry,
+            list_url=f"{list_url}?status=planned",
+        ),
+        grouped(
+            _("待答复的群众提问"),
+            event_selectors.questions_waiting(events),
+            by="event_id",
+            label="event__title",
+            url=lambda pk: reverse("events:detail", args=[pk]) + "#questions",
+            list_url=list_url,
+        ),
+    ]
+    return [item for item in items if item.count]
+
+
+def handoff_items(user) -> list[WaitingItem]:
+    """Whoever handed a matter to another channel: hand-offs still unanswered past the period
+    (``SHANGLIANG_HANDOFF_ANSWER_DAYS``), the oldest first, to chase the answer. One query."""
+    item = listed(
+        _("转交其他渠道超期未答复"),
+        handoff_selectors.awaiting_answer(Handoff.objects.filter(handed_by=user)),
+        fields=("pk", "channel", "unit__name", "recipient", "handed_at"),
+        entry=lambda row: Entry(
+            f"{timezone.localtime(row['handed_at']):%m-%d} · {HandoffChannel(row['channel']).label} · "
+            f"{row['unit__name'] or row['recipient']}",
+            reverse("handoffs:detail", args=[row["pk"]]),
+        ),
+        list_url=f"{reverse('handoffs:list')}?overdue=on",
+    )
+    return [item] if item.count else []
+
+
 PROVIDERS = [
     topic_items,
     linkage_items,
@@ -385,6 +556,11 @@ PROVIDERS = [
     assigner_items,
     outcome_items,
     evaluation_items,
+    publicity_items,
+    fund_items,
+    reception_items,
+    handoff_items,
+    event_items,
 ]
 
 

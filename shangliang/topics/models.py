@@ -247,6 +247,17 @@ class Submission(ArchivableModel):
         on_delete=models.PROTECT,
         related_name="recommendations",
     )
+    # The member the matter was brought to: a resident sent it from the member's page (履职码), or the member
+    # logged it for the resident (委员收集群众诉求; then ``recorded_by`` is the member's account).
+    # The member follows it.
+    via_member = models.ForeignKey(
+        Member,
+        verbose_name=_("经委员反映"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relayed_submissions",
+    )
     assigning_unit = models.ForeignKey(
         Unit,
         verbose_name=_("点题单位"),
@@ -273,6 +284,8 @@ class Submission(ArchivableModel):
     excluded_at = models.DateTimeField(_("排除时间"), null=True, blank=True)
     merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
     drafted_at = models.DateTimeField(_("转为议题时间"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("直接解决时间"), null=True, blank=True)
+    settlement = models.TextField(_("解决情况"), max_length=limits.NOTE, blank=True, help_text=_("谁、怎样解决的"))
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
     )

@@ -27,7 +27,7 @@ from shangliang.orgs.models import Platform
 from shangliang.orgs.selectors import grids_of
 from shangliang.topics import linkage, selectors, services, tracking
 from shangliang.topics.public_forms import PoolFilterForm, SubmissionForm, TrackForm
-from shangliang.topics.states import SubmissionStatus
+from shangliang.topics.states import ExclusionReason, SubmissionStatus
 
 PAGE_SIZE = 20
 
@@ -105,9 +105,13 @@ def platform_qr(request, platform_pk, fmt):
 @require_GET
 def platform_poster(request, platform_pk):
     platform = _platform_or_404(platform_pk)
-    return render(
-        request, "topics/public/poster.html", {"platform": platform, "submit_url": _submit_url(request, platform)}
-    )
+    context = {
+        "platform": platform,
+        "submit_url": _submit_url(request, platform),
+        # What cannot be taken up (the eight exclusions of the screening), so no one scans in vain.
+        "exclusions": ExclusionReason.labels,
+    }
+    return render(request, "topics/public/poster.html", context)
 
 
 # --- tracking ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from shangliang.orgs.models import Region
 from shangliang.orgs.permissions import path_q, region_paths
 from shangliang.orgs.selectors import path_ids
-from shangliang.topics import routing
+from shangliang.topics import elsewhere, routing
 from shangliang.topics.models import ExclusionRule, Submission, Topic
 from shangliang.topics.permissions import (
     SCREENERS,
@@ -24,6 +24,7 @@ from shangliang.topics.permissions import (
 )
 from shangliang.topics.states import (
     EXCLUSION_EXPLANATIONS,
+    OPEN_SUBMISSION_STATUSES,
     ExclusionReason,
     SubmissionStatus,
     TopicStatus,
@@ -146,9 +147,12 @@ def submission_by_code_for(user, query: str) -> Submission | None:
 
 
 def submission_list_for(user, filters: QueueFilters) -> QuerySet[Submission]:
-    qs = submissions_visible_to(user).select_related("region__parent", "category", "platform", "topic")
+    qs = submissions_visible_to(user).select_related("region__parent", "category", "platform", "topic", "via_member")
     qs = _filter(qs, filters, region_field="region", text_fields=["title", "content", "location_detail"])
-    return qs.order_by("-created_at", "-pk")
+    if filters.status in OPEN_SUBMISSION_STATUSES:
+        # Handed to another channel (topics.elsewhere): no longer waiting for screening or drafting here.
+        qs = qs.exclude(elsewhere.handed_off_q("submission"))
+    return qs.annotate(handed_off_to=elsewhere.handed_off_label("submission")).order_by("-created_at", "-pk")
 
 
 def topic_list_for(user, filters: QueueFilters) -> QuerySet[Topic]:
@@ -158,6 +162,7 @@ def topic_list_for(user, filters: QueueFilters) -> QuerySet[Topic]:
         .annotate(supporter_count=Count("supports", distinct=True))
     )
     qs = _filter(qs, filters, region_field="convening_region", text_fields=["title", "background"])
+    qs = qs.annotate(handed_off_to=elsewhere.handed_off_label("topic"))
     return qs.annotate(priority=PRIORITY).order_by("priority", "-created_at", "-pk")
 
 
@@ -180,21 +185,24 @@ class Waiting:
 
 
 def waiting_counts(user) -> Waiting:
-    """What waits for this user: three counting queries (and one for the approval rules of an approver's district)."""
-    submissions = Submission.objects.filter(_screenable_q(user, "region"))
+    """What waits for this user: three counting queries (and one for the approval rules of an approver's district).
+    Matters handed to another channel (``elsewhere``) wait for that channel, not for this user."""
+    submissions = Submission.objects.filter(_screenable_q(user, "region")).exclude(elsewhere.handed_off_q("submission"))
+    topics = Topic.objects.exclude(elsewhere.handed_off_q("topic"))
     return Waiting(
         to_screen=submissions.filter(status=SubmissionStatus.SUBMITTED).count(),
-        to_draft=Topic.objects.filter(
+        to_draft=topics.filter(
             _screenable_q(user, "convening_region"), status__in=[TopicStatus.DRAFT, TopicStatus.RETURNED]
         ).count()
         + submissions.filter(status=SubmissionStatus.ACCEPTED).count(),
-        to_approve=Topic.objects.filter(_approvable_q(user), status=TopicStatus.PENDING).count(),
+        to_approve=topics.filter(_approvable_q(user), status=TopicStatus.PENDING).count(),
     )
 
 
 def topics_to_approve(user) -> QuerySet[Topic]:
     return (
         Topic.objects.filter(_approvable_q(user), status=TopicStatus.PENDING)
+        .exclude(elsewhere.handed_off_q("topic"))
         .select_related("convening_region", "category", "platform")
         .annotate(priority=PRIORITY)
         .order_by("priority", "pending_at")
@@ -305,6 +313,12 @@ def submission_get_by_code(code: str) -> Submission | None:
         Submission.objects.filter(tracking_code=code)
         # A topic handed up to the township (镇村联动): the track page names the township and the village topic.
         .select_related("region__parent", "category", "topic__convening_region", "topic__escalated_from", "merged_into")
+        .select_related("via_member", "platform")  # 经委员反映: the track page names the member and the station
+        # Handed to another channel (topics.elsewhere): the submission's own hand-off and its topic's, in this query.
+        .annotate(
+            **elsewhere.handed_off_annotations("submission"),
+            **elsewhere.handed_off_annotations("topic", "topic_id", prefix="topic_"),
+        )
         .prefetch_related("replies")
         .first()
     )
@@ -372,7 +386,10 @@ def exclusion_explanation(submission: Submission) -> str:
 
 def submissions_of(user) -> QuerySet[Submission]:
     return (
-        Submission.objects.filter(submitter=user).select_related("region", "category", "topic").order_by("-created_at")
+        Submission.objects.filter(submitter=user)
+        .select_related("region", "category", "topic")
+        .annotate(handed_off_to=elsewhere.handed_off_label("submission"))
+        .order_by("-created_at")
     )
 
 

@@ -20,7 +20,7 @@ from shangliang.core.transitions import ensure_move, transition
 from shangliang.orgs.models import Member, Platform, Region, Unit
 from shangliang.orgs.selectors import path_ids
 from shangliang.orgs.states import RegionLevel
-from shangliang.topics import routing
+from shangliang.topics import elsewhere, routing
 from shangliang.topics.models import (
     Category,
     Reply,
@@ -71,6 +71,7 @@ def submission_create(
     member: Member | None = None,
     assigning_unit: Unit | None = None,
     mobile_verified_at: datetime | None = None,
+    via_member: Member | None = None,
 ) -> Created:
     """Record a submission; the same client token (a double tap, a retry) returns the first record.
 
@@ -110,6 +111,7 @@ def submission_create(
         member=member,
         assigning_unit=assigning_unit,
         client_token=client_token,
+        via_member=via_member,
     )
     try:
         with transaction.atomic():
@@ -186,6 +188,12 @@ def _locked(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
+def _refuse_handed_off(submission: Submission) -> None:
+    """A submission handed to another channel (``elsewhere``) is settled there: withdraw the hand-off first."""
+    if Submission.objects.filter(elsewhere.handed_off_q("submission"), pk=submission.pk).exists():
+        raise DomainError(_("这件诉求已转交其他渠道办理；如需在本级办理，请先撤回转交。"))
+
+
 @transaction.atomic
 def submission_screen(*, actor, submission: Submission, eligible: bool, reason: str = "", note: str = "") -> Submission:
     """Record the screening: eligible (accepted) or excluded under one of the eight reasons.
@@ -194,6 +202,7 @@ def submission_screen(*, actor, submission: Submission, eligible: bool, reason: 
     when the submission is no longer waiting for screening, DomainError for a missing reason.
     """
     submission = _locked(submission)
+    _refuse_handed_off(submission)
     target = SubmissionStatus.ACCEPTED if eligible else SubmissionStatus.EXCLUDED
     ensure_move(submission, to=target, moves=SUBMISSION_MOVES)
     if not eligible:
@@ -295,6 +304,7 @@ def topic_draft_from_submission(*, actor, submission: Submission) -> Topic:
     supporters. Raises TransitionNotAllowed unless the submission was accepted.
     """
     submission = _locked(submission)
+    _refuse_handed_off(submission)
     if submission.status != SubmissionStatus.ACCEPTED:
         raise TransitionNotAllowed(_("只有已受理的诉求才能拟定议题。"))
     region, level = convening_for([submission.region])

@@ -48,15 +48,29 @@ class SubmissionStatus(models.TextChoices):
     EXCLUDED = "excluded", _("不纳入协商")  # ruled out under one of the eight reasons
     MERGED = "merged", _("已合并")  # joined to a similar submission; follows that one
     DRAFTED = "drafted", _("已转为议题")  # a topic was drafted from it; follows the topic
+    # Solved directly by the village or station without a consultation (小事即时办结), saying how and by whom;
+    # counts among the practical problems solved (docs/figures.md).
+    SETTLED = "settled", _("已直接解决")
 
 
 SUBMISSION_MOVES = {
-    SubmissionStatus.SUBMITTED: {SubmissionStatus.ACCEPTED, SubmissionStatus.EXCLUDED, SubmissionStatus.MERGED},
-    SubmissionStatus.ACCEPTED: {SubmissionStatus.DRAFTED, SubmissionStatus.EXCLUDED, SubmissionStatus.MERGED},
+    SubmissionStatus.SUBMITTED: {
+        SubmissionStatus.ACCEPTED,
+        SubmissionStatus.EXCLUDED,
+        SubmissionStatus.MERGED,
+        SubmissionStatus.SETTLED,
+    },
+    SubmissionStatus.ACCEPTED: {
+        SubmissionStatus.DRAFTED,
+        SubmissionStatus.EXCLUDED,
+        SubmissionStatus.MERGED,
+        SubmissionStatus.SETTLED,
+    },
     # A wrong exclusion can be screened again.
     SubmissionStatus.EXCLUDED: {SubmissionStatus.SUBMITTED},
     SubmissionStatus.MERGED: set(),
     SubmissionStatus.DRAFTED: set(),
+    SubmissionStatus.SETTLED: set(),
 }
 
 OPEN_SUBMISSION_STATUSES = [SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED]
@@ -133,6 +147,8 @@ AUDIT_REASONS = {
     "submission.screened": _("筛查"),
     "submission.reopened": _("重新筛查"),
     "submission.merged": _("合并"),
+    # Solved at once by the village or the station, without a consultation (即时办结).
+    "submission.settled": _("直接解决"),
     "submission.drafted": _("转为议题"),
     # The topic it follows was handed up to the township; it follows the township topic (镇村联动).
     "submission.escalated": _("随议题提请乡镇协商"),

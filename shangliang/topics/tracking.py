@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from shangliang.topics import elsewhere
 from shangliang.topics.models import Submission, Topic
 from shangliang.topics.states import EXCLUSION_EXPLANATIONS, ExclusionReason, SubmissionStatus, TopicStatus
 
@@ -109,6 +112,11 @@ def _screening(submission: Submission) -> tuple[Stage, str, bool]:
             # The screener wrote it for this submitter (the form says so); a merged one reads only the rule.
             stage.lines.append(_("工作人员说明：%(note)s") % {"note": submission.screening_note})
         status, stopped = _("经筛查，这件事不纳入协商议事，原因见下方办理进展。"), True
+    elif lead.status == SubmissionStatus.SETTLED:
+        # Solved at once by the village or the station (即时办结): the thread ends here, solved.
+        stage.state, stage.label, stage.at = DONE, _("已直接解决"), lead.settled_at
+        stage.lines.append(_("解决情况：%(how)s") % {"how": lead.settlement})
+        status, stopped = _("这件事已由村（社区）或联络站直接解决，无需再协商。解决情况见下方办理进展。"), True
     else:
         stage.state, stage.label, stage.at = DONE, _("已受理"), lead.accepted_at or lead.drafted_at
         status = _("已受理，正在核实情况。")
@@ -164,6 +172,40 @@ def _followed(topic: Topic | None) -> Topic | None:
     return topic
 
 
+def _handed_off(record, kind: str, submission: Submission) -> elsewhere.HandedOff | None:
+    """The live hand-off of ``record`` (the submission or the topic it follows): brought along by
+    ``submission_get_by_code`` when it is the submission's own or its topic's, else one query."""
+    prefix = "" if kind == "submission" else "topic_"
+    own = submission.pk if kind == "submission" else submission.topic_id
+    if record.pk == own and elsewhere.is_annotated(submission, prefix):
+        return elsewhere.handed_off_from(submission, prefix)
+    return elsewhere.handed_off(kind, [record.pk]).get(record.pk)
+
+
+def _handoff_stage(handed: elsewhere.HandedOff) -> tuple[Stage, str]:
+    """The matter was handed to another channel (制度衔接), which settles it: 已转交（渠道）办理：对象，日期，理由,
+    then the answer. Names the body it went to, never a person."""
+    stage = Stage(_("转交其他渠道办理"), CURRENT, _("等待答复"), handed.at)
+    stage.lines.append(
+        _("已转交（%(channel)s）办理：%(to)s，%(day)s。理由：%(reason)s")
+        % {
+            "channel": handed.channel,
+            "to": handed.to,
+            "day": date_format(localtime(handed.at), "Y-m-d"),
+            "reason": handed.reason,
+        }
+    )
+    if handed.answer:
+        stage.state, stage.label = DONE, _("已答复")
+        day = date_format(localtime(handed.answered_at), "Y-m-d") if handed.answered_at else ""
+        stage.lines.append(
+            _("%(channel)s答复（%(day)s）：%(answer)s")
+            % {"channel": handed.channel, "day": day, "answer": handed.answer}
+        )
+        return stage, _("已转交%(channel)s办理，并已答复，答复见下方办理进展。") % {"channel": handed.channel}
+    return stage, _("已转交%(channel)s办理，等待答复。") % {"channel": handed.channel}
+
+
 def topic_url(topic: Topic) -> str:
     return reverse("topics:pool_topic", args=[topic.pk])
 
@@ -178,6 +220,10 @@ def thread_of(submission: Submission, user) -> Thread:
     stages = [submitted, screening]
     if stopped:
         return Thread(stages, status, is_stopped=True)
+    lead = submission.merged_into if submission.status == SubmissionStatus.MERGED else submission
+    if lead is not None and (handed := _handed_off(lead, "submission", submission)):
+        stage, status = _handoff_stage(handed)
+        return Thread([*stages, stage], status, is_stopped=True)
     topic = _followed(submission.topic)
     topic_stages, topic_status, stopped = _topic_stages(topic, screening.state == DONE)
     if escalation := _escalation(topic):
@@ -188,6 +234,9 @@ def thread_of(submission: Submission, user) -> Thread:
     status = topic_status or status
     if stopped:
         return Thread(stages, status, is_stopped=True)
+    if topic is not None and (handed := _handed_off(topic, "topic", submission)):
+        stage, status = _handoff_stage(handed)
+        return Thread([*stages, stage], status, is_stopped=True)
     later = later_stages(topic if _is_public(topic) else None, user)
     stages += later.stages
     return Thread(stages, later.status_text or status, later=later)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shangliang.topics import linkage_views, public_views, views
+from shangliang.topics import linkage_views, member_views, public_views, settle_views, views
 
 app_name = "topics"
 
@@ -11,6 +11,8 @@ submit = [
     path("p/<id:platform_pk>/qr.<token:fmt>", public_views.platform_qr, name="platform_qr"),
     path("p/<id:platform_pk>/poster/", public_views.platform_poster, name="platform_poster"),
     path("grids/", public_views.grid_options, name="grid_options"),
+    # 向委员反映: from the member's page (履职码), to the station the member serves.
+    path("m/<token:code>/", member_views.member_send, name="submit_member"),
 ]
 pool = [
     path("", public_views.pool, name="pool"),
@@ -26,6 +28,7 @@ submission = [
     path("reopen/", views.submission_reopen, name="submission_reopen"),
     path("merge/", views.submission_merge, name="submission_merge"),
     path("reply/", views.submission_reply, name="submission_reply"),
+    path("settle/", settle_views.submission_settle, name="submission_settle"),
     path("draft/", views.topic_draft, name="topic_draft"),
 ]
 topic = [
@@ -40,6 +43,7 @@ staff = [
     path("", views.queue, name="queue"),
     path("submissions/new/", views.submission_new, name="submission_new"),
     path("recommend/", views.recommend, name="recommend"),
+    path("log/", member_views.member_log, name="member_log"),
     path("submissions/<id:pk>/", include(submission)),
     path("<id:pk>/", include(topic)),
 ]
@@ -49,6 +53,7 @@ urlpatterns = [
     path("track/", public_views.track, name="track"),
     path("track/<token:code>/", public_views.track_detail, name="track_detail"),
     path("my/submissions/", public_views.my_submissions, name="my_submissions"),
+    path("my/relayed/", member_views.relayed, name="relayed"),
     path("pool/", include(pool)),
     path("topics/", include(staff)),
 ]

@@ -28,6 +28,7 @@ from shangliang.topics.forms import (
     VerificationForm,
 )
 from shangliang.topics.models import Submission
+from shangliang.topics.settle_views import SettleForm
 from shangliang.topics.states import CRITERIA, OPEN_SUBMISSION_STATUSES, ApprovalRouteKind, Source, TopicStatus
 
 PAGE_SIZE = 30
@@ -169,6 +170,7 @@ def _submission_context(request, submission, **forms):
         "screen_form": forms.get("screen_form") or ScreenForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "settle_form": SettleForm(),
         "replies": submission.replies.select_related("author"),
         "photos": submission.photos.all(),
         "merged": submission.merged.select_related("region"),

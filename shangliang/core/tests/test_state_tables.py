@@ -26,6 +26,14 @@ LISTED = [
     ("outcomes.Assignment", "status", "outcomes.ASSIGNMENT_MOVES"),
     ("outcomes.ExtensionRequest", "status", "outcomes.EXTENSION_MOVES"),
     ("evaluation.FollowUp", "status", "evaluation.FOLLOW_UP_MOVES"),
+    ("orgs.Appointment", "status", "orgs.APPOINTMENT_MOVES"),
+    ("orgs.JoinRequest", "status", "orgs.JOIN_REQUEST_MOVES"),
+    ("events.Event", "status", "events.EVENT_MOVES"),
+    ("events.EventQuestion", "status", "events.QUESTION_MOVES"),
+    ("funds.FundEntry", "status", "funds.ENTRY_MOVES"),
+    ("handoffs.Handoff", "status", "handoffs.HANDOFF_MOVES"),
+    ("publicity.Article", "status", "publicity.ARTICLE_MOVES"),
+    ("publicity.ArchiveDocument", "status", "publicity.ARCHIVE_MOVES"),
 ]
 
 
@@ -33,6 +41,10 @@ def _table(dotted: str) -> dict:
     app_label, name = dotted.split(".")
     return getattr(import_module(f"{apps.get_app_config(app_label).name}.states"), name)
 
+
+# A table whose records never end by a status: an archive document taken back for correction is published
+# again; archiving (``is_archived``) is what ends it.
+WITHOUT_FINAL = [_table("publicity.ARCHIVE_MOVES")]
 
 TABLES = [(apps.get_model(model), field, _table(table)) for model, field, table in LISTED]
 
@@ -56,7 +68,7 @@ def test_the_discovered_tables_are_exactly_the_listed_ones():
         for model, field in table.fields
     }
     assert found == set(LISTED)
-    assert len(state_tables()) == len({table for _model, _field, table in LISTED}) == 9
+    assert len(state_tables()) == len({table for _model, _field, table in LISTED}) == 17
 
 
 def test_every_table_is_named_moves_and_every_moves_constant_is_a_table():
@@ -77,7 +89,7 @@ def test_every_status_is_a_key_and_every_target_a_status(model, field, moves):
     values = _values(model, field)
     assert sorted(moves) == sorted(values), "each status is listed, a final one with an empty set"
     assert all(set(targets) <= set(values) for targets in moves.values())
-    assert any(not targets for targets in moves.values()), "a table without a final status"
+    assert any(not targets for targets in moves.values()) or moves in WITHOUT_FINAL, "a table without a final status"
 
 
 @pytest.mark.parametrize(

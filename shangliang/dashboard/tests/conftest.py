@@ -15,7 +15,7 @@ Consultations held in 2025 (4), C5 outside the year, C6 only planned:
     C5 甲一村议事室  2024-12-31  环境卫生            resident                    1 suggestion
 Assignments: C1#1 done, C1#2 overdue, C2#1 done, C3#1 done, C3#2 returned, C4#1 open (not due),
     C5#1 done. Assigned 5, done 3, overdue 1.
-Problems solved: C2 is settled (its only suggestion done); its submission plus one merged into it: 2.
+Problems solved (on the spot + settled directly + items done): nothing solved on the spot or directly; 3 items done.
 Entrusted reports: C1 replied on time, C3 replied late, C2 sent and waiting; C4's report is not
     entrusted, C1 has an unsent entrusted draft. Entrusted 3: on time 1, late 1, waiting 1.
 Ratings (C1, C3 published): process satisfied/basic/satisfied/unsatisfied, result

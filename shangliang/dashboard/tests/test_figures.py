@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shangliang.dashboard import selectors
 from shangliang.dashboard.links import records_url
@@ -17,7 +18,9 @@ from shangliang.topics.states import Source
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 11, 27)
+# The fixture hands its items out relative to the real date (C1#2 fell due ten days ago), so the
+# figures are read on the real date too; a fixed day stops seeing that item overdue ten days later.
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -121,11 +124,10 @@ def test_suggestions_made_adopted_done_and_overdue(district_scope):
     assert figures.completion_rate == pytest.approx(3 / 5)
 
 
-def test_problems_solved_are_the_submissions_behind_settled_consultations(district_scope, world):
-    assert selectors.outcome_figures(district_scope, TODAY).solved == 2
-    assert list(selectors.settled_consultations(district_scope).values_list("pk", flat=True)) == [
-        world.consultations["c2"].pk
-    ]
+def test_problems_solved_count_the_items_done_when_nothing_was_solved_on_the_spot_or_directly(district_scope):
+    # 解决实际问题 = solved on the spot + settled directly + items done (docs/figures.md): this world has only
+    # the three items done (C1#1, C2#1, C3#1); the seeds' figures are tested in test_seed_figures.py.
+    assert selectors.outcome_figures(district_scope, TODAY).solved == 3
 
 
 def test_outcomes_of_a_township_and_a_platform(township_scope, platform_scope):
@@ -143,7 +145,7 @@ def test_outcomes_of_a_township_and_a_platform(township_scope, platform_scope):
         1,
         1,
         0,
-        0,
+        1,
     )
 
 

@@ -45,7 +45,7 @@ def test_word_report_has_the_title_summary_figures_charts_and_typical_cases(clie
     document = docx.Document(io.BytesIO(response.content))
     text, rows = _docx_text(document)
     assert document.paragraphs[0].text == TITLE
-    assert "开展协商4次" in text and "民生议题2次，占50.0%" in text and "解决群众反映的实际问题2件" in text
+    assert "开展协商4次" in text and "民生议题2次，占50.0%" in text and "解决群众反映的实际问题3件" in text
     assert ["开展协商（次）", "4"] in rows
     assert ["协商建议（条）", "7"] in rows
     assert ["10日内答复率", "50.0%"] in rows
@@ -297,5 +297,6 @@ def test_report_of_one_platform_is_drafted_without_coverage_or_places_compared(c
 
 def test_report_is_built_in_a_bounded_number_of_queries(world, django_assert_max_num_queries):
     scope = Scope.for_year(YEAR, region=world.district["district"])
-    with django_assert_max_num_queries(40):
+    # The dashboard's figures, and a fixed 26 more for the seeds' statistics and the departments' ranking.
+    with django_assert_max_num_queries(70):
         report.annual_report(scope)

@@ -226,12 +226,12 @@ class TestLiaisonLogins:
 # --- newcomers ------------------------------------------------------------------------------------
 
 
-PHASE_LINE = re.compile(r"^\[(\d)/8\] (\S.*) … (\d+\.\d) 秒$", re.MULTILINE)
+PHASE_LINE = re.compile(r"^\[(\d)/9\] (\S.*) … (\d+\.\d) 秒$", re.MULTILINE)
 
 
 def test_the_seed_says_each_phase_and_its_time(seeded):
     phases = PHASE_LINE.findall(seeded["output"])
-    assert [number for number, _label, _time in phases] == [str(n) for n in range(1, 9)]
+    assert [number for number, _label, _time in phases] == [str(n) for n in range(1, 10)]
     labels = [label for _number, label, _time in phases]
     assert labels[0].startswith("区划") and "协商" in labels[2] and labels[5] == "典型案例"
 

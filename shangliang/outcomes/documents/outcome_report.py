@@ -6,7 +6,6 @@
 import re
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_TAB_ALIGNMENT
@@ -23,6 +22,7 @@ from shangliang.core.documents.formats import chinese_date, text_lines
 from shangliang.core.documents.pdf import BODY, MARGIN, PLAIN, RED, RIGHT, TEXT_WIDTH
 from shangliang.core.documents.pdf import bold as _bold
 from shangliang.core.documents.pdf import paragraph as _p
+from shangliang.outcomes import numbering, report_sections
 from shangliang.outcomes.models import OutcomeReport
 from shangliang.outcomes.states import ReportKind, ReportStatus
 
@@ -34,6 +34,8 @@ DOC_TITLE = ParagraphStyle("doc_title", parent=PLAIN, fontSize=20, leading=30, a
 SECTION = ParagraphStyle("section", parent=BODY, spaceBefore=4)
 LABEL = ParagraphStyle("label", parent=PLAIN, fontSize=13, leading=20)
 DRAFT_MARK = gettext_lazy("草稿（尚未报送）")
+# A proposal or bulletin has its number from the CPPCC office only once sent (``outcomes/numbering.py``).
+UNNUMBERED = gettext_lazy("报送后由政协办公室编号")
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -58,17 +60,6 @@ def _report_date(report: OutcomeReport) -> str:
     return chinese_date(report.sent_at or report.created_at)
 
 
-def bulletin_number(report: OutcomeReport) -> int:
-    """The issue number: bulletins of the same platform this year, in the order they were written."""
-    created = timezone.localtime(report.created_at)
-    return OutcomeReport.objects.filter(
-        kind=ReportKind.OPINION_BULLETIN,
-        consultation__platform_id=report.consultation.platform_id,
-        created_at__year=created.year,
-        created_at__lte=report.created_at,
-    ).count()
-
-
 def _salutation(recipient: str) -> str:
     recipient = recipient.strip().rstrip(":：")
     return f"{recipient}：" if recipient else ""
@@ -80,10 +71,9 @@ def _proposal_parts(report: OutcomeReport) -> tuple[list[str], list[str]]:
     A body rewritten without that heading is all 理由, and the 办法 are the consultation's suggestions.
     """
     lines = text_lines(report.body)
-    suggestions_heading = {_("二、协商意见建议"), "二、协商意见建议"}
     background_heading = {_("一、基本情况"), "一、基本情况"}
     for index, line in enumerate(lines):
-        if line in suggestions_heading:
+        if SECTION_RE.match(line) and line.endswith(("协商意见建议", _("协商意见建议"))):
             rest = lines[index + 1 :]
             end = next((i for i, text in enumerate(rest) if SECTION_RE.match(text)), len(rest))
             reasons = [text for text in lines[:index] if text not in background_heading] + rest[end:]
@@ -104,23 +94,42 @@ def report_letter(report: OutcomeReport) -> Letter:
     )
     if report.kind == ReportKind.PROPOSAL:
         reasons, measures = _proposal_parts(report)
+        people = report_sections.signatories(report)  # the printed copy masks the mobile
         letter.masthead = str(ReportKind.PROPOSAL.label)
         letter.fields = [
+            (_("提案编号"), numbering.serial_text(report) or str(UNNUMBERED)),
+            (_("类别"), report.proposal_category),
             (_("案由"), report.title),
-            (_("提案人/单位"), "、".join(m.name for m in report.members.all()) or sender),
+        ]
+        if people.name:
+            letter.fields += [
+                (_("提案人"), people.name),
+                (_("界别"), people.sector),
+                (_("工作单位及职务"), people.workplace),
+                (_("联系方式"), people.phone),
+                (_("附议人"), people.seconders or _("无")),
+            ]
+        else:
+            letter.fields.append((_("提案人/单位"), people.seconders or sender))
+        letter.fields += [
+            (_("建议承办单位"), report.suggested_handlers or report.recipient),
             (_("报送对象"), report.recipient),
         ]
         letter.sections = [(_("理由"), reasons), (_("办法"), measures)]
     elif report.kind == ReportKind.OPINION_BULLETIN:
+        people = report_sections.signatories(report)
         letter.masthead = str(ReportKind.OPINION_BULLETIN.label)
-        year = timezone.localtime(report.created_at).year
-        letter.issue = _("%(year)d年第%(number)d期") % {"year": year, "number": bulletin_number(report)}
+        letter.issue = numbering.serial_text(report) or str(UNNUMBERED)
         letter.issuer = sender
         letter.sections = [("", text_lines(report.body))]
-        letter.closing = [
-            _("反映人：%(name)s") % {"name": sender},
-            _("报送：%(recipient)s") % {"recipient": report.recipient},
-        ]
+        reporter = sender
+        if people.name:
+            unit = "，".join(part for part in (people.sector, people.workplace) if part)
+            reporter = f"{people.name}（{unit}）" if unit else people.name
+        letter.closing = [_("反映人：%(name)s") % {"name": reporter}]
+        if people.seconders:
+            letter.closing.append(_("联名反映：%(names)s") % {"names": people.seconders})
+        letter.closing.append(_("报送：%(recipient)s") % {"recipient": report.recipient})
     else:
         letter.salutation = _salutation(report.recipient)
         letter.sections = [("", text_lines(report.body))]
@@ -147,7 +156,7 @@ def report_pdf(report: OutcomeReport) -> bytes:
         story.append(_p(letter.salutation))
     if letter.fields:
         rows = [[_bold(label, LABEL), _p(value, LABEL)] for label, value in letter.fields]
-        form = Table(rows, colWidths=[32 * mm, TEXT_WIDTH - 32 * mm])
+        form = Table(rows, colWidths=[38 * mm, TEXT_WIDTH - 38 * mm])
         form.setStyle(
             TableStyle(
                 [
@@ -212,7 +221,7 @@ def report_docx(report: OutcomeReport) -> bytes:
         table.style = "Table Grid"
         for label, value in letter.fields:
             cells = table.add_row().cells
-            cells[0].width, cells[1].width = Mm(32), Mm(124)
+            cells[0].width, cells[1].width = Mm(40), Mm(116)
             word.add_run(cells[0].paragraphs[0], label, font=word.HEADING_FONT)
             word.add_run(cells[1].paragraphs[0], value)
     for heading, lines in letter.sections:

@@ -74,6 +74,8 @@ class Poster:
     issued_on: str
     # How many dissents were recorded and that each was answered (no names): ``public_results.dissent_line``.
     dissents: str = ""
+    # The platform's supervision phone (监督电话), an office number published for residents' complaints.
+    supervision_phone: str = ""
 
 
 def _style(name: str, size: float, **options) -> ParagraphStyle:
@@ -167,6 +169,13 @@ def _story(poster: Poster, layout: Layout) -> list:
             _style("caption", 10, alignment=TA_CENTER),
         ),
     ]
+    if poster.supervision_phone:
+        story.append(
+            _bold(
+                _("监督电话：%(phone)s") % {"phone": poster.supervision_phone},
+                _style("supervision", 12, alignment=TA_CENTER),
+            )
+        )
     return story
 
 
@@ -239,6 +248,7 @@ def poster_of(consultation: Consultation, public_url: str) -> Poster:
         qr_caption=_("扫码查看结果并评议") if publication else _("扫码查看详情"),
         issued_on=chinese_date(issued),
         dissents=dissent_line(consultation),
+        supervision_phone=consultation.platform.supervision_phone,
     )
 
 
@@ -247,6 +257,7 @@ def results_poster_pdf(consultation: Consultation, public_url: str) -> bytes:
 
     It prints what residents may see and nothing else: the topic, the suggestions with their
     status, the public body in charge and the results, the published summary, and a QR code to
-    the public page. No participant, responsible person, supervisor or phone number.
+    the public page. No participant, responsible person, supervisor or personal phone number
+    (the platform's supervision phone is an office number, printed for residents' complaints).
     """
     return poster_pdf(poster_of(consultation, public_url)).content

@@ -59,6 +59,8 @@ class SupervisionSheet:
     subtitle: str
     department: str
     filled_on: datetime.date
+    # "甲镇“有事好商量”协商议事室督办落实情况表": the hall the items come from (``hall_title``).
+    title: str = field(default_factory=lambda: str(SHEET_TITLE))
     rows: list[list] = field(default_factory=list)
     # One row per progress update (the second sheet), in the order of ``rows``, oldest update first.
     history: list[list] = field(default_factory=list)
@@ -73,6 +75,43 @@ class SupervisionSheet:
         cells[0] = _("填报部门：%(name)s") % {"name": self.department}
         cells[FOOTER_TIME_COLUMN - 1] = _("填报时间：%(date)s") % {"date": chinese_date(self.filled_on)}
         return cells
+
+
+def hall_name(platform) -> str:
+    """The hall as it is known: its name, with its brand (有事好商量, 有事来协商) when the name lacks it."""
+    brand = (platform.brand or "").strip()
+    if brand and brand not in platform.name:
+        return f"“{brand}”{platform.name}"
+    return platform.name
+
+
+def hall_title(user, assignments, unassigned=()) -> str:
+    """The form's title names the hall (XX协商议事厅协商议事活动督办落实情况, 002's annex): the one platform
+    all rows come from, else the platform or region of the user's role, else the plain title."""
+    platforms = {a.suggestion.consultation.platform_id: a.suggestion.consultation.platform for a in assignments}
+    platforms.update({s.consultation.platform_id: s.consultation.platform for s in unassigned})
+    if len(platforms) == 1:
+        return _("%(hall)s督办落实情况表") % {"hall": hall_name(next(iter(platforms.values())))}
+    for grant in roles_of(user):
+        if grant.platform_id:
+            return _("%(hall)s督办落实情况表") % {"hall": hall_name(grant.platform)}
+    for grant in roles_of(user):
+        if grant.region_id:
+            return _("%(region)s协商议事平台督办落实情况表") % {"region": grant.region.name}
+    return str(SHEET_TITLE)
+
+
+def filling_department(user, assignments) -> str:
+    """填报部门: the unit of the user's role (a CPPCC committee's staff fill in for their committee, a unit's
+    liaison for the unit); else the CPPCC committee that follows the items (政协责任委室), when all the
+    handed-out rows name one; else the body of the user's role (the station, the village)."""
+    for grant in roles_of(user):
+        if grant.unit_id:
+            return grant.unit.name
+    committees = {a.cppcc_committee.name for a in assignments if a.cppcc_committee_id}
+    if len(committees) == 1:
+        return committees.pop()
+    return department_of(user)
 
 
 def department_of(user) -> str:
@@ -110,6 +149,12 @@ def sheet_row(number: int, assignment: Assignment, today: datetime.date) -> list
         )
     if assignment.status == AssignmentStatus.DONE and assignment.result:
         progress.append(_("落实效果：%(text)s") % {"text": assignment.result})
+    measures = getattr(assignment, "live_measures", [])  # prefetched by ``selectors.with_related``
+    if measures:
+        progress.append(
+            _("落实成果：%(list)s")
+            % {"list": "；".join(f"{m.text}（{m.implemented_on.isoformat()}）" for m in measures)}
+        )
     if assignment.status == AssignmentStatus.DEFERRED and assignment.deferral_reason:
         progress.append(_("暂缓原因：%(text)s") % {"text": assignment.deferral_reason})
     return [
@@ -161,7 +206,7 @@ def _order_key(suggestion: Suggestion) -> tuple:
 
 
 def supervision_sheet(
-    assignments, *, subtitle: str, department: str, today: datetime.date, unassigned=()
+    assignments, *, subtitle: str, department: str, today: datetime.date, unassigned=(), title: str = ""
 ) -> SupervisionSheet:
     """``assignments`` must come through ``selectors.with_related`` and ``unassigned`` (suggestions no unit
     holds) through ``decisions.unassigned_suggestions`` so the rows cost no queries. Rows go in the order of
@@ -170,6 +215,8 @@ def supervision_sheet(
     entries += [(_order_key(s), 1, s) for s in unassigned]
     entries.sort(key=lambda entry: (entry[0], entry[1], entry[2].pk))
     sheet = SupervisionSheet(subtitle=subtitle, department=department, filled_on=today)
+    if title:
+        sheet.title = title
     for number, (_key, is_unassigned, record) in enumerate(entries, start=1):
         if is_unassigned:
             sheet.rows.append(unassigned_row(number, record))
@@ -184,7 +231,7 @@ def sheet_xlsx(sheet: SupervisionSheet) -> bytes:
     worksheet = workbook.active
     worksheet.title = str(SHEET_TITLE)
     last = sheets.write_table(
-        worksheet, title=str(SHEET_TITLE), subtitle=sheet.subtitle, columns=sheet.columns, rows=sheet.rows
+        worksheet, title=sheet.title, subtitle=sheet.subtitle, columns=sheet.columns, rows=sheet.rows
     )
     footer_row = last + 2
     footer = sheet.footer

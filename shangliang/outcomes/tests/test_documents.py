@@ -210,7 +210,8 @@ def test_consultation_report_docx_has_the_red_head_title_salutation_body_and_sig
     title = document.paragraphs[paragraphs.index("关于“集镇电动车乱停放”的协商报告")]
     assert title.alignment == 1 and title.runs[0].bold
     assert "镇党委、镇政府：" in paragraphs
-    assert "二、协商意见建议" in paragraphs and "1. 规划电动车停放点" in paragraphs
+    # 一、基本情况 二、调研情况 三、协商情况 四、协商意见建议 (test_document_layouts checks the sections).
+    assert "四、协商意见建议" in paragraphs and "1. 规划电动车停放点" in paragraphs
     assert paragraphs[-2] == platform
     normal = document.styles["Normal"].element.rPr.rFonts
     assert normal.get(qn("w:eastAsia")) == "FangSong"
@@ -281,9 +282,12 @@ def test_proposal_written_without_the_suggestions_heading_takes_its_measures_fro
     assert paragraphs[paragraphs.index("办法") + 1] == "1. 规划电动车停放点"
 
 
-def test_opinion_bulletins_are_numbered_per_platform_and_name_the_platform_as_reporter(client, world, convener):
+def test_opinion_bulletins_are_numbered_when_sent_and_name_the_platform_as_reporter(client, world, convener):
     first = _report(world, convener, kind=ReportKind.OPINION_BULLETIN)
     second = _report(world, convener, kind=ReportKind.OPINION_BULLETIN, title="再反映赶集日占道")
+    # The CPPCC office numbers bulletins per year as they are sent (outcomes/numbering.py).
+    services.report_send(actor=convener, report=first)
+    services.report_send(actor=convener, report=second)
     client.force_login(convener)
     year = timezone.localtime(first.created_at).year
     platform = world["consultation"].platform.name
@@ -302,7 +306,9 @@ def test_sheet_xlsx_has_the_official_columns_title_rows_from_the_latest_update_a
     workbook = _workbook(_sheet(client, convener))
     sheet = workbook.active
     assert sheet.title == "督办落实情况表"
-    assert sheet["A1"].value == "督办落实情况表" and "A1:J1" in {str(r) for r in sheet.merged_cells.ranges}
+    # Titled with the hall's name and brand (002's annex: XX协商议事厅…督办落实情况).
+    assert sheet["A1"].value == "“有事好商量”集镇电动车乱停放议事室督办落实情况表"
+    assert "A1:J1" in {str(r) for r in sheet.merged_cells.ranges}
     assert [cell.value for cell in sheet[3]] == HEADERS
     assert all(cell.font.b for cell in sheet[3])
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
@@ -326,7 +332,8 @@ def test_sheet_xlsx_has_the_official_columns_title_rows_from_the_latest_update_a
     assert "暂缓办理" in deferred[7] and "需与区里赶集日调整统一安排" in deferred[7]
     footer = [value for row in rows[2:] for value in row if value]
     today = timezone.localdate()
-    assert footer == ["填报部门：甲一村", f"填报时间：{today.year}年{today.month}月{today.day}日"]
+    # 填报部门: the CPPCC committee following the items (the only one the rows name).
+    assert footer == ["填报部门：区政协社会法制委员会", f"填报时间：{today.year}年{today.month}月{today.day}日"]
 
 
 def test_sheet_csv_opens_with_a_bom_and_has_the_same_columns_rows_and_footer(client, world, convener):
@@ -334,7 +341,7 @@ def test_sheet_csv_opens_with_a_bom_and_has_the_same_columns_rows_and_footer(cli
     assert rows[0] == HEADERS
     assert [row[3] for row in rows[1:3]] == ["规划电动车停放点", "安排赶集日值守"]
     assert rows[3] == []
-    assert rows[4][0] == "填报部门：甲一村" and rows[4][7].startswith("填报时间：")
+    assert rows[4][0] == "填报部门：区政协社会法制委员会" and rows[4][7].startswith("填报时间：")
 
 
 def test_a_formula_in_a_suggestion_comes_out_as_text_in_the_sheet_and_the_three_lists(client, district, convener):

@@ -446,4 +446,4 @@ def test_a_proposal_is_signed_only_by_members_taking_part_and_names_them_as_prop
         members=[attached],
     )
     assert list(report.members.all()) == [attached]
-    assert ("提案人/单位", "陈委员") in report_letter(report).fields
+    assert ("提案人", "陈委员") in report_letter(report).fields

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from shangliang.consultations import services as consultation_services
 from shangliang.consultations.models import Research
-from shangliang.orgs.tests.factories import make_member, make_user
+from shangliang.events.tests.builders import held_event, station_head
+from shangliang.orgs import services as org_services
+from shangliang.orgs.tests.factories import make_member, make_platform, make_user
 from shangliang.outcomes import services as outcome_services
 from shangliang.outcomes.states import ReportKind
 from shangliang.outcomes.tests.builders import assigned
@@ -20,6 +22,9 @@ from shangliang.points.tests.builders import (
     planned_on,
     recommended,
 )
+from shangliang.topics import member_matters
+from shangliang.topics import services as topic_services
+from shangliang.topics.models import Category
 from shangliang.topics.tests.builders import approved
 
 YEAR = timezone.localdate().year
@@ -101,3 +106,31 @@ def record(district, people):
         "cancelled": cancelled,
         "returned": returned,
     }
+
+
+@pytest.fixture
+def loop_record(district, people, record):
+    """``record`` and the two later activities, by hand: 王, serving the 甲镇 station, logged a resident's
+    problem the station accepted (1) and one still waiting (0), and spoke at a briefing held there this
+    year (2). His total becomes 21."""
+    wang = people["wang"]
+    station = make_platform(district["a"], name="甲镇委员联络站")
+    org_services.member_assign(actor=None, member=wang, platform=station, started_on=datetime.date(YEAR, 1, 1))
+    logged = {
+        title: member_matters.problem_log(
+            actor=wang.user,
+            member=wang,
+            platform=None,
+            region=district["a1"],
+            category=Category.objects.get(name="环境卫生"),
+            title=title,
+            resident_name="李大爷",
+        ).submission
+        for title in ("楼道堆物", "路灯不亮")
+    }
+    topic_services.submission_screen(actor=make_user(), submission=logged["楼道堆物"], eligible=True)
+    starts_at = timezone.make_aware(datetime.datetime(YEAR, 4, 1, 14, 0))
+    briefing = held_event(
+        station, station_head(district["a"]), starts_at=starts_at, speaker_member=wang, title="医保政策解读"
+    )
+    return {**record, "problem": logged["楼道堆物"], "briefing": briefing}

@@ -55,13 +55,13 @@ def hidden_research(district, people, record):
     return research
 
 
-def test_every_evidence_link_a_member_sees_opens_for_them(client, people, record, hidden_research):
-    wang = people["wang"]
+def test_every_evidence_link_a_member_sees_opens_for_them(client, people, loop_record, hidden_research):
+    record, wang = loop_record, people["wang"]
     lines = selectors.ledger(wang, YEAR).lines
     assert {line.kind for line in lines} == set(PointKind.values)  # every kind of entry is on the ledger
     client.force_login(wang.user)
     links = evidence_links(client, wang)
-    assert len(links) == len(lines) == 9
+    assert len(links) == len(lines) == 11
     for link in links:
         assert client.get(link).status_code == 200, link
     first = record["first"]
@@ -72,6 +72,8 @@ def test_every_evidence_link_a_member_sees_opens_for_them(client, people, record
     assert reverse("topics:pool_topic", args=[record["topic"].pk]) in links
     assert entry_url(wang, PointKind.REPORT_SENT, record["proposal"].pk) in links
     assert entry_url(wang, PointKind.RESEARCH, hidden_research.pk) in links
+    assert entry_url(wang, PointKind.PROBLEM_LOGGED, record["problem"].pk) in links  # the resident's matter
+    assert reverse("events:public_detail", args=[record["briefing"].pk]) in links
     assert not [link for link in links if link.startswith(("/consultations/", "/outcomes/", "/topics/"))]
 
 

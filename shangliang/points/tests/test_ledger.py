@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shangliang.consultations.models import Consultation
 from shangliang.points import selectors, services
-from shangliang.points.defaults import RULES
+from shangliang.points.defaults import LATER_RULES, RULES
 from shangliang.points.models import PointRule
 from shangliang.points.states import PointKind
 from shangliang.points.tests.builders import held_in, in_session_on
@@ -18,7 +18,7 @@ from shangliang.topics.tests.builders import approved
 
 pytestmark = pytest.mark.django_db
 
-A, S, V, R, G, P, T = (
+A, S, V, R, G, P, T, L, E = (
     PointKind.SESSION_ATTENDED,
     PointKind.SESSION_SPOKE,
     PointKind.RESEARCH,
@@ -26,6 +26,8 @@ A, S, V, R, G, P, T = (
     PointKind.RECOMMENDATION_ASSIGNED,
     PointKind.SUGGESTION_ADOPTED,
     PointKind.REPORT_SENT,
+    PointKind.PROBLEM_LOGGED,
+    PointKind.EVENT_SPOKE,
 )
 
 
@@ -39,16 +41,20 @@ def by_kind(ledger) -> dict:
 
 def test_default_rules_are_seeded_one_in_force_per_kind():
     assert {r.kind: (r.points, r.yearly_cap) for r in PointRule.objects.all()} == {
-        kind: (points, cap) for kind, points, cap, _note in RULES
+        kind: (points, cap) for kind, points, cap, _note in [*RULES, *LATER_RULES]
     }
     assert set(selectors.rules_in_force()) == set(PointKind.values)
 
 
-def test_ledger_counts_each_activity_from_the_records(people, record):
+def test_ledger_counts_each_activity_from_the_records(people, loop_record):
+    record = loop_record
     ledger = selectors.ledger(people["wang"], YEAR)
 
-    assert by_kind(ledger) == {A: (2, 4), S: (1, 1), V: (1, 3), R: (1, 3), G: (1, 2), P: (1, 2), T: (1, 3)}
-    assert ledger.total == 18
+    assert by_kind(ledger) == {
+        **{A: (2, 4), S: (1, 1), V: (1, 3), R: (1, 3), G: (1, 2), P: (1, 2), T: (1, 3)},
+        **{L: (1, 1), E: (1, 2)},
+    }
+    assert ledger.total == 21
     first, second, topic = record["first"], record["second"], record["topic"]
     lines = {(line.kind, line.url, line.points, line.note) for line in ledger.lines}
     assert lines == {
@@ -60,6 +66,8 @@ def test_ledger_counts_each_activity_from_the_records(people, record):
         (P, reverse("outcomes:assignment", args=[first.suggestions.get(order=1).assignments.get().pk]), 2, ""),
         (V, reverse("consultations:detail", args=[first.pk]), 3, ""),
         (T, reverse("outcomes:report", args=[record["proposal"].pk]), 3, ""),
+        (L, reverse("topics:submission_detail", args=[record["problem"].pk]), 1, ""),
+        (E, reverse("events:detail", args=[record["briefing"].pk]), 2, ""),
     }
     assert [line.on for line in ledger.lines] == sorted(line.on for line in ledger.lines)
 
@@ -89,11 +97,14 @@ def test_archived_session_earns_nothing(people, record):
     assert by_kind(selectors.ledger(people["wang"], YEAR))[A] == (1, 2)
 
 
-def test_only_records_of_the_year_count(people, record):
-    held_in(record["second"], YEAR - 1)
+def test_only_records_of_the_year_count(people, loop_record):
+    held_in(loop_record["second"], YEAR - 1)
     assert by_kind(selectors.ledger(people["wang"], YEAR))[A] == (1, 2)
     last_year = selectors.ledger(people["wang"], YEAR - 1)
-    assert by_kind(last_year) == {A: (1, 2), S: (0, 0), V: (0, 0), R: (0, 0), G: (0, 0), P: (0, 0), T: (0, 0)}
+    assert by_kind(last_year) == {
+        **{A: (1, 2), S: (0, 0), V: (0, 0), R: (0, 0), G: (0, 0), P: (0, 0), T: (0, 0)},
+        **{L: (0, 0), E: (0, 0)},
+    }
 
 
 def test_yearly_cap_cuts_the_lines_past_it_and_starts_again_next_year(district, people):
@@ -119,14 +130,14 @@ def _changed(point_rule, **values):
     return point_rule
 
 
-def test_changing_a_rule_changes_the_ledger_nothing_is_stored(people, record):
+def test_changing_a_rule_changes_the_ledger_nothing_is_stored(people, loop_record):
     wang = people["wang"]
     services.rule_save(actor=None, rule=_changed(rule(R), points=Decimal("5")))
     assert by_kind(selectors.ledger(wang, YEAR))[R] == (1, 5)
 
     services.rule_save(actor=None, rule=_changed(rule(S), is_active=False))
     assert S not in by_kind(selectors.ledger(wang, YEAR))
-    assert selectors.ledger(wang, YEAR).total == 4 + 3 + 5 + 2 + 2 + 3
+    assert selectors.ledger(wang, YEAR).total == 4 + 3 + 5 + 2 + 2 + 3 + 1 + 2
     assert selectors.ranking(YEAR, members=type(wang).objects.filter(pk=wang.pk)).kinds == [
         (A, "参加协商会议"),
         (V, "参加商前调研"),
@@ -134,6 +145,8 @@ def test_changing_a_rule_changes_the_ledger_nothing_is_stored(people, record):
         (G, "所荐议题形成的建议被采纳交办"),
         (P, "所提建议被采纳交办"),
         (T, "署名提案或社情民意信息报送"),
+        (L, "收集反映群众诉求被受理"),
+        (E, "宣讲授课"),
     ]
 
 
@@ -153,15 +166,15 @@ def test_archiving_a_rule_keeps_it_and_its_history():
         archived.delete()
 
 
-def test_ranking_agrees_with_the_ledgers_and_orders_by_total(people, record):
+def test_ranking_agrees_with_the_ledgers_and_orders_by_total(people, loop_record):
     members = type(people["wang"]).objects.filter(pk__in=[p.pk for p in people.values()])
     ranked = selectors.ranking(YEAR, members=members)
     assert [(row.rank, row.member.name, row.total) for row in ranked.rows] == [
-        (1, "王委员", 18),
+        (1, "王委员", 21),
         (2, "钱委员", 3),
         (3, "赵委员", 0),
     ]
-    assert ranked.rows[0].by_kind == [4, 1, 3, 3, 2, 2, 3]
+    assert ranked.rows[0].by_kind == [4, 1, 3, 3, 2, 2, 3, 1, 2]
     for row in ranked.rows:
         assert row.total == selectors.ledger(row.member, YEAR).total
 

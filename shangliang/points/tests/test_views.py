@@ -142,7 +142,7 @@ def test_ranking_selector_queries_are_the_same_for_2_and_10_members(district, dj
         assert len(selectors.ranking(YEAR, members=Member.objects.all()).rows) == 10
 
 
-def test_ranking_export_reads_back(client, district, people, staff, record):
+def test_ranking_export_reads_back(client, district, people, staff, loop_record):
     make_member("=1+2", home_region=district["a1"])
     client.force_login(staff["head_a"])
     response = client.get(reverse("points:ranking_xlsx"), {"year": YEAR, "region": district["a"].pk})
@@ -155,12 +155,13 @@ def test_ranking_export_reads_back(client, district, people, staff, record):
     header = [cell.value for cell in sheet[3]]
     assert header == [
         *["名次", "姓名", "委员层级", "界别", "参加协商会议", "会上发言", "参加商前调研", "委员荐题被立项"],
-        *["所荐议题形成的建议被采纳交办", "所提建议被采纳交办", "署名提案或社情民意信息报送", "合计"],
+        *["所荐议题形成的建议被采纳交办", "所提建议被采纳交办", "署名提案或社情民意信息报送"],
+        *["收集反映群众诉求被受理", "宣讲授课", "合计"],
     ]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
-    assert rows[0] == [1, "王委员", "区（县）政协委员", "经济界", 4, 1, 3, 3, 2, 2, 3, 18]
+    assert rows[0] == [1, "王委员", "区（县）政协委员", "经济界", 4, 1, 3, 3, 2, 2, 3, 1, 2, 21]
     assert {row[1] for row in rows} == {"王委员", "赵委员", "'=1+2"}
-    assert all(row[11] == 0 for row in rows[1:])
+    assert all(row[13] == 0 for row in rows[1:])
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
     assert sheet.page_setup.orientation == "landscape"
 

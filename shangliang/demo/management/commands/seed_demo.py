@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.errors import DomainError
+from shangliang.demo.around import build_demo_around
 from shangliang.demo.cases import build_demo_cases
 from shangliang.demo.consultations import build_demo_consultations
 from shangliang.demo.district import (
@@ -83,7 +84,7 @@ def refresh_statistics() -> None:
 
 # The phases of the seed, each announced with its time: district, topics, consultations, outcomes,
 # evaluation, typical cases, scoring, the district's rules.
-PHASES = 8
+PHASES = 9
 
 
 class Command(BaseCommand):
@@ -121,6 +122,8 @@ class Command(BaseCommand):
                         counts |= build_demo_scoring(stdout=stdout)
                     with self.phase(8, "协商程序规则、议题审定规则与镇村联动"):
                         counts |= build_demo_safeguards(stdout=stdout)
+                    with self.phase(9, "委员接待、宣讲培训、宣传、协商资金与转交"):
+                        counts |= build_demo_around(stdout=stdout)
         except DomainError as error:
             raise CommandError(error.message) from error
         elapsed = time.perf_counter() - started
