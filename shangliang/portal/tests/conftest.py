@@ -60,7 +60,11 @@ def work(district, people):
     notice_due = planned(district, convener=convener, title="通知将到期的协商", days_ahead=days + 1)
     planned(district, convener=convener, title="尚早的协商", days_ahead=days + 10)
     today = notified(district, convener=convener, title="今天召开的协商", days_ahead=days + 5)
-    Consultation.objects.filter(pk=today.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=30))
+    # Later today, but never past midnight (local time): from 23:30 on, half of what is left of the day.
+    now = timezone.localtime()
+    midnight = timezone.make_aware(datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time()))
+    soon = min(datetime.timedelta(minutes=30), (midnight - now) / 2)
+    Consultation.objects.filter(pk=today.pk).update(starts_at=now + soon)
     minutes = consultation_services.session_close(
         actor=convener, consultation=in_session(district, convener=convener, title="纪要待确认的协商")
     )
