@@ -19,6 +19,7 @@ SHANGLIANG_SIGN_IN_OPENS_MINUTES  how long before a session the door sign-in ope
 SHANGLIANG_SMS_PROVIDER  console (default: messages go to the log), aliyun or tencent (docs/deploy.md)
 SHANGLIANG_WECHAT_APP_ID, SHANGLIANG_WECHAT_APP_SECRET  the WeChat official account (公众号), if any
 SHANGLIANG_SESSION_OPEN_MARGIN_HOURS  how long before the notified start the convener may open a session (default 2)
+SHANGLIANG_DEADLINE_COUNTING  which deadlines count working days (工作日), e.g. "return=working" (default: the reply)
 """
 
 import os
@@ -550,5 +551,35 @@ SHANGLIANG_UNSATISFIED_THRESHOLD = float(os.environ.get("SHANGLIANG_UNSATISFIED_
 SHANGLIANG_MIN_RATINGS = int(os.environ.get("SHANGLIANG_MIN_RATINGS", "5"))
 # A follow-up is to be finished within this many days.
 SHANGLIANG_FOLLOW_UP_DAYS = int(os.environ.get("SHANGLIANG_FOLLOW_UP_DAYS", "30"))
+
+
+def _deadline_counting() -> dict[str, str]:
+    """How each deadline counts its days: "calendar" (自然日) or "working" (工作日: the official holiday table
+    with 调休 plus the local days set in the admin, ``core.workdays``); the day it starts from is never
+    counted. SHANGLIANG_DEADLINE_COUNTING="return=working,follow_up=working" overrides; a key or a mode
+    it does not know stops the start-up, so a typo cannot leave a deadline counted the other way."""
+    counting = {
+        "assignment": "calendar",  # the deadline offered when an item is handed out (staff may change it)
+        "reply": "working",  # the written reply to an entrusted matter (10日内书面答复, SHANGLIANG_REPLY_DAYS)
+        "return": "calendar",  # returning a wrongly assigned item (SHANGLIANG_RETURN_DAYS)
+        "publication": "calendar",  # publishing the results (SHANGLIANG_PUBLISH_DAYS)
+        "follow_up": "calendar",  # finishing a follow-up (SHANGLIANG_FOLLOW_UP_DAYS)
+        "dissent_explain": "calendar",  # explaining a dissent after the session (SHANGLIANG_DISSENT_EXPLAIN_DAYS)
+        "plan": "calendar",  # planning an approved topic (SHANGLIANG_PLAN_REMIND_DAYS)
+        "handoff_answer": "calendar",  # the answer to a hand-off (SHANGLIANG_HANDOFF_ANSWER_DAYS)
+    }
+    for item in env_list("SHANGLIANG_DEADLINE_COUNTING"):
+        name, _, mode = (part.strip() for part in item.partition("="))
+        if name not in counting or mode not in {"calendar", "working"}:
+            raise ImproperlyConfigured(
+                f"SHANGLIANG_DEADLINE_COUNTING: {item!r} must be key=calendar or key=working, "
+                f"key one of {', '.join(counting)}."
+            )
+        counting[name] = mode
+    return counting
+
+
+SHANGLIANG_DEADLINE_COUNTING = _deadline_counting()
+
 # A township passes the assessment's consultation count with at least this many held in the year.
 SHANGLIANG_TOWNSHIP_MIN_CONSULTATIONS = int(os.environ.get("SHANGLIANG_TOWNSHIP_MIN_CONSULTATIONS", "2"))

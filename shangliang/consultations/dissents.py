@@ -12,7 +12,7 @@
 ``services`` keeps the public names (``dissent_explain``, ``assembly_vote_add`` …) and delegates here.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +31,7 @@ from shangliang.consultations.states import (
 from shangliang.core.errors import DomainError
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move
+from shangliang.core.workdays import deadline_on
 from shangliang.orgs.models import Region
 from shangliang.orgs.states import RegionLevel
 
@@ -48,10 +49,12 @@ def may_decide(actor, consultation: Consultation) -> bool:
 
 def explain_due_on(consultation: Consultation) -> date | None:
     """By when a dissent of ``consultation`` must be explained: the session's end (local date) plus the
-    configured days; None while the session has not ended."""
+    configured days (calendar or working days, ``SHANGLIANG_DEADLINE_COUNTING``); None while the session
+    has not ended."""
     if consultation.held_at is None:
         return None
-    return timezone.localtime(consultation.held_at).date() + timedelta(days=settings.SHANGLIANG_DISSENT_EXPLAIN_DAYS)
+    held_on = timezone.localtime(consultation.held_at).date()
+    return deadline_on("dissent_explain", held_on, settings.SHANGLIANG_DISSENT_EXPLAIN_DAYS)
 
 
 def dissents_set_due(*, actor, consultation: Consultation, now=None) -> int:

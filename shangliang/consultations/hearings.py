@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import ProcedureRules, SessionFormat
-from shangliang.consultations.safeguards import district_of
 from shangliang.orgs.models import Region
+from shangliang.orgs.selectors import district_pk
 from shangliang.orgs.states import RegionLevel
 from shangliang.topics.models import Topic
 from shangliang.topics.states import ConveningLevel
@@ -23,7 +23,7 @@ LEVEL_ORDER = [ConveningLevel.GRID, ConveningLevel.VILLAGE, ConveningLevel.TOWNS
 
 def rules_for_topic(topic: Topic) -> ProcedureRules | None:
     """The procedure rules of the district above the topic's convening region, or None."""
-    district = district_of(topic.convening_region)
+    district = district_pk(topic.convening_region)
     return ProcedureRules.objects.filter(district_id=district).first()
 
 

@@ -27,6 +27,7 @@ from shangliang.consultations.services import participant_url
 from shangliang.consultations.states import ConsultationStatus, ExplanationOutcome, Rsvp
 from shangliang.core.models import OnceStep
 from shangliang.core.notify import Kind, Recipient, active_users, notify_step
+from shangliang.core.workdays import deadline_on, period_label
 from shangliang.orgs.models import Region, ScopedRole
 from shangliang.topics import elsewhere
 from shangliang.topics.models import Topic
@@ -187,7 +188,7 @@ def topics_unplanned(today: date) -> list[tuple[Topic, date]]:
         since = plannable_since(topic)
         if since is None:
             continue
-        due = since + timedelta(days=settings.SHANGLIANG_PLAN_REMIND_DAYS)
+        due = deadline_on("plan", since, settings.SHANGLIANG_PLAN_REMIND_DAYS)
         if today >= due:
             late.append((topic, due))
     return late
@@ -197,12 +198,12 @@ def plan_remind(topic: Topic, due: date) -> bool:
     key = f"topic.plan:{topic.pk}:{due.isoformat()}"
     if _sent(key):
         return False
-    values = {"topic": topic.title, "days": settings.SHANGLIANG_PLAN_REMIND_DAYS}
+    values = {"topic": topic.title, "period": period_label("plan", settings.SHANGLIANG_PLAN_REMIND_DAYS)}
     return _send(
         key,
         conveners_of(topic),
         kind=Kind.REMINDER,
-        title=_("【安排协商提醒】议题“%(topic)s”审定已超过%(days)d天，尚未安排协商") % values,
+        title=_("【安排协商提醒】议题“%(topic)s”审定已超过%(period)s，尚未安排协商") % values,
         body=_("议题“%(topic)s”已审定，请尽快安排协商（时间、地点、参与人员），并按时发出事先知情通报。") % values,
         url=reverse("consultations:plan", args=[topic.pk]),
     )

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from shangliang.consultations.models import Consultation, Dissent, LegalReview, ProcedureRules, Suggestion
 from shangliang.consultations.states import ExplanationOutcome, LegalReviewMode, SuggestionDecision, VoteResult
-from shangliang.orgs.models import Region
-from shangliang.orgs.selectors import path_ids
+from shangliang.orgs.selectors import district_pk
 from shangliang.topics import elsewhere
 from shangliang.topics.states import ConveningLevel
 
@@ -38,15 +37,9 @@ def not_taken_q(prefix: str = "") -> Q:
 VILLAGE_LEVELS = frozenset({ConveningLevel.VILLAGE, ConveningLevel.GRID})
 
 
-def district_of(region: Region) -> int | None:
-    """The pk of the top region (the district) above ``region``."""
-    ids = path_ids(region.path)
-    return ids[0] if ids else None
-
-
 def rules_for(consultation: Consultation) -> ProcedureRules | None:
     """The procedure rules of the consultation's district, or None (no hearings required, review optional)."""
-    district = district_of(consultation.topic.convening_region)
+    district = district_pk(consultation.topic.convening_region)
     return ProcedureRules.objects.filter(district_id=district).first()
 
 

@@ -10,9 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shangliang.core.forms import CleanTextModelForm, with_clean_text
-from shangliang.core.models import BackgroundJob, Channel, Delivery, MessageKind, MessageTemplate, Provider
+from shangliang.core.models import (
+    BackgroundJob,
+    Channel,
+    Delivery,
+    MessageKind,
+    MessageTemplate,
+    Provider,
+    WorkdayOverride,
+)
 from shangliang.core.phones import mask_mobile
 from shangliang.core.senders import template_params
+from shangliang.core.workdays import official_working_day
 
 
 def _checked_pk(field, value):
@@ -177,3 +186,29 @@ class DeliveryAdmin(BoundedLookupsMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(HistoryAdmin):
+    """Local working days and days off (``core.workdays``), beside what the official table says of the day.
+
+    A row is a setting, not an official record: deleting one gives the day back to the official table,
+    and its history keeps who set it and when."""
+
+    list_display = ["day", "weekday", "is_working", "official", "note"]
+    list_filter = ["is_working"]
+    search_fields = ["note"]
+
+    @admin.display(description=_("星期"))
+    def weekday(self, obj):
+        return WEEKDAYS[obj.day.weekday()]
+
+    @admin.display(description=_("国家日历"))
+    def official(self, obj):
+        official = official_working_day(obj.day)
+        if official is None:
+            return _("未收录（按周一至周五）")
+        return _("工作日") if official else _("休息日")

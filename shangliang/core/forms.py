@@ -121,12 +121,14 @@ class PhotosField(forms.FileField):
 
 
 class DateInput(forms.DateInput):
-    """The phone's date picker, offering only the years the forms accept."""
+    """The phone's date picker, offering only the years the forms accept. Its value is always ISO
+    (2025-12-20): a date input shows nothing for any other format, so an edit form would look empty."""
 
     input_type = "date"
 
     def __init__(self, attrs=None, format=None):
-        super().__init__({"min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31", **(attrs or {})}, format)
+        attrs = {"min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31", **(attrs or {})}
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 def errors_text(form: forms.Form) -> str:

@@ -110,6 +110,13 @@ def job_start(*, kind: str, actor, payload: dict | None = None, upload=None) -> 
     if kind not in _runners:
         raise KeyError(kind)
     job = BackgroundJob.objects.create(kind=kind, created_by=actor, payload=payload or {}, upload=upload)
+    return job_launch(job)
+
+
+def job_launch(job: BackgroundJob) -> BackgroundJob:
+    """Start a job created earlier and left queued (an import whose file is previewed before it runs)."""
+    if job.kind not in _runners:
+        raise KeyError(job.kind)
     if settings.SHANGLIANG_TASKS_EAGER:
         _run(job.pk)
     else:

@@ -273,3 +273,23 @@ class OnceStep(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class WorkdayOverride(models.Model):
+    """A local day that differs from the official holiday table (``core.workdays``): a day off the district
+    gives (a local holiday) or a working day the package does not know (a year not in its table yet).
+
+    It takes precedence over the table; saving or deleting one is seen by every deadline computed after."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_working = models.BooleanField(_("工作日"), help_text=_("勾选：当天上班（工作日）；不勾选：当天放假（休息日）"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如：某某节地方放假、某年调休安排"))
+    history = history_records()
+
+    class Meta:
+        verbose_name = _("本地工作日调整")
+        verbose_name_plural = _("本地工作日调整")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day.isoformat()} {_('工作日') if self.is_working else _('休息日')}"

@@ -44,6 +44,18 @@ def run_form(
     return redirect(then(result) if callable(then) else then)
 
 
+def run_action(request, action: Callable[[], object], *, success: str, then: str):
+    """A button's POST (publish, withdraw …): run ``action``; its refusal or ``success`` is said as a
+    message, and either way the browser goes back to ``then``."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(then)
+
+
 def reloaded(record):
     """``record`` as the database now has it: a bound model form writes the refused input onto its
     instance, and someone else may have moved it meanwhile."""

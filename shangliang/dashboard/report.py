@@ -36,9 +36,12 @@ from shangliang.core.documents.formats import percent as _percent
 from shangliang.core.documents.pdf import BODY, CAPTION, PLAIN, TEXT_WIDTH
 from shangliang.core.documents.pdf import bold as _bold
 from shangliang.core.documents.pdf import paragraph as _p
-from shangliang.dashboard import chart_images, seed_figures, seed_report
+from shangliang.dashboard import chart_images, event_figures, fund_figures, handoff_figures, seed_figures, seed_report
 from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for, idle_platforms, place_ratings
 from shangliang.evaluation.states import Satisfaction
+from shangliang.events.selectors import EventFigures
+from shangliang.funds.selectors import PeriodFigures
+from shangliang.handoffs.selectors import HandoffFigures
 from shangliang.outcomes.selectors import has_publication
 from shangliang.points.formatting import points_text
 
@@ -198,6 +201,8 @@ def _platform_work(board: Dashboard) -> ReportSection:
     text = _("全年共有协商议事平台%(platforms)d个") % {"platforms": cov.platforms}
     kinds = _listing([_("%(label)s%(n)d个") % {"label": label, "n": n} for _kind, label, n in cov.by_kind])
     text += (_("，其中%(kinds)s。") % {"kinds": kinds}) if kinds else "。"
+    if cov.venues:
+        text += _("另有其他议事场所%(n)d个，不计入平台数和覆盖率。") % {"n": cov.venues}
     if board.scope.platform is None and (cov.townships or cov.villages):
         text += _(
             "%(t)d个乡镇（街道）中%(tc)d个建有议事室，%(v)d个村（社区）中%(vc)d个建有议事室，"
@@ -287,6 +292,126 @@ def _evaluation_work(board: Dashboard) -> ReportSection:
     return ReportSection(_("（四）强化监督评价，让群众评判成效"), paragraphs, level=2)
 
 
+# --- counted apart from the consultations: briefings and training, the fund, hand-offs -------------------
+
+
+@dataclass
+class AroundFigures:
+    """The dashboard's sections beside the consultations (``event_figures``, ``fund_figures``,
+    ``handoff_figures``): the report reads the same selectors, so its numbers are the screen's."""
+
+    events: EventFigures
+    fund: PeriodFigures
+    handoffs: HandoffFigures
+
+
+def around_figures(scope: Scope, today=None) -> AroundFigures:
+    """Six queries: events (three), the fund (one), hand-offs (two)."""
+    return AroundFigures(
+        events=event_figures.event_figures(scope),
+        fund=fund_figures.fund_figures(scope),
+        handoffs=handoff_figures.handoff_figures(scope, today),
+    )
+
+
+def _yuan(amount) -> str:
+    return f"{amount:,.2f}"
+
+
+def _events_text(events: EventFigures) -> str:
+    if not events.held:
+        return _("全年未举办宣讲培训活动。")
+    kinds = _listing(
+        [
+            _("%(label)s%(n)d场%(people)d人次") % {"label": label, "n": n, "people": people}
+            for _kind, label, n, people in events.by_kind
+            if n
+        ]
+    )
+    return _("全年举办宣讲培训活动%(held)d场，参加%(attendance)d人次（%(kinds)s），单独统计，不计入协商次数。") % {
+        "held": events.held,
+        "attendance": events.attendance,
+        "kinds": kinds,
+    }
+
+
+def _fund_text(fund: PeriodFigures, scope: Scope) -> str:
+    if not (fund.income or fund.spent or fund.reversed or fund.lines):
+        if scope.platform is not None:
+            return _("全年没有与本平台关联的协商资金支出。")
+        if fund.balance:
+            return _("全年没有协商资金收支，期末余额%(balance)s元。") % {"balance": _yuan(fund.balance)}
+        return _("全年没有协商资金收支记录。")
+    spent = _("支出%(spent)s元") % {"spent": _yuan(fund.spent)}
+    if fund.reversed:
+        spent += _("（已扣除冲正%(reversed)s元）") % {"reversed": _yuan(fund.reversed)}
+    kinds = _listing(
+        [_("%(label)s%(amount)s元") % {"label": label, "amount": _yuan(a)} for _k, label, a in fund.spent_by_kind]
+    )
+    lines = _("已支付的支出中关联协商%(c)d笔、关联交办事项%(a)d笔。") % {
+        "c": fund.consultation_lines,
+        "a": fund.assignment_lines,
+    }
+    if scope.platform is not None:
+        return (
+            _("与本平台协商及其交办事项关联的协商资金%(spent)s，其中%(kinds)s；") % {"spent": spent, "kinds": kinds}
+            + lines
+        )
+    return (
+        _("村（社区）协商资金收入%(income)s元，%(spent)s，其中%(kinds)s；期末余额%(balance)s元。")
+        % {"income": _yuan(fund.income), "spent": spent, "kinds": kinds, "balance": _yuan(fund.balance)}
+        + lines
+    )
+
+
+def _handoffs_text(handoffs: HandoffFigures) -> str:
+    if not handoffs.handed:
+        return _("全年没有转交其他渠道办理的事项。")
+    channels = _listing(
+        [_("%(label)s%(n)d件") % {"label": row.label, "n": row.handed} for row in handoffs.by_channel if row.handed]
+    )
+    return _(
+        "转交其他渠道办理的事项%(handed)d件（%(channels)s），已答复%(answered)d件，待答复%(awaiting)d件，答复率%(share)s。"
+    ) % {
+        "handed": handoffs.handed,
+        "channels": channels,
+        "answered": handoffs.answered,
+        "awaiting": handoffs.awaiting,
+        "share": _percent(handoffs.answered_share),
+    }
+
+
+def _around_work(around: AroundFigures, scope: Scope) -> ReportSection:
+    paragraphs = [_events_text(around.events), _fund_text(around.fund, scope), _handoffs_text(around.handoffs)]
+    return ReportSection(_("（五）开展宣讲培训，管好协商资金，衔接其他渠道"), paragraphs, level=2)
+
+
+def _around_tables(around: AroundFigures, scope: Scope) -> list[ReportTable]:
+    events, fund, handoffs = around.events, around.fund, around.handoffs
+    event_rows = [[label, str(n), str(people)] for _kind, label, n, people in events.by_kind]
+    event_rows.append([_("合计"), str(events.held), str(events.attendance)])
+    fund_rows = []
+    if scope.platform is None:
+        fund_rows.append([_("收入（元）"), _yuan(fund.income)])
+        fund_rows += [[_("其中%(label)s（元）") % {"label": label}, _yuan(a)] for _k, label, a in fund.income_by_kind]
+    fund_rows.append([_("支出（元，扣除冲正）"), _yuan(fund.spent)])
+    fund_rows += [[_("其中%(label)s（元）") % {"label": label}, _yuan(a)] for _k, label, a in fund.spent_by_kind]
+    fund_rows.append([_("冲正（元）"), _yuan(fund.reversed)])
+    if fund.balance is not None:
+        fund_rows.append([_("期末余额（元）"), _yuan(fund.balance)])
+    fund_rows += [
+        [_("关联协商的支出（笔）"), str(fund.consultation_lines)],
+        [_("关联交办事项的支出（笔）"), str(fund.assignment_lines)],
+    ]
+    handoff_rows = [[row.label, str(row.handed), str(row.answered), str(row.awaiting)] for row in handoffs.by_channel]
+    handoff_rows.append([_("合计"), str(handoffs.handed), str(handoffs.answered), str(handoffs.awaiting)])
+    return [
+        ReportTable(_("宣讲培训"), [_("类型"), _("举办场次"), _("参加人次")], event_rows),
+        ReportTable(_("协商资金"), [_("项目"), _("金额或笔数")], fund_rows),
+        ReportTable(_("转交其他渠道"), [_("渠道"), _("转交"), _("已答复"), _("待答复")], handoff_rows),
+    ]
+
+
 def _problems(board: Dashboard, found: Findings) -> list[str]:
     points = []
     if board.outcomes.overdue:
@@ -363,7 +488,7 @@ def _plans(board: Dashboard, found: Findings) -> list[ReportSection]:
     return [ReportSection(_("四、%(year)d年工作打算") % {"year": year})] + plans
 
 
-def _sections(board: Dashboard, cases: list["ReportCase"]) -> list[ReportSection]:
+def _sections(board: Dashboard, cases: list["ReportCase"], around: AroundFigures) -> list[ReportSection]:
     found = _findings(board)
     return [
         ReportSection(_("一、总体情况"), [summary_of(board)]),
@@ -372,6 +497,7 @@ def _sections(board: Dashboard, cases: list["ReportCase"]) -> list[ReportSection
         _consultation_work(board, cases),
         _outcome_work(board),
         _evaluation_work(board),
+        _around_work(around, board.scope),
         ReportSection(_("三、存在的问题和不足"), _problems(board, found)),
         *_plans(board, found),
     ]
@@ -388,6 +514,8 @@ def _platform_table(board: Dashboard) -> list[ReportTable]:
     cov = board.coverage
     rows = [[_("协商议事平台"), str(cov.platforms)]]
     rows += [[label, str(n)] for _kind, label, n in cov.by_kind]
+    if cov.venues:
+        rows.append([_("其他议事场所（不计入平台数）"), str(cov.venues)])
     if board.scope.platform is None:
         rows += [
             [_("乡镇（街道）议事室覆盖"), f"{cov.townships_covered}/{cov.townships}（{_percent(cov.township_rate)}）"],
@@ -649,12 +777,13 @@ def annual_report(scope: Scope) -> AnnualReport:
         "today": timezone.localdate().isoformat(),
     }
     cases = _cases(board)
+    around = around_figures(scope, board.today)
     return AnnualReport(
         title=report_title(scope),
         period=period,
         summary=summary_of(board),
-        sections=_sections(board, cases),
-        tables=_tables(board) + _seed_tables(seed_figures.seed_figures(scope)),
+        sections=_sections(board, cases, around),
+        tables=_tables(board) + _around_tables(around, scope) + _seed_tables(seed_figures.seed_figures(scope)),
         charts=_charts(board),
         cases=cases,
         draft_note=_("初稿：由平台根据统计数据生成，请核实修改后使用"),

@@ -32,6 +32,7 @@ from shangliang.dashboard.states import Half
 from shangliang.evaluation.models import Rating
 from shangliang.evaluation.states import Satisfaction
 from shangliang.orgs.models import ContactLink, Member, MemberAssignment, Region, Sector, Unit
+from shangliang.orgs.selectors import district_pk
 from shangliang.orgs.states import MemberLevel, PlatformKind, RegionLevel, UnitKind
 from shangliang.outcomes.models import Assignment, ExtensionRequest, Measure
 from shangliang.outcomes.selectors import overdue_q
@@ -516,11 +517,10 @@ class ReviewState:
 
 
 def district_of(region: Region) -> Region | None:
-    """The district (区县) a region lies in, or None above it."""
+    """The district (区县) a region lies in."""
     if region.level == RegionLevel.DISTRICT:
         return region
-    ids = [int(part) for part in region.path.strip("/").split("/") if part]
-    return Region.objects.filter(pk__in=ids, level=RegionLevel.DISTRICT).first()
+    return Region.objects.filter(pk=district_pk(region)).first()
 
 
 def chair_review_state(scope: Scope, today: date | None = None) -> ReviewState | None:

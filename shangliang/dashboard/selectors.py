@@ -31,6 +31,8 @@ Definitions
     Members' participation: members with an assignment (下沉) to a platform in scope during the
         period, and among them those signed in at one or more consultations held in the period
         (anywhere: a member may join a session of another station).
+    Platforms (协商议事平台): the consultation rooms in place during the period; the other venues
+        (其他议事场所, ``PlatformKind.VENUE``) are counted apart (``orgs.coverage.counted``).
     Platform coverage: the platform list's rule (``orgs.selectors.covered_region_ids``): a village is
         covered by a village room in it (or in one of its grids), a township by a township room at
         the township itself. A platform counts for the period unless it was started after it or
@@ -56,7 +58,7 @@ from shangliang.core.params import parse_id
 from shangliang.evaluation.models import Rating, TypicalCase
 from shangliang.evaluation.selectors import SatisfactionFigures, satisfaction_of
 from shangliang.evaluation.states import Satisfaction
-from shangliang.orgs.coverage import coverage_rooms
+from shangliang.orgs.coverage import counted, coverage_rooms
 from shangliang.orgs.models import Member, MemberAssignment, Platform, Region
 from shangliang.orgs.selectors import covered_region_ids
 from shangliang.orgs.states import PlatformKind, RegionLevel
@@ -208,6 +210,9 @@ class CoverageRow:
 
 @dataclass
 class Coverage:
+    """``platforms`` counts the consultation rooms (协商议事平台); the other venues (其他议事场所, ``venues``)
+    are counted apart and are in neither ``by_kind`` nor ``by_level`` (``orgs.coverage.counted``)."""
+
     platforms: int
     by_kind: list[tuple[str, str, int]]
     by_level: list[tuple[str, str, int]]
@@ -216,6 +221,7 @@ class Coverage:
     villages: int
     villages_covered: int
     rows: list[CoverageRow]
+    venues: int = 0
 
     @property
     def village_rate(self) -> float | None:
@@ -227,16 +233,19 @@ class Coverage:
 
 
 def coverage(scope: Scope) -> Coverage:
-    """Platforms by kind and by level, and the townships and villages they cover (three queries)."""
+    """Platforms by kind and by level, the other venues apart, and the townships and villages they cover
+    (three queries)."""
     counts = Counter()
     levels = Counter()
     for kind, level, n in platforms_in(scope).values_list("kind", "region__level").annotate(n=Count("pk")).order_by():
         counts[kind] += n
-        levels[level] += n
+        if kind != PlatformKind.VENUE:
+            levels[level] += n
+    venues = counts.pop(PlatformKind.VENUE, 0)
     by_kind = [(kind, str(kind.label), counts[kind]) for kind in PlatformKind if counts[kind]]
     by_level = [(level, str(level.label), levels[level]) for level in RegionLevel if levels[level]]
     if scope.platform is not None:
-        return Coverage(sum(counts.values()), by_kind, by_level, 0, 0, 0, 0, [])
+        return Coverage(sum(counts.values()), by_kind, by_level, 0, 0, 0, 0, [], venues=venues)
     regions = list(_coverage_regions(scope).only("pk", "name", "level", "path", "parent_id", "depth"))
     covered = _covered_ids(scope, regions)
     rows = {r.pk: CoverageRow(r, r.pk in covered) for r in regions if r.level == RegionLevel.TOWNSHIP}
@@ -256,6 +265,7 @@ def coverage(scope: Scope) -> Coverage:
         villages=len(villages),
         villages_covered=sum(1 for v in villages if v.has_village_room),
         rows=list(rows.values()),
+        venues=venues,
     )
 
 
@@ -489,9 +499,10 @@ def place_ratings(scope: Scope) -> list[PlaceRating]:
 
 
 def idle_platforms(scope: Scope) -> QuerySet[Platform]:
-    """Platforms of the scope in place during the period that held no consultation in it."""
+    """Consultation rooms of the scope in place during the period that held no consultation in it (the other
+    venues are not held to a number of consultations)."""
     held = held_consultations(scope).values("platform_id")
-    return platforms_in(scope).exclude(pk__in=held).order_by("region__path", "name")
+    return counted(platforms_in(scope)).exclude(pk__in=held).order_by("region__path", "name")
 
 
 def _rating_q(value: str) -> Q:
@@ -750,14 +761,19 @@ def _int(value: str) -> int:
 
 
 def _platform_records(scope: Scope, key: str, value: str, today: date) -> QuerySet:
-    """Platforms, narrowed to one level (``level:<level>``) or one kind."""
+    """The consultation rooms, narrowed to one level (``level:<level>``) or one kind; ``venue`` lists the other
+    venues, which no other value includes (the figures count them apart)."""
     qs = platforms_in(scope)
-    if value.startswith("level:"):
-        qs = qs.filter(region__level=value.removeprefix("level:"))
+    if value == PlatformKind.VENUE:
+        qs = qs.filter(kind=PlatformKind.VENUE)
+    elif value.startswith("level:"):
+        qs = counted(qs).filter(region__level=value.removeprefix("level:"))
     elif value in PlatformKind.values:
         qs = qs.filter(kind=value)
     elif value:
         raise UnknownFigure(value)
+    else:
+        qs = counted(qs)
     return qs.select_related("region").order_by("region__path", "name", "pk")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangliang.dashboard import seed_views, views
+from shangliang.dashboard import review_views, seed_views, views
 
 app_name = "dashboard"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("members/", seed_views.members, name="members"),
     path("departments/", seed_views.departments, name="departments"),
     path("chair-council/", seed_views.chair_council, name="chair_council"),
+    path("chair-council/<id:pk>/edit/", review_views.review_edit, name="chair_council_edit"),
 ]

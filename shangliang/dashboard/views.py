@@ -8,6 +8,7 @@ without a reader role get 403; a malformed period is a bad request (400).
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -20,7 +21,16 @@ from django.views.decorators.http import require_GET
 from shangliang.core.dates import is_year_in_range, parse_date
 from shangliang.core.documents.responses import DOCX, PDF, download
 from shangliang.core.params import parse_year
-from shangliang.dashboard import event_figures, links, permissions, report, seed_figures, selectors
+from shangliang.dashboard import (
+    event_figures,
+    fund_figures,
+    handoff_figures,
+    links,
+    permissions,
+    report,
+    seed_figures,
+    selectors,
+)
 from shangliang.dashboard.selectors import Dashboard, Scope
 from shangliang.evaluation.states import Satisfaction
 from shangliang.orgs.access import staff_required
@@ -181,6 +191,10 @@ def index(request):
         "seed": seed_figures.seed_figures(scope),
         # Briefings, lectures and training, apart from the consultations (docs/figures.md, 宣讲培训).
         "events": event_figures.event_figures(scope),
+        # The consultation fund and the hand-offs to other channels (docs/figures.md, 协商资金, 转交其他渠道).
+        "fund": fund_figures.fund_figures(scope),
+        "handoffs": handoff_figures.handoff_figures(scope, board.today),
+        "handoff_answer_days": settings.SHANGLIANG_HANDOFF_ANSWER_DAYS,
         "can_view_member_reach": permissions.can_view_member_reach(request.user),
         "scope_query": links.scope_query(scope),
         "picker": _picker(request, scope),

@@ -219,9 +219,15 @@ def build(*, users, district, yesterday) -> dict:
         today + timedelta(days=rng.randint(7, 10)),
     )
     timeline.play()
-    # A resident's question from the public page, waiting for the staff.
+    # A resident's question from the public page, waiting for the staff (who are told: played on a timeline
+    # too, so the message is dated yesterday and goes through the demo's sender).
     upcoming = Event.objects.filter(title="宪法宣传周：宪法进社区").order_by("-pk").first()
     if upcoming is not None:
-        services.question_ask(event=upcoming, text="可以现场咨询宅基地纠纷吗？", now=yesterday)
+        asking = Timeline()
+        asking.add(
+            yesterday,
+            lambda moment: services.question_ask(event=upcoming, text="可以现场咨询宅基地纠纷吗？", now=moment),
+        )
+        asking.play()
         made["event_questions"] += 1
     return made

@@ -223,10 +223,12 @@ def build(*, users, district, yesterday) -> dict:
         if index == 0 and consultations:
             _refused_and_withdrawn(timeline, counts, accounts, village, convener, station, consultations[-1], yesterday)
     # The first village with an account and an item still open has that item held up for want of money.
-    for village in [*kept, *others]:
-        # A village without its own convener has its request entered by the district office.
-        keeper = _holder(Role.CONVENER, village) or admin
-        if _stalled(timeline, counts, accounts, village, keeper, yesterday):
+    # Villages with their own convener come first (the convener enters the request); in a village without one
+    # the district office enters it.
+    candidates = [(village, _holder(Role.CONVENER, village)) for village in [*kept, *others]]
+    candidates.sort(key=lambda pair: pair[1] is None)
+    for village, convener_of in candidates:
+        if _stalled(timeline, counts, accounts, village, convener_of or admin, yesterday):
             break
     timeline.play()
     return counts

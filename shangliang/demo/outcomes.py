@@ -146,6 +146,25 @@ RECIPIENTS = _OUTCOMES["recipients"]
 POSITIONS = _OUTCOMES["positions"]
 
 
+# The CPPCC's proposal categories (提案类别) for the demo's matter categories.
+PROPOSAL_CATEGORY_DEFAULT = "社会事业"
+PROPOSAL_CATEGORIES = {
+    "就业与收入": "经济建设",
+    "农业生产": "经济建设",
+    "住房保障": "城乡建设",
+    "道路桥梁": "城乡建设",
+    "公共设施": "城乡建设",
+    "物业管理": "城乡建设",
+    "停车与交通秩序": "城乡建设",
+    "环境卫生": "生态环境",
+    "生态环境": "生态环境",
+    "教育": "文化教育",
+    "文化体育": "文化教育",
+    "平安建设": "社会治理",
+    "政策落实": "社会治理",
+}
+
+
 @dataclass
 class _Case:
     """One concluded consultation and what happens to its outcome."""
@@ -534,6 +553,11 @@ class _Outcomes:
             # The members who were at the session put their names to a proposal or bulletin (提案人).
             present = consultation.participants.filter(member__isnull=False, signed_in_at__isnull=False)
             signers = [p.member for p in present.select_related("member").order_by("pk")[:2]]
+        category, handlers = "", ""
+        if sent.kind == ReportKind.PROPOSAL:
+            # A proposal carries its 类别 and the units it suggests should handle it (建议承办单位).
+            category = PROPOSAL_CATEGORIES.get(consultation.topic.category.name, PROPOSAL_CATEGORY_DEFAULT)
+            handlers = "、".join(dict.fromkeys(item.lead.name for item in sent.case.items))
         sent.report = services.report_draft(
             actor=consultation.convener,
             consultation=consultation,
@@ -542,6 +566,8 @@ class _Outcomes:
             recipient_unit=unit,
             is_entrusted=sent.is_entrusted,
             members=signers,
+            proposal_category=category,
+            suggested_handlers=handlers[:200],
         )
 
     def send(self, sent: _Sent, when: datetime) -> None:

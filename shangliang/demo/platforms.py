@@ -62,6 +62,18 @@ def build(*, users, district, yesterday) -> dict:
             supervision_phone=_phone(rng),
             opening_hours=rng.choice(HOURS),
         )
+    # Each village room: its committee's office as the contact on notices, and a supervision phone on posters.
+    village_rooms = Platform.objects.filter(under, kind=PlatformKind.VILLAGE_ROOM, keeper__isnull=True, keeper_name="")
+    rooms_rng = random.Random(f"{RNG_SEED} village rooms")  # its own, so the choices below stay the same
+    for room in village_rooms.select_related("region").order_by("pk"):
+        committee = "居委会" if room.region.name.endswith("社区") else "村委会"
+        services.platform_update(
+            actor=actor,
+            platform=room,
+            keeper_name=f"{room.region.name}{committee}办公室",
+            contact_phone=room.contact_phone or _phone(rooms_rng),
+            supervision_phone=room.supervision_phone or _phone(rooms_rng),
+        )
     # A member practice base: the first member studio (or company room).
     base = (
         Platform.objects.filter(under, kind__in=[PlatformKind.MEMBER_STUDIO, PlatformKind.COMPANY_ROOM])

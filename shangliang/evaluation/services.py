@@ -6,7 +6,7 @@ share of residents unsatisfied with the result passes the threshold, the matter 
 (回访/重办) and the convener is told.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from shangliang.core.notify import Kind, Recipient, notify
 from shangliang.core.phones import normalize_mobile
 from shangliang.core.records import save_record
 from shangliang.core.transitions import transition
+from shangliang.core.workdays import deadline_on
 from shangliang.evaluation.models import FollowUp, Rating, ThirdPartyEvaluation, TypicalCase, TypicalCasePhoto
 from shangliang.evaluation.states import FOLLOW_UP_MOVES, STAFF_CHANNELS, FollowUpStatus, RatingChannel, Satisfaction
 
@@ -182,7 +183,7 @@ def follow_up_check(*, consultation: Consultation, today: date | None = None) ->
         consultation=consultation,
         unsatisfied_share=round(share, 4),
         ratings_counted=total,
-        deadline=today + timedelta(days=follow_up_days()),
+        deadline=deadline_on("follow_up", today, follow_up_days()),
     )
     try:
         with transaction.atomic():

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shangliang.events.models import Event, EventMaterial, EventPhoto
-from shangliang.orgs.models import Platform
+from shangliang.orgs.models import Platform, ScopedRole
 from shangliang.orgs.permissions import covers, granted_ids, path_q, region_paths
 from shangliang.orgs.states import Role
 
@@ -64,6 +64,29 @@ def can_run_event(user, event: Event) -> bool:
     return covers(user, ORGANISERS, event.platform.region) or event.platform_id in granted_ids(
         user, ORGANISERS, "platform"
     )
+
+
+def platform_organisers(platform: Platform) -> list:
+    """The active accounts nearest to ``platform`` that run its events, to be told of what waits there: those
+    holding an organiser's role at the platform, and at the closest level of its region and those above it
+    where someone holds one (a village's convener; the township's station head for a village without one;
+    the district's committee staff last). Farther ones still see the to-do on their home page."""
+    segments = [s for s in platform.region.path.split("/") if s]
+    paths = ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+    grants = (
+        ScopedRole.objects.filter(revoked_at__isnull=True, role__in=ORGANISERS, user__is_active=True)
+        .filter(Q(platform_id=platform.pk) | Q(region__path__in=paths, region__is_archived=False))
+        .select_related("user", "region")
+        .order_by("user_id")
+    )
+    at_platform, by_depth = [], {}
+    for grant in grants:
+        if grant.platform_id:
+            at_platform.append(grant.user)
+        else:
+            by_depth.setdefault(len(grant.region.path), []).append(grant.user)
+    nearest = by_depth[max(by_depth)] if by_depth else []
+    return list({user.pk: user for user in [*at_platform, *nearest]}.values())
 
 
 def get_event_for_view(user, pk) -> Event:

@@ -9,16 +9,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangliang.core.errors import DomainError
 from shangliang.core.images import clean_photo
+from shangliang.core.limits import excerpt
+from shangliang.core.notify import Kind, active_users, notify
 from shangliang.core.phones import normalize_mobile
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
 from shangliang.core.uploads import validate_attachment
 from shangliang.events.models import Event, EventMaterial, EventPhoto, EventQuestion, EventSignIn
+from shangliang.events.permissions import platform_organisers
 from shangliang.events.states import (
     EVENT_MOVES,
     QUESTION_MOVES,
@@ -276,9 +280,38 @@ def sign_in_withdraw(sign_in: EventSignIn, *, actor, reason: str, now=None) -> E
 # --- questions and answers ----------------------------------------------------------------------
 
 
+def _tell_organisers(question: EventQuestion) -> None:
+    """The staff nearest to the event's platform learn that a question waits (it is on their home page too)."""
+    event = question.event
+    notify(
+        kind=Kind.REMINDER,
+        reason=f"event_question.asked:{question.pk}",
+        recipients=platform_organisers(event.platform),
+        title=_("宣讲培训活动有群众提问待答复：%(event)s") % {"event": event.title},
+        body=excerpt(question.text),
+        url=reverse("events:detail", args=[event.pk]) + f"#question-{question.pk}",
+    )
+
+
+def _tell_asker(question: EventQuestion) -> None:
+    """The account that asked learns the answer, once (a corrected answer is not sent again)."""
+    if question.user_id is None or not question.answer:
+        return
+    event = question.event
+    notify(
+        kind=Kind.FEEDBACK,
+        reason=f"event_question.answered:{question.pk}",
+        recipients=active_users([question.user]),
+        title=_("您在“%(event)s”的提问已答复") % {"event": event.title},
+        body=excerpt(question.answer),
+        url=reverse("events:public_detail", args=[event.pk]) + "#questions",
+    )
+
+
 @transaction.atomic
 def question_ask(*, event: Event, text: str, asker_name: str = "", user=None, now=None) -> EventQuestion:
-    """A resident asks on the public page; it waits for the staff before anyone else sees it."""
+    """A resident asks on the public page; it waits for the staff before anyone else sees it. The staff
+    nearest to the event's platform are told (``permissions.platform_organisers``)."""
     if event.is_archived or event.status == EventStatus.CANCELLED:
         raise DomainError(_("该活动已取消，不能再提问。"), field="text")
     now = now or timezone.now()
@@ -290,7 +323,9 @@ def question_ask(*, event: Event, text: str, asker_name: str = "", user=None, no
         user=user,
         asked_at=now,
     )
-    return save_record(question, actor=user, reason="event.question_asked", now=now)
+    question = save_record(question, actor=user, reason="event.question_asked", now=now)
+    _tell_organisers(question)
+    return question
 
 
 @transaction.atomic
@@ -318,11 +353,11 @@ def question_record(*, actor, event: Event, text: str, answer: str, answered_by:
 @transaction.atomic
 def question_answer(question: EventQuestion, *, actor, answer: str = "", answered_by: str = "", now=None):
     """Answer a question (or let it through unanswered) so it shows on the public page; an answer already
-    public may be corrected."""
-    question = EventQuestion.objects.select_for_update(of=("self",)).get(pk=question.pk)
+    public may be corrected. The account that asked is told of the first answer given."""
+    question = EventQuestion.objects.select_for_update(of=("self",)).select_related("event", "user").get(pk=question.pk)
     changes = {"answer": answer.strip(), "answered_by": answered_by.strip(), "recorded_by": actor}
     if question.status == QuestionStatus.PENDING:
-        return transition(
+        question = transition(
             question,
             to=QuestionStatus.PUBLISHED,
             moves=QUESTION_MOVES,
@@ -331,11 +366,14 @@ def question_answer(question: EventQuestion, *, actor, answer: str = "", answere
             changes=changes,
             now=now,
         )
-    if question.status != QuestionStatus.PUBLISHED:
+    elif question.status != QuestionStatus.PUBLISHED:
         raise DomainError(_("这条提问已不予公开，不能再答复。"))
-    for name, value in changes.items():
-        setattr(question, name, value)
-    return save_record(question, actor=actor, reason="event.question_answered", update_fields=list(changes))
+    else:
+        for name, value in changes.items():
+            setattr(question, name, value)
+        question = save_record(question, actor=actor, reason="event.question_answered", update_fields=list(changes))
+    _tell_asker(question)
+    return question
 
 
 @transaction.atomic

@@ -23,11 +23,33 @@ def _link(line) -> str:
     return ""
 
 
+def _spending_cell(line):
+    """The 支出 column: a paid line's amount, a correcting line's in red ink (negative), so the column adds up
+    to the spending net of corrections."""
+    if line.direction != Direction.SPENDING:
+        return ""
+    return -float(line.amount) if line.is_reversal else float(line.amount)
+
+
+def _status(line) -> str:
+    correction = line.correction
+    if correction is not None:
+        return _("%(status)s（已冲正，见第%(number)d号）") % {
+            "status": line.get_status_display(),
+            "number": correction.number,
+        }
+    if line.is_reversal:
+        return _("冲正（第%(number)d号）") % {"number": line.reverses.number}
+    return line.get_status_display()
+
+
 def ledger_xlsx(account: FundAccount, *, year: int | None = None, kind: str = "", full_number: bool = False) -> bytes:
     """The account's lines (optionally one year's, one kind's) with income, spending and the running balance.
 
     The running balance counts every earlier line of the account, so a year's sheet starts from the
     balance carried over. Lines that moved no money (requested, refused, withdrawn) are listed without it.
+    A correcting line (冲正) shows its amount negative in the spending column and puts it back in the
+    balance; the line it reverses keeps its amount and says 已冲正.
     """
     all_lines = list(selectors.ledger(account))
     balances = {line.pk: balance for line, balance in selectors.running_balance(all_lines)}
@@ -45,7 +67,7 @@ def ledger_xlsx(account: FundAccount, *, year: int | None = None, kind: str = ""
         Column(_("收入（元）"), 14, LEFT),
         Column(_("支出（元）"), 14, LEFT),
         Column(_("余额（元）"), 14, LEFT),
-        Column(_("状态"), 10, CENTRED),
+        Column(_("状态"), 14, CENTRED),
         Column(_("凭证"), 8, CENTRED),
     ]
     rows = []
@@ -62,9 +84,9 @@ def ledger_xlsx(account: FundAccount, *, year: int | None = None, kind: str = ""
                 line.counterparty,
                 _link(line),
                 amount if line.direction == Direction.INCOME else "",
-                amount if line.direction == Direction.SPENDING else "",
+                _spending_cell(line),
                 float(balance) if balance is not None else "",
-                line.get_status_display(),
+                _status(line),
                 _("有") if line.voucher else _("无"),
             ]
         )
@@ -95,7 +117,8 @@ def ledger_xlsx(account: FundAccount, *, year: int | None = None, kind: str = ""
             cell.number_format = MONEY
     summary = [
         (_("收入合计（已入账）"), totals.income),
-        (_("支出合计（已支付）"), totals.spent),
+        (_("支出合计（已支付，扣除冲正）"), totals.spent),
+        (_("其中冲正"), -totals.reversed),
         (_("账户余额"), totals.balance),
         (_("已批准未支付"), totals.committed),
         (_("可用余额"), totals.available),

@@ -170,6 +170,19 @@ class WithdrawForm(FormTokenMixin, CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReverseForm(FormTokenMixin, CleanTextMixin, forms.Form):
+    """Correct a paid line (冲正): the reason is required; the day defaults to today."""
+
+    reason = forms.CharField(
+        label=_("冲正原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：收款单位退回多付款项、支出记错了关联事项"),
+    )
+    booked_on = forms.DateField(label=_("冲正日期"), widget=_date_input())
+    voucher = VoucherField(help_text=_("如有退款凭证、更正说明等可上传"))
+
+
 class LedgerFilterForm(CleanTextMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *EntryKind.choices])

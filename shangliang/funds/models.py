@@ -164,6 +164,16 @@ class FundEntry(models.Model):
     refused_at = models.DateTimeField(_("未批准时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.TextField(_("撤回原因"), max_length=limits.NOTE, blank=True)
+    # A correcting line (冲正) names the paid line it reverses; one-to-one, so a line is reversed once at most.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("冲正的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+    )
+    reversal_reason = models.TextField(_("冲正原因"), max_length=limits.NOTE, blank=True)
     history = history_records()
 
     class Meta:
@@ -187,6 +197,21 @@ class FundEntry(models.Model):
                 condition=~Q(status=EntryStatus.PAID) | Q(booked_on__isnull=False) & ~Q(voucher=""),
                 name="funds_entry_paid_has_voucher_and_date",
             ),
+            # A correcting line is a spending line naming the line it reverses, with its reason and date;
+            # no other line names one.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status=EntryStatus.REVERSAL,
+                        direction=Direction.SPENDING,
+                        reverses__isnull=False,
+                        booked_on__isnull=False,
+                    )
+                    & ~Q(reversal_reason="")
+                )
+                | (~Q(status=EntryStatus.REVERSAL) & Q(reverses__isnull=True)),
+                name="funds_entry_reversal_names_its_line",
+            ),
         ]
         indexes = [models.Index(fields=["status", "next_step"])]
 
@@ -201,8 +226,21 @@ class FundEntry(models.Model):
         return self.direction == Direction.INCOME
 
     @property
+    def is_reversal(self) -> bool:
+        return self.status == EntryStatus.REVERSAL
+
+    @property
     def signed_amount(self) -> Decimal:
-        return self.amount if self.is_income else -self.amount
+        """What the line does to the balance: income and a correcting line add, spending takes away."""
+        return self.amount if self.is_income or self.is_reversal else -self.amount
+
+    @property
+    def correction(self) -> "FundEntry | None":
+        """The line that reversed this one (冲正), or None (no query after ``select_related("reversal")``)."""
+        try:
+            return self.reversal
+        except FundEntry.DoesNotExist:
+            return None
 
 
 class FundApproval(models.Model):

@@ -1,10 +1,10 @@
 """Who may see and keep a village's consultation fund.
 
 The keepers (the village's convener, the township station head covering it) record income, request
-spending, register payments and withdraw lines; they alone see the full account number. The CPPCC office,
-the party organisations and the administrators covering the village read the account and its ledger.
-Approving is a step of the district's rules (``funds/rules.py``). Access functions answer 404 for
-"missing" and "not yours" alike.
+spending, register payments, withdraw lines and correct paid ones (冲正); they alone see the full account
+number. The CPPCC office, the party organisations and the administrators covering the village read the
+account and its ledger. Approving is a step of the district's rules (``funds/rules.py``). Access functions
+answer 404 for "missing" and "not yours" alike.
 """
 
 from django.db.models import QuerySet
@@ -41,7 +41,7 @@ def can_view_account(user, account: FundAccount) -> bool:
 
 
 def can_keep_account(user, account: FundAccount) -> bool:
-    """Record income, request spending, register payments, withdraw lines, see the full account number."""
+    """Record income, request spending, register payments, withdraw and correct lines, see the full account number."""
     return _is_root(user) or covers(user, KEEPERS, account.village)
 
 
@@ -91,7 +91,13 @@ def get_entry_for_view(user, pk) -> FundEntry:
     visible = FundEntry.objects.filter(account__in=accounts_visible_to(user))
     return _get_or_404(
         visible.select_related(
-            "account__village", "consultation__topic", "assignment__suggestion", "assignment__lead_unit", "created_by"
+            "account__village",
+            "consultation__topic",
+            "assignment__suggestion",
+            "assignment__lead_unit",
+            "created_by",
+            "reversal",
+            "reverses",
         ),
         pk,
     )

@@ -2,7 +2,8 @@
 
 - The public result of a consultation: the spending paid for it and for its items (the purpose, the kind,
   the amount, the day paid). Never a person, an account number or a voucher; requested or approved lines are
-  not shown until paid.
+  not shown until paid. A paid line later corrected (冲正) stays listed, struck through and marked 已冲正,
+  and is left out of the total.
 - An item's staff page: the fund requests tied to it and their state, and for the keepers of its village's
   account a link "申请协商资金" while the item is open (an item stalled for 资金尚未落实 is said so).
 """
@@ -26,6 +27,9 @@ def public_spending(consultation) -> Section | None:
     if not lines:
         return None
     numbers = {s.pk: n for n, s in enumerate(consultation.suggestions.all(), start=1)}
+    # A corrected line is shown, marked and not added up, rather than dropped: residents who saw it on this
+    # page before should see that it was corrected (and that the money went back), not that it vanished.
+    # The reason is not shown: it is the keepers' note and may name people.
     rows = [
         {
             "date": line.booked_on,
@@ -33,11 +37,14 @@ def public_spending(consultation) -> Section | None:
             "purpose": line.purpose,
             "amount": line.amount,
             "item": numbers.get(line.assignment.suggestion_id) if line.assignment_id else None,
+            "is_reversed": line.correction is not None,
+            "reversed_on": line.correction.booked_on if line.correction is not None else None,
         }
         for line in lines
     ]
-    total = sum((line.amount for line in lines), Decimal("0"))
-    return Section("funds/public/_spending.html", {"rows": rows, "total": total})
+    total = sum((line.amount for line in lines if line.correction is None), Decimal("0"))
+    reversed_any = any(row["is_reversed"] for row in rows)
+    return Section("funds/public/_spending.html", {"rows": rows, "total": total, "reversed_any": reversed_any})
 
 
 def waits_for_money(assignment) -> bool:

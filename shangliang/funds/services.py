@@ -1,4 +1,5 @@
-"""Writes of the consultation fund: the account, income, spending requests, approval steps, payment, withdrawal.
+"""Writes of the consultation fund: the account, income, spending requests, approval steps, payment, withdrawal,
+and the correction (冲正) of a paid line.
 
 Every action that moves money or commits it locks the account's row first, so two approvals or payments
 at the same moment cannot both pass the balance check: the money never goes negative. Refusals raise
@@ -179,8 +180,9 @@ def _ask_step(entry: FundEntry) -> None:
 
 
 def _tell_requester(entry: FundEntry, title: str) -> None:
+    """Tell whoever asked what became of the request: feedback on their own request, not a to-do."""
     notify(
-        kind=Kind.REMINDER,
+        kind=Kind.FEEDBACK,
         reason=f"fund_entry.{entry.status}:{entry.pk}",
         recipients=active_users([entry.created_by]),
         title=title,
@@ -391,3 +393,54 @@ def entry_withdraw(*, actor, entry: FundEntry, reason: str, now=None) -> FundEnt
         changes={"withdraw_reason": reason, "next_step": ""},
         now=now,
     )
+
+
+# --- correction (冲正) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_reverse(*, actor, entry: FundEntry, reason: str, booked_on=None, voucher=None, now=None) -> FundEntry:
+    """Correct a paid spending line (冲正, red-ink reversal) with a line of its own, and return that line.
+
+    The new line has the kind, the link (consultation or item), the payee and the amount of the paid line,
+    and puts the money back: the balance and the spending count it against the paid line. The paid line is
+    never changed (its page and the ledger read 已冲正 through the new line). A line is reversed once at
+    most, and only a paid spending line can be; a correcting line cannot be withdrawn or reversed.
+    Records the reason on the new line and in its history. Raises DomainError (the reason, the date,
+    a line that is not paid or already reversed).
+    """
+    if not (reason or "").strip():
+        raise DomainError(_("请写明冲正原因。"), field="reason")
+    _no_phone(reason=reason)
+    account, entry = _locked_entry(entry)
+    if entry.direction != Direction.SPENDING or entry.status != EntryStatus.PAID:
+        raise DomainError(_("只有已支付的支出才能冲正。"))
+    if FundEntry.objects.filter(reverses=entry).exists():
+        raise DomainError(_("这笔支出已经冲正，不能重复冲正。"))
+    now = now or timezone.now()
+    booked_on = booked_on or timezone.localdate(now)
+    if booked_on < entry.booked_on:
+        raise DomainError(
+            _("冲正日期不能早于原支付日期（%(day)s）。") % {"day": entry.booked_on.isoformat()}, field="booked_on"
+        )
+    purpose = _("冲正第%(number)d号：%(purpose)s") % {"number": entry.number, "purpose": entry.purpose}
+    correction = FundEntry(
+        account=account,
+        number=_next_number(account),
+        direction=Direction.SPENDING,
+        kind=entry.kind,
+        amount=entry.amount,
+        purpose=purpose[: FundEntry._meta.get_field("purpose").max_length],
+        counterparty=entry.counterparty,
+        consultation=entry.consultation,
+        assignment=entry.assignment,
+        status=EntryStatus.REVERSAL,
+        reverses=entry,
+        reversal_reason=reason,
+        booked_on=booked_on,
+        created_by=actor,
+        recorded_at=now,
+    )
+    if voucher:
+        correction.voucher = voucher
+    return save_record(correction, actor=actor, reason="fund_entry.reversal_recorded", note=reason)

@@ -3,7 +3,9 @@
 003: 鼓励设立嘎查村(社区)协商资金,开立专门账户,专款专用于社区协商事务的运作和协商成果的落实.
 Income (allocations, donations) is recorded as it arrives; spending is requested for one consultation or one
 assigned item, approved by each step the district's rules name (``funds/rules.py``), then paid with its
-voucher. Nothing is deleted: a line entered by mistake is withdrawn with a reason.
+voucher. Nothing is deleted: a line entered by mistake is withdrawn with a reason, and a paid line found wrong
+afterwards is corrected by a line of its own (冲正, red-ink reversal) that puts the money back; the paid line
+stays as it was and reads 已冲正.
 """
 
 from django.db import models
@@ -37,6 +39,9 @@ class EntryStatus(models.TextChoices):
     PAID = "paid", _("已支付")  # paid, with its voucher
     REFUSED = "refused", _("未批准")  # a step refused it, with an opinion
     WITHDRAWN = "withdrawn", _("已撤回")  # withdrawn by the village (or an income line entered by mistake)
+    # A correcting line (红字冲正): reverses one paid spending line, same kind, link and amount, with a reason.
+    # It counts against the spending (the money comes back); the paid line it reverses is never changed.
+    REVERSAL = "reversal", _("冲正")
 
 
 ENTRY_MOVES = {
@@ -46,6 +51,7 @@ ENTRY_MOVES = {
     EntryStatus.PAID: set(),
     EntryStatus.REFUSED: set(),
     EntryStatus.WITHDRAWN: set(),
+    EntryStatus.REVERSAL: set(),
 }
 
 # Spending that holds money: approved and not yet paid (committed), and paid.
@@ -84,6 +90,7 @@ AUDIT_REASONS = {
     "fund_entry.paid": _("支付"),
     "fund_entry.voucher_attached": _("上传凭证"),
     "fund_entry.withdrawn": _("撤回"),
+    "fund_entry.reversal_recorded": _("登记冲正"),
     "fund_approval.recorded": _("记录审批意见"),
     "fund_rule.changed": _("修改审批规则"),
 }

@@ -20,5 +20,6 @@ urlpatterns = [
     path("entry/<id:pk>/pay/", views.entry_pay, name="entry_pay"),
     path("entry/<id:pk>/voucher/", views.entry_voucher, name="entry_voucher"),
     path("entry/<id:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("entry/<id:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("assignment/<id:pk>/request/", views.assignment_request, name="assignment_request"),
 ]

@@ -1,5 +1,5 @@
 """The consultation fund's staff pages: accounts, the ledger and its export, income, spending requests,
-one line with its approval steps, and the approval queue.
+one line with its approval steps, payment, withdrawal and correction (冲正), and the approval queue.
 
 The right to see or keep an account is checked first (404 for "missing" and "not yours"); the services
 then say whether the state and the balance allow the step, next to the form.
@@ -26,6 +26,7 @@ from shangliang.funds.forms import (
     IncomeForm,
     LedgerFilterForm,
     PayForm,
+    ReverseForm,
     SpendingForm,
     VoucherForm,
     WithdrawForm,
@@ -227,14 +228,21 @@ def _entry_context(request, entry: FundEntry, **bound) -> dict:
             keep and entry.status in (EntryStatus.RECORDED, EntryStatus.REQUESTED, EntryStatus.APPROVED),
             WithdrawForm,
         ),
+        "reverse_form": (keep and _may_reverse(entry), ReverseForm),
     }
+    today = timezone.localdate()
+    initials = {PayForm: {"paid_on": today}, ReverseForm: {"booked_on": today}}
     for key, (shown, form_class) in forms.items():
         if bound.get(key) is not None:
             context[key] = bound[key]
         elif shown:
-            initial = {"paid_on": timezone.localdate()} if form_class is PayForm else None
-            context[key] = form_class(initial=initial)
+            context[key] = form_class(initial=initials.get(form_class))
     return context
+
+
+def _may_reverse(entry: FundEntry) -> bool:
+    """A paid spending line not yet corrected (the service checks it again under the account's lock)."""
+    return entry.direction == Direction.SPENDING and entry.status == EntryStatus.PAID and entry.correction is None
 
 
 @staff_required
@@ -335,6 +343,22 @@ def entry_withdraw(request, pk):
         allowed=_keeper(request),
         call=lambda entry, data: services.entry_withdraw(actor=request.user, entry=entry, **data),
         success=_("已撤回。"),
+    )
+
+
+@staff_required
+@require_POST
+@submitted_once
+def entry_reverse(request, pk):
+    """冲正: the keepers of the account record a correcting line for a paid one, with the reason."""
+    return _act(
+        request,
+        pk,
+        key="reverse_form",
+        form_class=ReverseForm,
+        allowed=_keeper(request),
+        call=lambda entry, data: services.entry_reverse(actor=request.user, entry=entry, **data),
+        success=_("已登记冲正。"),
     )
 
 

@@ -2,7 +2,7 @@
 
 Figures (one definition each; docs/figures.md § 转交其他渠道):
     Hand-offs: live hand-offs (not withdrawn), by the day they were handed, per channel.
-    Answered share (答复率) = answered / live hand-offs.
+    Answered share (答复率) = answered / live hand-offs; awaiting an answer (待答复) = live − answered.
     Awaiting an answer past the period: handed, not answered, handed more than
         ``SHANGLIANG_HANDOFF_ANSWER_DAYS`` days ago.
 """
@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from shangliang.core.workdays import deadline_at
 from shangliang.handoffs.models import Handoff
 from shangliang.handoffs.states import LIVE_STATUSES, Channel, HandoffStatus
 from shangliang.topics import elsewhere
@@ -44,7 +45,7 @@ def overdue_before(today: datetime.date | None = None) -> datetime.datetime:
     """Hand-offs handed before this moment and still unanswered are past the answer period."""
     today = today or timezone.localdate()
     start = datetime.datetime.combine(today, datetime.time.min)
-    return timezone.make_aware(start) - datetime.timedelta(days=settings.SHANGLIANG_HANDOFF_ANSWER_DAYS)
+    return deadline_at("handoff_answer", timezone.make_aware(start), -settings.SHANGLIANG_HANDOFF_ANSWER_DAYS)
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
@@ -171,6 +172,10 @@ class ChannelCount:
     answered: int
 
     @property
+    def awaiting(self) -> int:
+        return self.handed - self.answered
+
+    @property
     def answered_share(self) -> float | None:
         return self.answered / self.handed if self.handed else None
 
@@ -187,6 +192,11 @@ class HandoffFigures:
     @property
     def answered(self) -> int:
         return sum(row.answered for row in self.by_channel)
+
+    @property
+    def awaiting(self) -> int:
+        """Live hand-offs still without an answer (已转交，待答复)."""
+        return self.handed - self.answered
 
     @property
     def answered_share(self) -> float | None:
@@ -213,3 +223,41 @@ def handoff_figures(
         for value, label in Channel.choices
     ]
     return HandoffFigures(by_channel, overdue)
+
+
+# --- a scope and a period (the dashboard, the annual report) ---------------------------------------
+
+ANSWER_STATES = {"answered": Q(status=HandoffStatus.ANSWERED), "awaiting": Q(status=HandoffStatus.HANDED)}
+
+
+def handed_between(since: datetime.datetime, until: datetime.datetime) -> QuerySet[Handoff]:
+    """Live hand-offs (not withdrawn) handed from ``since`` up to before ``until``."""
+    return live().filter(handed_at__gte=since, handed_at__lt=until)
+
+
+def of_platform_q(platform) -> Q:
+    """Hand-offs of matters brought to ``platform``: its submissions, its topics, its consultations' suggestions."""
+    return (
+        Q(submission__platform=platform) | Q(topic__platform=platform) | Q(suggestion__consultation__platform=platform)
+    )
+
+
+def narrowed(qs: QuerySet[Handoff], value: str, today: datetime.date | None = None) -> QuerySet[Handoff]:
+    """``qs`` narrowed to what a figure counts: ``""`` (all), ``<channel>``, a state (``answered``, ``awaiting``,
+    ``overdue``), or both (``hotline:answered``). Raises LookupError for any other value."""
+    if not value:
+        return qs
+    first, _sep, second = value.partition(":")
+    if first in Channel.values:
+        qs, state = qs.filter(channel=first), second
+    elif not second:
+        state = first
+    else:
+        raise LookupError(value)
+    if not state:
+        return qs
+    if state == "overdue":
+        return qs.filter(overdue_q(today))
+    if state not in ANSWER_STATES:
+        raise LookupError(value)
+    return qs.filter(ANSWER_STATES[state])

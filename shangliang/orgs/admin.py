@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shangliang.core import admin as core_admin
 from shangliang.core.errors import DomainError
-from shangliang.core.forms import CleanTextModelForm
-from shangliang.orgs import models, services
+from shangliang.core.forms import CleanTextModelForm, add_service_error
+from shangliang.orgs import models, platform_details, services
 from shangliang.orgs.states import RegionLevel, Role
 
 
@@ -78,9 +78,33 @@ class PlatformCheckInline(admin.TabularInline):
     can_delete = False
 
 
+class PlatformForm(CleanTextModelForm):
+    """The admin's platform form checks the details as the staff page does (``platform_details.check_details``:
+    the venue type, rooms shared with the township's own villages only, the keeper in scope, dialable phones),
+    so the admin cannot save what the page refuses. Each refusal is shown next to its field."""
+
+    class Meta:
+        model = models.Platform
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        if "shared_regions" in self.cleaned_data:
+            shared = list(self.cleaned_data["shared_regions"])
+        else:
+            shared = list(self.instance.shared_regions.all()) if self.instance.pk else []
+        try:
+            platform_details.check_details(self.instance, shared)
+        except DomainError as error:
+            add_service_error(self, error)
+
+
 @admin.register(models.Platform)
 class PlatformAdmin(NoDeleteAdmin):
     archive_service = services.platform_archive
+    form = PlatformForm
     list_display = ["name", "kind", "venue_type", "is_practice_base", "brand", "region", "keeper_name", "is_archived"]
     list_filter = ["kind", "venue_type", "is_practice_base", "brand", "is_archived"]
     search_fields = ["name", "address", "keeper_name"]

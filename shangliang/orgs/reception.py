@@ -3,11 +3,12 @@
 A member receives residents at the station they serve, or the person in charge of a platform (the
 keeper, 专人负责) receives them by appointment. Station heads and conveners of the platform's region
 (and the CPPCC office) open slots for any member serving there and for the person in charge; a member
-opens their own. Residents book without an account: their name, mobile number and the matter; the
-confirmation page's own link (``Appointment.code``) lets them cancel. Those who receive them (the
-member, the keeper, the station) see the bookings with the number, since they call back, and record
-whether the resident came (``APPOINTMENT_MOVES``). A booking is not a submission: a matter that needs
-handling is reported separately (the station's submit page).
+opens their own. Residents book without an account: their name, mobile number and the matter, the
+number proved by a one-time SMS code (``accounts.verification``) unless the signed-in account holds
+it verified (``appointment_request``); the confirmation page's own link (``Appointment.code``) lets
+them cancel. Those who receive them (the member, the keeper, the station) see the bookings with the
+number, since they call back, and record whether the resident came (``APPOINTMENT_MOVES``). A booking
+is not a submission: a matter that needs handling is reported separately (the station's submit page).
 """
 
 from datetime import datetime
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.accounts.models import CodePurpose
+from shangliang.accounts.verification import code_check
 from shangliang.core.errors import DomainError
 from shangliang.core.notify import Kind, notify
 from shangliang.core.phones import normalize_mobile
@@ -234,14 +237,24 @@ def _receivers(slot: ReceptionSlot) -> list:
     return people
 
 
-@transaction.atomic
-def appointment_book(*, actor, slot: ReceptionSlot, name: str, mobile: str, matter: str, now=None) -> Appointment:
-    """A resident books ``slot``. Refuses a past, withdrawn or full slot and a second active booking by the
-    same number. ``actor`` is the logged-in account (None for a visitor); it is kept when the account
-    holds the number verified. The member receiving and the keeper are told."""
-    now = now or timezone.now()
-    slot = ReceptionSlot.objects.select_for_update(of=("self",)).select_related("platform", "member").get(pk=slot.pk)
-    mobile = normalize_mobile(mobile)
+# The one-time code a resident's number is proved with: the public purpose of a resident giving their
+# number without an account (the submission form's), so the shared "获取验证码" button (accounts:code) sends it.
+BOOKING_CODE_PURPOSE = CodePurpose.SUBMIT
+
+
+def holds_number(actor, mobile: str) -> bool:
+    """The signed-in account has ``mobile`` as its verified number: no SMS code is needed for it."""
+    return bool(
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.has_verified_mobile
+        and actor.verified_mobile == normalize_mobile(mobile)
+    )
+
+
+def _refuse_booking(slot: ReceptionSlot, mobile: str, now) -> None:
+    """DomainError when ``slot`` cannot take a booking by ``mobile`` now: past, withdrawn, full, or the
+    number already booked there."""
     if slot.is_archived or slot.platform.is_archived:
         raise DomainError(_("该接待时段已撤销，请选择其他时段。"))
     if slot.starts_at <= now:
@@ -251,12 +264,37 @@ def appointment_book(*, actor, slot: ReceptionSlot, name: str, mobile: str, matt
         raise DomainError(_("这个手机号已预约了该时段，无需重复预约。"), field="mobile")
     if active.count() >= slot.capacity:
         raise DomainError(_("该时段预约已满，请选择其他时段。"))
-    holds = bool(
-        actor is not None
-        and getattr(actor, "is_authenticated", False)
-        and actor.has_verified_mobile
-        and actor.verified_mobile == mobile
-    )
+
+
+def appointment_request(
+    *, actor, slot: ReceptionSlot, name: str, mobile: str, matter: str, code: str = "", now=None
+) -> Appointment:
+    """A resident books ``slot`` on the public page, their number proved first: by the signed-in account
+    holding it verified, or else by the SMS code texted to it (``BOOKING_CODE_PURPOSE``), used up here.
+
+    The slot is checked before the code, so a full or past slot does not use up a good code. A wrong or
+    expired code is refused on ``code`` (DomainError) and nothing is written but the wrong try, which
+    counts against the code (``code_check`` writes it on its own: this function holds no transaction).
+    """
+    now = now or timezone.now()
+    mobile = normalize_mobile(mobile)
+    _refuse_booking(slot, mobile, now)
+    if not holds_number(actor, mobile):
+        code_check(mobile=mobile, purpose=BOOKING_CODE_PURPOSE, code=code, now=now)
+    return appointment_book(actor=actor, slot=slot, name=name, mobile=mobile, matter=matter, now=now)
+
+
+@transaction.atomic
+def appointment_book(*, actor, slot: ReceptionSlot, name: str, mobile: str, matter: str, now=None) -> Appointment:
+    """Write the booking of ``slot`` by a number already proved (the public page goes through
+    ``appointment_request``, which checks the SMS code). Refuses a past, withdrawn or full slot and a
+    second active booking by the same number. ``actor`` is the logged-in account (None for a visitor); it
+    is kept when the account holds the number verified. The member receiving and the keeper are told."""
+    now = now or timezone.now()
+    slot = ReceptionSlot.objects.select_for_update(of=("self",)).select_related("platform", "member").get(pk=slot.pk)
+    mobile = normalize_mobile(mobile)
+    _refuse_booking(slot, mobile, now)
+    holds = holds_number(actor, mobile)
     appointment = Appointment(
         slot=slot, name=name.strip(), mobile=mobile, matter=matter.strip(), user=actor if holds else None
     )

@@ -9,6 +9,7 @@ from shangliang.core.form_tokens import FormTokenMixin
 from shangliang.core.forms import CleanTextMixin
 from shangliang.core.phones import normalize_mobile, validate_mobile
 from shangliang.orgs.models import Member, Platform
+from shangliang.orgs.reception import holds_number
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -49,12 +50,25 @@ class SlotForm(FormTokenMixin, CleanTextMixin, forms.Form):
 
 
 class BookingForm(CleanTextMixin, forms.Form):
+    """A resident's booking: the number is proved by an SMS code ("获取验证码" next to it), unless the
+    signed-in account holds it verified (``reception.holds_number``); the code itself is checked by
+    ``reception.appointment_request``."""
+
     name = forms.CharField(label=_("姓名"), max_length=50, help_text=_("仅接待人员可见"))
     mobile = forms.CharField(
         label=_("手机号"),
         max_length=20,
         help_text=_("接待人员会打电话与您确认，仅接待人员可见"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=12,
+        required=False,
+        help_text=_("请点击“获取验证码”，填写短信收到的6位数字；已登录且手机号已验证的，填本人手机号可不填。"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6, "pattern": "[0-9]*"}
+        ),
     )
     matter = forms.CharField(
         label=_("想谈的事"),
@@ -63,6 +77,16 @@ class BookingForm(CleanTextMixin, forms.Form):
         help_text=_("简要说明，方便提前准备；请不要填写身份证号等个人信息。"),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not self.is_bound and user is not None and getattr(user, "is_authenticated", False):
+            if user.has_verified_mobile:
+                # The account's own verified number needs no code.
+                self.initial.setdefault("mobile", user.verified_mobile)
+            if user.full_name:
+                self.initial.setdefault("name", user.full_name)
+
     def clean_mobile(self):
         mobile = normalize_mobile(self.cleaned_data.get("mobile", ""))
         try:
@@ -70,6 +94,16 @@ class BookingForm(CleanTextMixin, forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from None
         return mobile
+
+    def clean_code(self):
+        return "".join(self.cleaned_data.get("code", "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        mobile = cleaned.get("mobile")
+        if mobile and not cleaned.get("code") and "code" not in self.errors and not holds_number(self.user, mobile):
+            self.add_error("code", _("请先点击“获取验证码”，填写短信收到的验证码。"))
+        return cleaned
 
 
 class CancelForm(CleanTextMixin, forms.Form):

@@ -198,11 +198,15 @@ def _bookable_or_404(pk) -> ReceptionSlot:
 @require_http_methods(["GET", "POST"])
 @rate_limited("signup")
 def book(request, pk):
+    """A resident books a slot with their name, number and matter; the number is proved by an SMS code
+    asked for with the "获取验证码" button next to it (htmx posts to ``accounts:code``, whose limits per
+    address, device and number hold; this page's posts never send a text), unless the signed-in account
+    holds the number verified."""
     slot = _bookable_or_404(pk)
-    form = BookingForm(request.POST or None)
+    form = BookingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            appointment = reception.appointment_book(
+            appointment = reception.appointment_request(
                 actor=request.user if request.user.is_authenticated else None, slot=slot, **form.cleaned_data
             )
         except DomainError as error:
@@ -211,7 +215,13 @@ def book(request, pk):
             return redirect("orgs:appointment_public", code=appointment.code)
     booked = slot.appointments.filter(status=AppointmentStatus.BOOKED).count()
     started = slot.starts_at <= timezone.now()
-    context = {"slot": slot, "form": form, "left": 0 if started else max(slot.capacity - booked, 0), "started": started}
+    context = {
+        "slot": slot,
+        "form": form,
+        "left": 0 if started else max(slot.capacity - booked, 0),
+        "started": started,
+        "code_purpose": reception.BOOKING_CODE_PURPOSE,
+    }
     return render(request, "orgs/reception/book.html", context, status=400 if form.errors else 200)
 
 

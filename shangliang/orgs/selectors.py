@@ -26,6 +26,12 @@ def path_ids(path: str) -> list[int]:
     return [int(p) for p in path.strip("/").split("/") if p]
 
 
+def district_pk(region: Region | None) -> int | None:
+    """The pk of the district (the tree's top level) above ``region``, or the region's own; no query."""
+    ids = path_ids(region.path) if region is not None else []
+    return ids[0] if ids else None
+
+
 # --- region tree ---------------------------------------------------------------------------
 
 

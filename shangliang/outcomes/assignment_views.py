@@ -17,6 +17,7 @@ from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.core.errors import DomainError, EditConflict
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import add_service_error
+from shangliang.core.workdays import period_label
 from shangliang.orgs.access import staff_required
 from shangliang.outcomes import page_sections, permissions, selectors, services
 from shangliang.outcomes.actions import ACTIONS, Situation, blank_form, bound_form, page_state
@@ -48,7 +49,7 @@ def _assignment_context(request, assignment: Assignment, **bound):
         "show_mobile": permissions.can_supervise(user, assignment) or permissions.can_assign(user, consultation),
         "is_reader": consultations_visible_to(user).filter(pk=consultation.pk).exists(),
         "return_until": services.return_until(assignment),
-        "return_days": services.return_days(),
+        "return_period": period_label("return", services.return_days()),
         "show": {action.form_key: action.key in shown for action in ACTIONS.values()},
         "hints": {ACTIONS[key].form_key: hint for key, hint in hints.items()},
         # What apps above outcomes add (funds: the item's fund requests), ``page_sections``.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.workdays import deadline_on
 from shangliang.orgs.models import Platform, Region, Unit
 from shangliang.orgs.states import RegionLevel, Role, UnitKind
 from shangliang.outcomes.models import Assignment, ExtensionRequest, Measure, OutcomeReport, ProgressUpdate, Reminder
@@ -497,7 +498,7 @@ def completed_at(consultation: Consultation):
 def _publication_due(finished) -> date | None:
     if finished is None:
         return None
-    return timezone.localtime(finished).date() + timedelta(days=settings.SHANGLIANG_PUBLISH_DAYS)
+    return deadline_on("publication", timezone.localtime(finished).date(), settings.SHANGLIANG_PUBLISH_DAYS)
 
 
 def publication_due_on(consultation: Consultation) -> date | None:

@@ -6,7 +6,7 @@ after the commit (see ``feedback.py``). Services that edit an assignment take th
 form was opened with: if someone else saved in between, nothing is overwritten.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +23,7 @@ from shangliang.core.limits import EXCERPT_SHORT, excerpt
 from shangliang.core.notify import Kind, notify
 from shangliang.core.records import save_record
 from shangliang.core.transitions import ensure_move, transition
+from shangliang.core.workdays import deadline_at, deadline_on, period_label
 from shangliang.orgs.models import Unit
 from shangliang.orgs.states import RegionLevel, UnitKind
 from shangliang.outcomes import feedback, handdown, numbering, replies, report_sections, selectors
@@ -48,7 +49,8 @@ from shangliang.outcomes.states import (
 
 
 def reply_days() -> int:
-    """Days within which government answers an entrusted matter in writing (default 10)."""
+    """Days within which government answers an entrusted matter in writing (default 10, in working days:
+    ``SHANGLIANG_DEADLINE_COUNTING["reply"]``)."""
     return settings.SHANGLIANG_REPLY_DAYS
 
 
@@ -189,7 +191,7 @@ def report_send(*, actor, report: OutcomeReport, now=None) -> OutcomeReport:
     now = now or timezone.now()
     changes = {"sent_by": actor, "sent_at": now, **numbering.serial_changes(report, now)}
     if report.is_entrusted:
-        changes["reply_due_on"] = timezone.localtime(now).date() + timedelta(days=reply_days())
+        changes["reply_due_on"] = deadline_on("reply", timezone.localtime(now).date(), reply_days())
     report = transition(
         report, to=ReportStatus.SENT, moves=REPORT_MOVES, actor=actor, reason="report.sent", changes=changes, now=now
     )
@@ -367,8 +369,9 @@ def assignment_accept(*, actor, assignment: Assignment, version: int | None = No
 
 
 def return_until(assignment: Assignment):
-    """The last moment the lead unit may return the item as wrongly assigned."""
-    return assignment.assigned_at + timedelta(days=return_days())
+    """The last moment the lead unit may return the item as wrongly assigned (in working days, the same
+    time of day on the last day, when ``SHANGLIANG_DEADLINE_COUNTING["return"]`` says so)."""
+    return deadline_at("return", assignment.assigned_at, return_days())
 
 
 def assignment_return_refusal(assignment: Assignment, now) -> DomainError | None:
@@ -377,7 +380,8 @@ def assignment_return_refusal(assignment: Assignment, now) -> DomainError | None
     ``assignment_return`` raises it; the assignment page asks it before offering the form."""
     if now > return_until(assignment):
         return DomainError(
-            _("交办超过%(days)d天，不能再退回；如有困难请申请延期或说明暂缓原因。") % {"days": return_days()}
+            _("交办超过%(period)s，不能再退回；如有困难请申请延期或说明暂缓原因。")
+            % {"period": period_label("return", return_days())}
         )
     return None
 

@@ -9,8 +9,6 @@ consultation pages. Pages that are not about one object (the unit desk, the boar
 Services decide whether an action is possible now; their refusals are shown next to the form.
 """
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -26,6 +24,7 @@ from shangliang.consultations.permissions import consultations_visible_to
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.views import form_page, run_form
+from shangliang.core.workdays import deadline_on
 from shangliang.orgs.access import staff_required
 from shangliang.orgs.states import UnitKind
 from shangliang.outcomes import decision_views, permissions, selectors, services
@@ -130,7 +129,7 @@ def assign(request, pk, suggestion_pk):
         return redirect("outcomes:assignment", pk=live.pk)
     units = selectors.deployment_units(consultation)
     supervisors = selectors.supervisor_choices(consultation)
-    initial = {"deadline": timezone.localdate() + timedelta(days=DEFAULT_DEADLINE_DAYS)}
+    initial = {"deadline": deadline_on("assignment", timezone.localdate(), DEFAULT_DEADLINE_DAYS)}
     if len(supervisors) == 1:
         initial["supervisor"] = supervisors[0].pk
     # The other suggestions not yet assigned may go to the same unit in this action (one message to residents).

@@ -9,19 +9,21 @@ names; a bulletin (社情民意信息) is internal, so only counted. Queries are
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from shangliang.consultations.models import Suggestion
-from shangliang.consultations.selectors import held_in
+from shangliang.consultations.models import Participant, Research, Suggestion
+from shangliang.consultations.selectors import HELD_AT, held_in, held_q
 from shangliang.consultations.states import ConsultationStatus
+from shangliang.core.dates import FIRST_YEAR
 from shangliang.orgs import reception
 from shangliang.orgs.models import Member, MemberAssignment, Platform
-from shangliang.outcomes.models import Assignment
-from shangliang.outcomes.states import ReportKind
+from shangliang.outcomes.models import Assignment, OutcomeReport
+from shangliang.outcomes.states import ReportKind, ReportStatus
 from shangliang.points import selectors
-from shangliang.points.selectors import LIVE_ASSIGNMENT, Occurrence
+from shangliang.points.selectors import LIVE_ASSIGNMENT, LOGGED_RECEIVED, Occurrence
 from shangliang.points.states import PointKind
 from shangliang.topics.models import Submission
 from shangliang.topics.states import Source, SubmissionStatus, TopicStatus
@@ -107,6 +109,78 @@ def member_record(member: Member, year: int) -> MemberRecord:
     )
     record.slots = reception.upcoming_slots(member=member, limit=10)
     return record
+
+
+def _years(rows, moment: str):
+    """The distinct years (local time) of ``moment`` among ``rows``, as a one-column query to unite."""
+    return rows.annotate(record_year=ExtractYear(moment)).values_list("record_year", flat=True).order_by()
+
+
+def record_years(member: Member) -> list[int]:
+    """The years in which the member has anything their public page counts (``member_record``'s parts,
+    by the same definitions, without the year), latest first; one query. Years before ``FIRST_YEAR`` or
+    after the current one are left out (the year switcher offers no others)."""
+    participant = Q(member=member)
+    if member.user_id:
+        participant |= Q(user_id=member.user_id)
+    parts = [
+        # Sessions attended: signed in (and how recorded) at a session held.
+        _years(
+            Participant.objects.filter(participant, held_q("consultation__"), signed_in_at__isnull=False).exclude(
+                signed_in_via=""
+            ),
+            f"consultation__{HELD_AT}",
+        ),
+        # Research for a consultation neither cancelled nor archived.
+        _years(
+            Research.objects.filter(members=member, consultation__is_archived=False).exclude(
+                consultation__status=ConsultationStatus.CANCELLED
+            ),
+            "researched_on",
+        ),
+        # Recommendations made.
+        _years(
+            Submission.objects.filter(source=Source.MEMBER, member=member, is_archived=False),
+            "created_at",
+        ),
+        # Suggestions put forward at a session held, public once the consultation concluded.
+        _years(
+            Suggestion.objects.filter(
+                held_q("consultation__"),
+                proposed_by=member,
+                withdrawn_at__isnull=True,
+                consultation__status=ConsultationStatus.CONCLUDED,
+            ),
+            f"consultation__{HELD_AT}",
+        ),
+        # Proposals and bulletins sent.
+        _years(
+            OutcomeReport.objects.filter(
+                members=member,
+                kind__in=[ReportKind.PROPOSAL, ReportKind.OPINION_BULLETIN],
+                status__in=[ReportStatus.SENT, ReportStatus.REPLIED],
+                sent_at__isnull=False,
+                is_archived=False,
+            ),
+            "sent_at",
+        ),
+        # Residents' problems the member logged and the station accepted (``selectors._logged_problems``).
+        _years(
+            Submission.objects.filter(
+                via_member=member,
+                via_member__user__isnull=False,
+                recorded_by=F("via_member__user"),
+                status__in=LOGGED_RECEIVED,
+                is_archived=False,
+            )
+            .alias(received_at=Coalesce("accepted_at", "settled_at", "merged_at", "drafted_at"))
+            .filter(received_at__isnull=False),
+            "received_at",
+        ),
+    ]
+    this_year = timezone.localdate().year
+    found = parts[0].union(*parts[1:])
+    return sorted({year for year in found if year is not None and FIRST_YEAR <= year <= this_year}, reverse=True)
 
 
 # --- a station's public page ---------------------------------------------------------------------

@@ -15,20 +15,35 @@ from shangliang.points import public_record
 from shangliang.points.forms import YearForm
 
 
+def _chosen_year(request, default: int) -> int:
+    """The year asked for in the address; ``default`` when none is, or it is no year of the switcher's
+    range (letters, a 30-digit number, a year before 2000 or after this one). An address with a NUL
+    byte never gets here: the project's middleware answers it with 400."""
+    if not request.GET.get("year"):
+        return default
+    form = YearForm(request.GET)
+    if not form.is_valid():
+        return default
+    return form.cleaned_data["year"] or default
+
+
 @require_GET
 def member_page(request, code):
+    """The member's record of a year: the latest year they have any record in (so the page does not open
+    on an empty new year), else the current one; the switcher lists the years with records."""
     member = member_get_public(code)
     if member is None:
         raise Http404
-    form = YearForm(request.GET)
-    year = form.chosen_year()
-    this_year = timezone.localdate().year
+    years = public_record.record_years(member)
+    year = _chosen_year(request, years[0] if years else timezone.localdate().year)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
     own = reception.own_member(request.user)
     context = {
         "member": member,
         "record": public_record.member_record(member, year),
         "year": year,
-        "years": list(range(this_year, max(this_year - 5, member.created_at.year - 1), -1)),
+        "years": years,
         "is_self": own is not None and own.pk == member.pk,
     }
     return render(request, "points/member_public.html", context)

@@ -21,11 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shangliang.consultations.permissions import consultations_visible_to, get_consultation_for_view
 from shangliang.consultations.states import ConsultationStatus
 from shangliang.core.documents.responses import download
-from shangliang.core.errors import DomainError
 from shangliang.core.form_tokens import submitted_once
 from shangliang.core.forms import errors_text
 from shangliang.core.links import absolute_url
-from shangliang.core.views import form_page
+from shangliang.core.views import form_page, run_action
 from shangliang.orgs.access import staff_required
 from shangliang.outcomes import feedback
 from shangliang.outcomes import selectors as outcome_selectors
@@ -122,6 +121,15 @@ def manage(request):
     )
 
 
+def _with_reason(request, action, *, success: str, then: str):
+    """A withdrawal: the reason is required; ``action(reason)`` runs as ``run_action`` does."""
+    form = WithdrawForm(request.POST, auto_id="withdraw_%s")
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect(then)
+    return run_action(request, lambda: action(form.cleaned_data["reason"]), success=success, then=then)
+
+
 def _article_url(article) -> str:
     return reverse("publicity:detail", args=[article.pk])
 
@@ -174,30 +182,24 @@ def article_edit(request, pk):
 @require_POST
 def article_publish(request, pk):
     article = permissions.get_article_for_editing(request.user, pk)
-    try:
-        services.article_publish(actor=request.user, article=article)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已发布，群众可在“新闻公告”中看到。"))
-    return redirect(_article_url(article))
+    return run_action(
+        request,
+        lambda: services.article_publish(actor=request.user, article=article),
+        success=_("已发布，群众可在“新闻公告”中看到。"),
+        then=_article_url(article),
+    )
 
 
 @staff_required
 @require_POST
 def article_withdraw(request, pk):
     article = permissions.get_article_for_editing(request.user, pk)
-    form = WithdrawForm(request.POST, auto_id="withdraw_%s")
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-        return redirect(_article_url(article))
-    try:
-        services.article_withdraw(actor=request.user, article=article, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已撤回，不再公开显示。"))
-    return redirect(_article_url(article))
+    return _with_reason(
+        request,
+        lambda reason: services.article_withdraw(actor=request.user, article=article, reason=reason),
+        success=_("已撤回，不再公开显示。"),
+        then=_article_url(article),
+    )
 
 
 @staff_required
@@ -364,27 +366,21 @@ def document_edit(request, pk):
 @require_POST
 def document_publish(request, pk):
     document = permissions.get_document_for_editing(request.user, pk)
-    try:
-        services.document_publish(actor=request.user, document=document)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已发布，工作人员和政协委员可以查阅。"))
-    return redirect(_document_url(document))
+    return run_action(
+        request,
+        lambda: services.document_publish(actor=request.user, document=document),
+        success=_("已发布，工作人员和政协委员可以查阅。"),
+        then=_document_url(document),
+    )
 
 
 @staff_required
 @require_POST
 def document_unpublish(request, pk):
     document = permissions.get_document_for_editing(request.user, pk)
-    form = WithdrawForm(request.POST, auto_id="withdraw_%s")
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-        return redirect(_document_url(document))
-    try:
-        services.document_unpublish(actor=request.user, document=document, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已撤回为草稿。"))
-    return redirect(_document_url(document))
+    return _with_reason(
+        request,
+        lambda reason: services.document_unpublish(actor=request.user, document=document, reason=reason),
+        success=_("已撤回为草稿。"),
+        then=_document_url(document),
+    )

@@ -21,7 +21,7 @@ from operator import or_
 from django.db.models import Q
 
 from shangliang.orgs.permissions import covers, path_q, region_paths, roles_of
-from shangliang.orgs.selectors import path_ids
+from shangliang.orgs.selectors import district_pk, path_ids
 from shangliang.orgs.states import PlatformKind, Role
 from shangliang.topics.models import ApprovalRoute, Topic
 from shangliang.topics.states import ApprovalRouteKind, ConveningLevel
@@ -30,12 +30,6 @@ from shangliang.topics.states import ApprovalRouteKind, ConveningLevel
 CPPCC_PLATFORM_KINDS = frozenset({PlatformKind.SECTOR_ROOM, PlatformKind.MEMBER_STUDIO})
 
 Routes = dict[tuple[str, str], ApprovalRoute]
-
-
-def district_id(region) -> int | None:
-    """The pk of the top region (the district) of ``region``."""
-    ids = path_ids(region.path) if region is not None else []
-    return ids[0] if ids else None
 
 
 def routes_of(district_ids) -> dict[int, Routes]:
@@ -70,7 +64,7 @@ def _kind(topic: Topic) -> str:
 def route_for(topic: Topic, routes: Routes | None = None) -> tuple[str, bool]:
     """(route kind, party committee meeting required) for ``topic``: one query unless ``routes`` are given."""
     if routes is None:
-        district = district_id(topic.convening_region)
+        district = district_pk(topic.convening_region)
         routes = routes_of([district]).get(district, {})
     return pick(routes, _kind(topic), topic.convening_level)
 
@@ -142,7 +136,7 @@ def approvable_q(user) -> Q:
     approver_regions = {g.region_id for g in grants if g.role == Role.APPROVER}
     approver_paths = [g.region.path for g in grants if g.role == Role.APPROVER]
     staff_paths = region_paths(user, {Role.COMMITTEE_STAFF})
-    districts = {_district_path(g.region.path): district_id(g.region) for g in grants}
+    districts = {_district_path(g.region.path): district_pk(g.region) for g in grants}
     rules = routes_of(districts.values())
     kinds = ["", *PlatformKind.values]
     parts = []

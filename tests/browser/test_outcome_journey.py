@@ -4,10 +4,12 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from shangliang.core.models import Notification
+from shangliang.core.workdays import deadline_on
 from shangliang.orgs.models import Unit
 from shangliang.orgs.states import Role, UnitKind
 from shangliang.orgs.tests.factories import grant, make_user
@@ -66,7 +68,8 @@ def test_outcomes_from_report_to_the_public_board(live_server, browser, phone, s
     page.get_by_role("button", name="保存草稿").click()
     page.get_by_role("button", name="确认报送").click()
     expect(page.get_by_text("已报送").first).to_be_visible()
-    due = (today + datetime.timedelta(days=10)).isoformat()
+    # The written reply is due 10 working days on (the deployment's counting for "reply").
+    due = deadline_on("reply", today, settings.SHANGLIANG_REPLY_DAYS).isoformat()
     expect(page.get_by_text(due).first).to_be_visible()
     page.context.close()
 

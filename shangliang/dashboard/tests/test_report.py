@@ -1,22 +1,29 @@
 """The annual report read back: Word with python-docx, PDF with pypdf."""
 
+import datetime
 import io
 import logging
 import re
+from decimal import Decimal
 from types import SimpleNamespace
 
 import docx
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from shangliang.core.tests.word_style import assert_official_word_style
-from shangliang.dashboard import chart_images, report
+from shangliang.dashboard import chart_images, event_figures, fund_figures, handoff_figures, report
 from shangliang.dashboard.selectors import Scope
-from shangliang.dashboard.tests.conftest import YEAR
+from shangliang.dashboard.tests.around_data import build_around
+from shangliang.dashboard.tests.conftest import YEAR, at
 from shangliang.evaluation.models import TypicalCase
+from shangliang.events import services as event_services
+from shangliang.events.states import EventKind
 from shangliang.orgs.states import Role
 from shangliang.orgs.tests.factories import grant
 
@@ -82,6 +89,8 @@ def test_report_of_a_year_without_records_says_so(client, world):
     text, rows = _docx_text(docx.Document(io.BytesIO(response.content)))
     assert ["开展协商（次）", "0"] in rows
     assert "本年度暂无发布的典型案例。" in text
+    assert "全年未举办宣讲培训活动。" in text and "全年没有转交其他渠道办理的事项。" in text
+    assert "全年没有协商资金收支记录。" in text
 
 
 def test_report_without_a_cjk_font_is_still_written_with_a_warning(client, world, monkeypatch, caplog):
@@ -151,6 +160,7 @@ SECTIONS = [
     "（二）聚焦民生，深入开展协商议事",
     "（三）推动成果转化，抓好建议落实",
     "（四）强化监督评价，让群众评判成效",
+    "（五）开展宣讲培训，管好协商资金，衔接其他渠道",
     "三、存在的问题和不足",
     f"四、{YEAR + 1}年工作打算",
     "（一）扩大平台覆盖",
@@ -297,6 +307,93 @@ def test_report_of_one_platform_is_drafted_without_coverage_or_places_compared(c
 
 def test_report_is_built_in_a_bounded_number_of_queries(world, django_assert_max_num_queries):
     scope = Scope.for_year(YEAR, region=world.district["district"])
-    # The dashboard's figures, and a fixed 26 more for the seeds' statistics and the departments' ranking.
-    with django_assert_max_num_queries(70):
+    # The dashboard's figures, a fixed 26 more for the seeds' statistics and the departments' ranking, and 6 for
+    # the part beside the consultations (events 3, the fund 1, hand-offs 2): 70 in all today, whatever the
+    # number of records (``test_the_report_tells_the_briefings_the_fund_and_the_handoffs`` adds some).
+    with django_assert_max_num_queries(76):
         report.annual_report(scope)
+
+
+def _held_event(platform, actor, when, *, kind, signs, headcount):
+    event = event_services.event_create(
+        actor=actor,
+        platform=platform,
+        kind=kind,
+        title=f"{kind}活动",
+        speaker_name="区司法局科长",
+        starts_at=when,
+        ends_at=when + datetime.timedelta(hours=2),
+        now=when - datetime.timedelta(days=7),
+    )
+    for n in range(signs):
+        event_services.sign_in_self(
+            event=event, name=f"参加者{n}", mobile=f"1370000{n:04d}", now=when + datetime.timedelta(minutes=n)
+        )
+    return event_services.event_hold(event, actor=actor, headcount=headcount, now=when + datetime.timedelta(hours=3))
+
+
+def test_the_report_tells_the_briefings_the_fund_and_the_handoffs_with_the_dashboards_numbers(client, world):
+    scope = Scope.for_year(YEAR, region=world.district["district"])
+    with CaptureQueriesContext(connection) as before:
+        report.annual_report(scope)
+    build_around(world)
+    staff = grant(
+        get_user_model().objects.create(username="r_event_staff"),
+        Role.COMMITTEE_STAFF,
+        region=world.district["district"],
+    )
+    _held_event(world.platforms["pa"], staff, at(4, 8, 14), kind=EventKind.BRIEFING, signs=2, headcount=10)
+    _held_event(world.platforms["pb1"], staff, at(9, 1, 9), kind=EventKind.LEGAL, signs=0, headcount=5)
+    with CaptureQueriesContext(connection) as after:
+        report.annual_report(scope)
+    assert len(after) == len(before)
+    # The dashboard's numbers (the same selectors), then the report's text and tables.
+    events = event_figures.event_figures(scope)
+    fund = fund_figures.fund_figures(scope)
+    handoffs = handoff_figures.handoff_figures(scope)
+    assert (events.held, events.attendance) == (2, 17)
+    assert (fund.income, fund.spent, fund.balance) == (Decimal("15000"), Decimal("1200"), Decimal("18400"))
+    assert (handoffs.handed, handoffs.answered, handoffs.awaiting) == (3, 1, 2)
+    text, rows = _docx_text(_district_docx(client, world))
+    part = text.split("（五）开展宣讲培训，管好协商资金，衔接其他渠道")[1].split("三、存在的问题和不足")[0]
+    assert (
+        "全年举办宣讲培训活动2场，参加17人次（知情明政1场12人次、法治宣传1场5人次），单独统计，不计入协商次数。" in part
+    )
+    assert (
+        "村（社区）协商资金收入15,000.00元，支出1,200.00元（已扣除冲正1,600.00元），"
+        "其中协商活动运作400.00元、成果落实800.00元；期末余额18,400.00元。"
+        "已支付的支出中关联协商2笔、关联交办事项1笔。"
+    ) in part
+    assert "转交其他渠道办理的事项3件（人大协商1件、12345热线2件），已答复1件，待答复2件，答复率33.3%。" in part
+    # The same numbers in the appendix.
+    for row in (
+        ["知情明政", "1", "12"],
+        ["合计", "2", "17"],
+        ["收入（元）", "15,000.00"],
+        ["其中社会捐赠（元）", "5,000.00"],
+        ["支出（元，扣除冲正）", "1,200.00"],
+        ["冲正（元）", "1,600.00"],
+        ["期末余额（元）", "18,400.00"],
+        ["关联协商的支出（笔）", "2"],
+        ["关联交办事项的支出（笔）", "1"],
+        ["12345热线", "2", "1", "1"],
+        ["合计", "3", "1", "2"],
+    ):
+        assert row in rows, row
+    # The PDF prints the same part.
+    client.force_login(world.convener)
+    response = client.get(_url("pdf"), {"region": world.district["district"].pk})
+    pdf_text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "全年举办宣讲培训活动2场，参加17人次" in pdf_text
+    assert "期末余额18,400.00元" in pdf_text and "答复率33.3%" in pdf_text
+
+
+def test_a_platforms_report_has_its_spending_without_income_or_balance(client, world):
+    build_around(world)
+    client.force_login(world.convener)
+    response = client.get(_url("docx"), {"platform": world.platforms["pb1"].pk})
+    text, rows = _docx_text(docx.Document(io.BytesIO(response.content)))
+    assert "与本平台协商及其交办事项关联的协商资金支出500.00元" in text and "期末余额" not in text
+    assert "全年未举办宣讲培训活动。" in text
+    assert "转交其他渠道办理的事项1件（12345热线1件），已答复0件，待答复1件" in text
+    assert ["支出（元，扣除冲正）", "500.00"] in rows and not [row for row in rows if row[0] == "收入（元）"]

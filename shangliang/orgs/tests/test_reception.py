@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from shangliang.accounts.models import PhoneCode
+from shangliang.accounts.tests import codes
 from shangliang.core.models import Notification
 from shangliang.orgs import reception, services
 from shangliang.orgs.models import Appointment, ReceptionSlot
@@ -13,6 +15,8 @@ from shangliang.orgs.states import AppointmentStatus, Role
 from shangliang.orgs.tests.factories import grant, make_member, make_platform, make_user
 
 pytestmark = pytest.mark.django_db
+
+sms = codes.sms  # the SMS gateway stand-in (a fixture)
 
 
 def local(dt):
@@ -62,6 +66,18 @@ def slot_post(station, member, hours=48):
 
 def book_data(**overrides):
     return {"name": "张大爷", "mobile": "13812345678", "matter": "小区加装电梯的事想当面谈谈", **overrides}
+
+
+def book_with_code(client, sms, slot, **overrides):
+    """Ask for the code with the page's "获取验证码" button (accounts:code), then post the booking with it."""
+    data = book_data(**overrides)
+    sms.ask(client, data["mobile"], "submit")
+    return client.post(reverse("orgs:book", args=[slot.pk]), {**data, "code": sms.code(data["mobile"])})
+
+
+def code_error(response) -> str:
+    """What the page says next to the code field."""
+    return response.content.decode().split('id="id_code"')[1].split("</div>")[0]
 
 
 # --- opening slots ---------------------------------------------------------------------------------
@@ -128,12 +144,13 @@ def test_huge_ids_give_404(client, station):
 # --- booking -------------------------------------------------------------------------------------
 
 
-def test_resident_books_sees_own_page_and_cancels(client, station):
+def test_resident_books_sees_own_page_and_cancels(client, station, sms):
     slot = open_slot(station)
-    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data())
+    response = book_with_code(client, sms, slot)
     appointment = Appointment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("orgs:appointment_public", args=[appointment.code])
+    assert appointment.user is None and PhoneCode.objects.get().used_at is not None
     page = client.get(response["Location"]).content.decode()
     assert "预约成功" in page and "138****5678" in page and "13812345678" not in page
     # The member and the keeper are told.
@@ -144,15 +161,21 @@ def test_resident_books_sees_own_page_and_cancels(client, station):
     assert appointment.status == AppointmentStatus.CANCELLED and appointment.cancel_reason == "临时有事"
 
 
-def test_full_slot_and_second_booking_are_refused(client, station):
+def test_full_slot_and_second_booking_are_refused(client, station, sms):
     slot = open_slot(station, capacity=2)
-    client.post(reverse("orgs:book", args=[slot.pk]), book_data())
-    again = client.post(reverse("orgs:book", args=[slot.pk]), book_data(name="张大爷"))
+    book_with_code(client, sms, slot)
+    # Refused for the number already booked before any code is asked for.
+    again = client.post(reverse("orgs:book", args=[slot.pk]), book_data(name="张大爷", code="123456"))
     assert again.status_code == 400 and "这个手机号已预约了该时段" in again.content.decode()
-    client.post(reverse("orgs:book", args=[slot.pk]), book_data(mobile="13812340000"))
-    full = client.post(reverse("orgs:book", args=[slot.pk]), book_data(mobile="13812349999"))
+    book_with_code(client, sms, slot, mobile="13812340000")
+    sms.ask(client, "13812349999", "submit")
+    full = client.post(
+        reverse("orgs:book", args=[slot.pk]), book_data(mobile="13812349999", code=sms.code("13812349999"))
+    )
     assert "该时段预约已满" in full.content.decode()
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 2
+    # A full slot does not use up the code.
+    assert PhoneCode.objects.get(mobile="13812349999").used_at is None
 
 
 def test_cancelled_booking_frees_its_place(station):
@@ -175,6 +198,106 @@ def test_invalid_mobile_is_refused(client, station):
     slot = open_slot(station)
     response = client.post(reverse("orgs:book", args=[slot.pk]), book_data(mobile="12345"))
     assert response.status_code == 400 and "mobile" in response.context["form"].errors
+
+
+# --- booking: the number proved by an SMS code -------------------------------------------------------
+
+
+def test_the_booking_page_offers_the_code_button_next_to_the_number(client, station):
+    slot = open_slot(station)
+    page = client.get(reverse("orgs:book", args=[slot.pk])).content.decode()
+    block = page.split('id="id_mobile"')[1].split('id="id_code"')[0]
+    assert f'hx-post="{reverse("accounts:code")}"' in block
+    assert '"purpose": "submit"' in block and "获取验证码" in block
+
+
+def test_booking_without_a_code_is_refused_next_to_the_code(client, station, sms):
+    slot = open_slot(station)
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data())
+    assert response.status_code == 400 and "获取验证码" in code_error(response)
+    assert not Appointment.objects.exists() and not sms.messages_to("13812345678")
+
+
+def test_a_wrong_code_is_refused_with_a_message_and_counts_as_a_try(client, station, sms):
+    slot = open_slot(station)
+    sms.ask(client, "13812345678", "submit")
+    right = sms.code("13812345678")
+    wrong = "000000" if right != "000000" else "111111"
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data(code=wrong))
+    assert response.status_code == 400 and "验证码不正确" in code_error(response)
+    assert not Appointment.objects.exists()
+    assert PhoneCode.objects.get().attempts == 1  # the wrong try stays counted though nothing was booked
+    # Another number's code proves nothing about this one.
+    sms.ask(client, "13800000000", "submit")
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data(code=sms.code("13800000000")))
+    assert response.status_code == 400 and "验证码" in code_error(response)
+    assert not Appointment.objects.exists()
+    # The right code books, once.
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data(code=right))
+    assert response.status_code == 302 and Appointment.objects.get().mobile == "13812345678"
+
+
+def test_an_expired_code_is_refused(client, station, sms):
+    slot = open_slot(station)
+    sms.ask(client, "13812345678", "submit")
+    code = sms.code("13812345678")
+    PhoneCode.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data(code=code))
+    assert response.status_code == 400 and "已失效" in code_error(response)
+    assert not Appointment.objects.exists()
+
+
+def test_the_code_is_sent_once_per_limit_window(client, station, sms, settings):
+    settings.SHANGLIANG_RATE_LIMITS = {**settings.SHANGLIANG_RATE_LIMITS, "code": "20/10m", "signup": "100/10m"}
+    settings.SHANGLIANG_DEVICE_RATE_LIMITS = {
+        **settings.SHANGLIANG_DEVICE_RATE_LIMITS,
+        "code": "5/10m",
+        "code_mobile": "5/h",
+        "signup": "100/10m",
+    }
+    slot = open_slot(station)
+    # 40 taps of "获取验证码" for one number: one text; the others are told to wait.
+    answers = [sms.ask(client, "13812345678", "submit") for _ in range(40)]
+    assert len(sms.messages_to("13812345678")) == 1
+    assert "秒后再重新获取" in answers[1].content.decode()
+    # 40 asks from one phone for 40 numbers: no more texts than the device's limit.
+    for n in range(40):
+        sms.ask(client, f"1391234{n:04d}", "submit")
+    sent = [m for m in codes.ConsoleSender.outbox if m.channel == "sms"]
+    assert len(sent) <= 5
+    # 40 posts of the booking form itself never send a text.
+    for n in range(40):
+        client.post(reverse("orgs:book", args=[slot.pk]), book_data(mobile=f"1371234{n:04d}"))
+    assert len([m for m in codes.ConsoleSender.outbox if m.channel == "sms"]) == len(sent)
+    assert not Appointment.objects.exists()
+
+
+def test_signed_in_resident_with_verified_number_books_without_a_code(client, station, sms):
+    slot = open_slot(station)
+    resident = make_user("resident", verified=True, full_name="李阿姨")
+    client.force_login(resident)
+    form = client.get(reverse("orgs:book", args=[slot.pk])).content.decode()
+    assert f'value="{resident.mobile}"' in form and 'value="李阿姨"' in form
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data(name="李阿姨", mobile=resident.mobile))
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.user == resident and appointment.mobile == resident.mobile
+    assert not sms.messages_to(resident.mobile)
+    # Another number still needs its own code.
+    other = open_slot(station, hours=72)
+    response = client.post(reverse("orgs:book", args=[other.pk]), book_data(mobile="13812340000"))
+    assert response.status_code == 400 and "获取验证码" in code_error(response)
+    assert Appointment.objects.count() == 1
+
+
+def test_signed_in_resident_without_verified_number_needs_the_code(client, station, sms):
+    slot = open_slot(station)
+    resident = make_user("resident", mobile="13812345678")  # typed at registration, never proved
+    client.force_login(resident)
+    response = client.post(reverse("orgs:book", args=[slot.pk]), book_data())
+    assert response.status_code == 400 and "获取验证码" in code_error(response)
+    response = book_with_code(client, sms, slot)
+    assert response.status_code == 302 and Appointment.objects.get().user is None
 
 
 def test_withdrawn_slot_cannot_be_booked(client, station):

@@ -31,7 +31,7 @@ MASTHEAD = ParagraphStyle(
 )
 ISSUE = ParagraphStyle("issue", parent=PLAIN, fontSize=14, leading=22, alignment=TA_CENTER)
 DOC_TITLE = ParagraphStyle("doc_title", parent=PLAIN, fontSize=20, leading=30, alignment=TA_CENTER, spaceAfter=12)
-SECTION = ParagraphStyle("section", parent=BODY, spaceBefore=4)
+SECTION = ParagraphStyle("section", parent=BODY, spaceBefore=4, keepWithNext=1)  # a heading never ends a page
 LABEL = ParagraphStyle("label", parent=PLAIN, fontSize=13, leading=20)
 DRAFT_MARK = gettext_lazy("草稿（尚未报送）")
 # A proposal or bulletin has its number from the CPPCC office only once sent (``outcomes/numbering.py``).
@@ -140,6 +140,10 @@ def _body_style(line: str) -> ParagraphStyle:
     return SECTION if SECTION_RE.match(line) else BODY
 
 
+# Body lines kept on the signature's page.
+KEPT_WITH_SIGNATURE = 2
+
+
 def report_pdf(report: OutcomeReport) -> bytes:
     letter = report_letter(report)
     story = [pdf.fitted(letter.masthead, MASTHEAD, smallest=18, is_bold=True)]
@@ -170,10 +174,15 @@ def report_pdf(report: OutcomeReport) -> bytes:
         story += [form, Spacer(1, 4 * mm)]
     for heading, lines in letter.sections:
         if heading:
-            story.append(_bold(heading, ParagraphStyle("field_heading", parent=LABEL, spaceBefore=8)))
+            story.append(_bold(heading, ParagraphStyle("field_heading", parent=LABEL, spaceBefore=8, keepWithNext=1)))
         story += [_p(line, _body_style(line)) for line in lines]
     story += [_p(line) for line in letter.closing]
-    story += [Spacer(1, 12 * mm), KeepTogether([_p(letter.signature, RIGHT), _p(letter.date, RIGHT)])]
+    # The signature never stands alone on a page (GB/T 9704: no 此页无正文): the last lines go over with it.
+    kept = KEPT_WITH_SIGNATURE
+    while kept < len(story) and getattr(getattr(story[-kept - 1], "style", None), "keepWithNext", 0):
+        kept += 1  # and a heading just above them
+    tail, story = story[-kept:], story[:-kept]
+    story.append(KeepTogether([*tail, Spacer(1, 12 * mm), _p(letter.signature, RIGHT), _p(letter.date, RIGHT)]))
 
     def decorate(canvas, doc):
         canvas.saveState()

@@ -35,6 +35,8 @@ def day(offset: int) -> datetime.date:
 @pytest.fixture(autouse=True)
 def deadlines(settings):
     settings.SHANGLIANG_REPLY_DAYS = 10
+    # The reminder steps around a due date, in calendar days; working days are test_reply_working_days.py's.
+    settings.SHANGLIANG_DEADLINE_COUNTING = {**settings.SHANGLIANG_DEADLINE_COUNTING, "reply": "calendar"}
     settings.SHANGLIANG_REPLY_REMIND_BEFORE_DAYS = 3
     settings.SHANGLIANG_REPLY_ESCALATE_DAYS = 5
     settings.SHANGLIANG_PUBLISH_DAYS = 7

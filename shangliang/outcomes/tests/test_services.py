@@ -80,9 +80,10 @@ def test_entrusted_report_is_due_a_written_reply_within_ten_days(consultation, s
     services.report_send(actor=consultation.convener, report=report, now=sent)
     report = fresh(report)
     assert report.sent_at == sent
-    assert report.reply_due_on == datetime.date(2026, 3, 12)
-    assert selectors.is_reply_late(report, today=datetime.date(2026, 3, 12)) is False
-    assert selectors.is_reply_late(report, today=datetime.date(2026, 3, 13)) is True
+    # Ten working days (the default counting), the day of sending not counted: 3-03 … 3-06, 3-09 … 3-13, 3-16.
+    assert report.reply_due_on == datetime.date(2026, 3, 16)
+    assert selectors.is_reply_late(report, today=datetime.date(2026, 3, 16)) is False
+    assert selectors.is_reply_late(report, today=datetime.date(2026, 3, 17)) is True
 
 
 def test_a_reply_after_the_due_date_stays_flagged_late(consultation):

@@ -134,7 +134,9 @@ def test_the_liaison_finds_reads_and_answers_the_report_and_the_organiser_is_tol
     assert response.status_code == 200 and OutcomeReport.objects.get(pk=report.pk).reply_text.startswith("已安排")
 
 
-def test_the_list_shows_the_units_reports_with_due_dates_and_the_overdue_mark(client, world):
+def test_the_list_shows_the_units_reports_with_due_dates_and_the_overdue_mark(client, world, settings):
+    # Calendar days, so "12 days ago" is 2 days overdue whatever today is (working days: test_reply_working_days).
+    settings.SHANGLIANG_DEADLINE_COUNTING = {**settings.SHANGLIANG_DEADLINE_COUNTING, "reply": "calendar"}
     late = report_to(world, world.unit_a, title="逾期的报告", days_ago=12)
     fresh = report_to(world, world.unit_a, title="新的报告")
     replied = report_to(world, world.unit_a, title="已答复的报告")

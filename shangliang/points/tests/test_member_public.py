@@ -6,17 +6,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from shangliang.consultations.models import Research
 from shangliang.orgs import reception
 from shangliang.orgs import services as org_services
 from shangliang.orgs.tests.factories import make_member, make_platform, make_user
-from shangliang.points import selectors
+from shangliang.points import public_record, selectors
 from shangliang.points.defaults import LATER_RULES, ensure_defaults
 from shangliang.points.models import PointRule
 from shangliang.points.states import PointKind
+from shangliang.points.tests.builders import conclude, held_in, in_session_on
 from shangliang.points.tests.conftest import YEAR
 from shangliang.topics import member_matters
 from shangliang.topics import services as topic_services
 from shangliang.topics.models import Category
+from shangliang.topics.tests.builders import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +173,73 @@ def test_problem_logged_earns_points_once_accepted(client, district):
     assert entry.status_code == 200 and "楼道堆物" in entry.content.decode()
     page = client.get(f"/m/{wang.code}/").content.decode()
     assert "收集反映群众诉求（已受理）" in page
+
+
+# --- which year the member's page opens on ---------------------------------------------------------
+
+
+@pytest.fixture
+def last_year_record(district, people):
+    """王's record lies only in earlier years: a session held last year that he attended and spoke at,
+    with a suggestion of his, and research for it last year and three years ago."""
+    wang = people["wang"]
+    session = held_in(conclude(in_session_on(district, approved(district["a1"], "村口积水"), speak=[wang])), YEAR - 1)
+    session.suggestions.filter(order=1).update(proposed_by=wang)
+    for day in (datetime.date(YEAR - 1, 5, 10), datetime.date(YEAR - 3, 5, 10)):
+        research = Research.objects.create(
+            consultation=session,
+            researchers="王委员",
+            researched_on=day,
+            place="村口",
+            findings="排水沟堵塞",
+            recorded_by=session.convener,
+        )
+        research.members.add(wang)
+    return {"member": wang, "session": session}
+
+
+def test_member_page_opens_on_the_latest_year_with_records(client, last_year_record, django_assert_num_queries):
+    wang, session = last_year_record["member"], last_year_record["session"]
+    with django_assert_num_queries(1):
+        assert public_record.record_years(wang) == [YEAR - 1, YEAR - 3]
+    response = client.get(f"/m/{wang.code}/")
+    assert response.status_code == 200 and response.context["year"] == YEAR - 1
+    page = response.content.decode()
+    assert f"{YEAR - 1}年履职记录" in page
+    assert reverse("consultations:public_page", args=[session.pk]) in page
+    record = response.context["record"]
+    assert len(record.sessions) == 1 and len(record.research) == 1 and len(record.suggestions) == 1
+    # The switcher lists the years with records, latest first, and no empty year between them.
+    assert response.context["years"] == [YEAR - 1, YEAR - 3]
+    switcher = page.split('id="year-filter"')[1].split("</form>")[0]
+    assert f'<option value="{YEAR - 1}" selected>' in switcher and f'value="{YEAR - 3}"' in switcher
+    assert f'value="{YEAR - 2}"' not in switcher and f'value="{YEAR}"' not in switcher
+    # An earlier year with records, and the current year asked for by name (nothing yet: zeros).
+    earlier = client.get(f"/m/{wang.code}/?year={YEAR - 3}")
+    assert earlier.context["year"] == YEAR - 3 and len(earlier.context["record"].research) == 1
+    assert not earlier.context["record"].sessions
+    current = client.get(f"/m/{wang.code}/?year={YEAR}")
+    assert f"{YEAR}年履职记录" in current.content.decode() and current.context["years"] == [YEAR, YEAR - 1, YEAR - 3]
+
+
+def test_member_without_records_opens_on_the_current_year(client, people):
+    wang = people["wang"]
+    assert public_record.record_years(wang) == []
+    response = client.get(f"/m/{wang.code}/")
+    assert response.context["year"] == YEAR and response.context["years"] == [YEAR]
+    assert f"{YEAR}年履职记录" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["abc", "9" * 30, "1999", str(YEAR + 1), "-1", "2025abc", " ", "1e3"])
+def test_a_bad_year_falls_back_to_the_latest_year_with_records(client, last_year_record, year):
+    wang = last_year_record["member"]
+    response = client.get(f"/m/{wang.code}/", {"year": year})
+    assert response.status_code == 200
+    assert response.context["year"] == YEAR - 1
+    assert f"{YEAR - 1}年履职记录" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["\x00", "20\x0025"])
+def test_a_nul_byte_in_the_year_is_a_bad_request_not_an_error(client, last_year_record, year):
+    # The project's middleware refuses a NUL byte anywhere in the address before the page is reached.
+    assert client.get(f"/m/{last_year_record['member'].code}/", {"year": year}).status_code == 400
