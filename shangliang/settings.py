@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "shangliang.events",
     "shangliang.funds",
     "shangliang.handoffs",
+    "shangliang.hotline",
     "shangliang.evaluation",
     "shangliang.publicity",
     "shangliang.points",
@@ -365,6 +366,7 @@ def _rate_limits() -> dict[str, str]:
         "track": "60/10m",  # tracking-code look-ups
         "code": "20/10m",  # SMS verification codes asked for
         "receipt": "600/m",  # delivery receipts pushed by an SMS provider
+        "hotline_push": "120/m",  # records pushed by a hotline system (each request carries up to 500)
     }
     for item in env_list("SHANGLIANG_RATE_LIMITS"):
         name, _, rate = item.partition("=")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("events/", include("shangliang.events.urls")),
     path("funds/", include("shangliang.funds.urls")),
     path("handoffs/", include("shangliang.handoffs.urls")),
+    path("hotline/", include("shangliang.hotline.urls")),
     path("news/", include("shangliang.publicity.urls")),
     path("rate/", include("shangliang.evaluation.public_urls")),
     path("cases/", include("shangliang.evaluation.cases_urls")),

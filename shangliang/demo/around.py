@@ -17,6 +17,7 @@ from shangliang.demo import events as events_demo
 from shangliang.demo import figures as figures_demo
 from shangliang.demo import funds as funds_demo
 from shangliang.demo import handoffs as handoffs_demo
+from shangliang.demo import hotline as hotline_demo
 from shangliang.demo import members as members_demo
 from shangliang.demo import platforms as platforms_demo
 from shangliang.demo import publicity as publicity_demo
@@ -30,6 +31,7 @@ BUILDERS: list = [
     members_demo.build,
     publicity_demo.build,
     platforms_demo.build,
+    hotline_demo.build,
 ]
 
 

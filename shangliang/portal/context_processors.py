@@ -1,6 +1,7 @@
 from shangliang.core.models import Notification
 from shangliang.dashboard.permissions import can_view_dashboard
 from shangliang.funds.permissions import can_use_funds
+from shangliang.hotline.permissions import can_read as can_read_hotline
 from shangliang.orgs.models import Member
 from shangliang.orgs.permissions import can_import, is_staff_user
 from shangliang.outcomes.permissions import can_use_board, can_use_unit_desk
@@ -14,6 +15,7 @@ ANONYMOUS = {
     "nav_unit_desk": False,
     "nav_board": False,
     "nav_funds": False,
+    "nav_hotline": False,
     "nav_dashboard": False,
     "nav_scoring": False,
     "nav_ranking": False,
@@ -34,6 +36,7 @@ def navigation(request):
         "nav_unit_desk": is_staff and can_use_unit_desk(user),
         "nav_board": is_staff and can_use_board(user),
         "nav_funds": is_staff and can_use_funds(user),
+        "nav_hotline": is_staff and can_read_hotline(user),
         "nav_dashboard": is_staff and can_view_dashboard(user),
         "nav_scoring": is_staff and can_view_scoring(user),
         "nav_ranking": is_staff and can_view_ranking(user),

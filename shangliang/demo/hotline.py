@@ -1,0 +1,119 @@
+"""Hotline records in the demo district (issue 17): the district's 12345 work orders of the last half year.
+
+A few concrete problems recur in one place each (a broken street lamp in an estate, a noisy market,
+flooding at an underpass…), so the page has hot issues to rank and one to turn into a topic; the rest
+are single complaints spread over the villages. Some addresses name no village the gazetteer knows:
+they wait in the review queue. Phones are generated, never real. Nothing is stamped today: the records'
+import times and the issues' creation are moved to yesterday.
+"""
+
+import random
+from datetime import timedelta
+
+from shangliang.core.models import BackgroundJob
+from shangliang.hotline import imports, services
+from shangliang.hotline.models import HotIssue, Record, Source
+from shangliang.orgs.models import Region
+from shangliang.orgs.states import RegionLevel
+
+RNG_SEED = "demo hotline"
+# (category, estate or place, the problem in a few wordings) of the recurring problems.
+RECURRING = [
+    (
+        "公共设施",
+        "幸福家园小区",
+        ["{p}门口路灯坏了一个多月，晚上漆黑一片", "{p}路灯不亮，老人晚上出门摔倒了", "{p}大门口的路灯一直没人修"],
+    ),
+    (
+        "环境卫生",
+        "农贸市场",
+        ["{p}早上五点就开始卸货，噪音太大睡不着", "{p}周边垃圾堆放，夏天臭气熏天", "{p}凌晨卸货车辆鸣笛扰民"],
+    ),
+    (
+        "道路桥梁",
+        "铁路桥下涵洞",
+        ["{p}一下雨就积水，车辆熄火", "{p}积水半米深，行人无法通行", "{p}排水不畅，每次下雨都淹"],
+    ),
+    (
+        "停车与交通秩序",
+        "实验小学",
+        ["{p}门口上下学时段车辆乱停，孩子过马路很危险", "{p}放学时校门口拥堵半小时", "{p}门口需要设置临时停车位"],
+    ),
+    ("物业管理", "锦绣花园小区", ["{p}电梯经常停运，物业不管", "{p}电梯坏了三次，物业推诿", "{p}电梯困人，维保不到位"]),
+]
+SINGLES = [
+    ("教育", "孩子入学学位紧张，希望增加学位"),
+    ("医疗卫生", "社区卫生服务站看病排队时间长"),
+    ("养老服务", "希望开设老年食堂，解决老人吃饭难"),
+    ("环境卫生", "河道里有生活垃圾漂浮，长期无人清理"),
+    ("农业生产", "灌溉水渠堵塞，春耕用水困难"),
+    ("就业与收入", "在本地企业工作被拖欠工资三个月"),
+    ("文化体育", "村里没有健身场地，希望安装健身器材"),
+    ("平安建设", "夜间有人在路边聚集喝酒喧哗"),
+]
+
+
+def build(*, users, district, yesterday) -> dict:
+    rng = random.Random(RNG_SEED)
+    admin = users.get("admin")
+    if admin is None:
+        return {"hotline_records": 0}
+    source = services.source_save(actor=admin, source=Source(name="区12345热线", region=district))
+    villages = list(
+        Region.objects.filter(path__startswith=district.path, level=RegionLevel.VILLAGE, is_archived=False)
+        .select_related("parent")
+        .order_by("path")
+    )
+    rows = []
+    serial = 0
+
+    def add(text, place, category, days_ago, likes=0):
+        nonlocal serial
+        serial += 1
+        moment = yesterday - timedelta(days=days_ago, hours=rng.randint(0, 8), minutes=rng.randint(0, 59))
+        rows.append(
+            {
+                "external_id": f"GD{moment:%Y%m%d}{serial:04d}",
+                "received_at": moment.strftime("%Y-%m-%d %H:%M"),
+                "text": text,
+                "place": place,
+                "phone": f"139{rng.randint(10_000_000, 99_999_999)}",
+                "category": category,
+                "likes": str(likes),
+            }
+        )
+
+    for k, (category, place, wordings) in enumerate(RECURRING):
+        village = villages[(k * 7 + 3) % len(villages)]
+        full = f"{village.parent.name}{village.name}{place}"
+        for n in range(rng.randint(5, 12)):
+            wording = wordings[n % len(wordings)].format(p=place)
+            add(
+                f"{village.name}{wording}。",
+                full,
+                category,
+                rng.randint(1, 150) if n else rng.randint(1, 20),
+                rng.randint(0, 6),
+            )
+    for _ in range(120):
+        category, text = rng.choice(SINGLES)
+        village = rng.choice(villages)
+        place = rng.choice([f"{village.parent.name}{village.name}", f"{village.name}", "城区某路段"])
+        add(f"{village.name if '某' not in place else ''}{text}。", place, category, rng.randint(1, 180))
+    job = BackgroundJob.objects.create(kind="hotline_import", created_by=admin, payload={"name": "演示数据"})
+    outcome = imports.Outcome()
+    mapping = {name: name for name in imports.FIELDS}
+    parsed = [
+        p
+        for i, cells in enumerate(rows)
+        if (p := imports.parse_row(i + 2, cells | {"_original": {}}, mapping, outcome))
+    ]
+    made = services.write_batch(source, parsed, outcome, job)
+    services.group_new(source, made)
+    # Nothing stamped today.
+    Record.objects.filter(source=source).update(imported_at=yesterday, updated_at=yesterday)
+    HotIssue.objects.filter(owner_region=district).update(created_at=yesterday)
+    for model in (Record, HotIssue, Source):
+        model.history.filter(history_date__date__gte=yesterday.date()).update(history_date=yesterday)
+    BackgroundJob.objects.filter(pk=job.pk).update(created_at=yesterday, status="succeeded", result=outcome.as_result())
+    return {"hotline_records": outcome.created, "hot_issues": HotIssue.objects.filter(owner_region=district).count()}
