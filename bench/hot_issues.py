@@ -44,8 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from shangliang.core.text import normalise
 from shangliang.hotline import grouping
-from shangliang.hotline.text import normalise
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "govmsg"
 TOP = 10

@@ -8,7 +8,7 @@ Usage (from the repository root):
 Input: a CSV in ``replies.csv`` format (留言编号,留言用户,留言主题,留言时间,留言详情,答复意见,答复时间).
 Output: ``--out`` with one row per reply: ``row`` (the input's data row, from 1, as 留言编号 may repeat
 or be empty), 留言编号, the total and its four parts (an empty part was not scored), working days,
-points asked, ``is_low`` and the flags. Scoring is ``shangliang.hotline.reply_quality.score``, the
+points asked, ``is_low`` and the flags. Scoring is ``shangliang.core.reply_quality.score``, the
 code the app runs, with the message's subject (留言主题) as ``subject`` and its text (留言详情) as the
 question; working days follow the official calendar (``chinese_calendar``: holidays and 调休 days,
 Mon–Fri outside its table), the one the app's calendar is built on.
@@ -39,7 +39,7 @@ import chinese_calendar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shangliang.hotline import reply_quality
+from shangliang.core import reply_quality
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "govmsg"
 PARTS = ("timeliness", "relevance", "completeness", "basis")

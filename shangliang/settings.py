@@ -285,6 +285,8 @@ SHANGLIANG_PERIODIC_JOBS = [
     ("shangliang.outcomes.reminders.outcome_reminders_run", SHANGLIANG_REMINDER_INTERVAL_MINUTES),
     # Texts and WeChat messages due again (retries) or whose dispatch was lost; stuck ones marked 结果不明.
     ("shangliang.core.dispatch.deliveries_run", 1),
+    # Hotline grouping: single records nobody repeated for long leave the grouping state (daily).
+    ("shangliang.hotline.issues.prune_all", 24 * 60),
     # (more periodic jobs)
 ]
 if os.environ.get("SHANGLIANG_REDIS_URL"):
@@ -323,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-deliveries": {
         "task": "shangliang.core.tasks.send_due_deliveries",
         "schedule": timedelta(minutes=1),
+    },
+    "prune-hotline-grouping": {
+        "task": "shangliang.hotline.tasks.prune_grouping",
+        "schedule": timedelta(days=1),
     },
     # (more beat entries)
 }
@@ -366,7 +372,8 @@ def _rate_limits() -> dict[str, str]:
         "track": "60/10m",  # tracking-code look-ups
         "code": "20/10m",  # SMS verification codes asked for
         "receipt": "600/m",  # delivery receipts pushed by an SMS provider
-        "hotline_push": "120/m",  # records pushed by a hotline system (each request carries up to 500)
+        "hotline_api": "120/m",  # a hotline system's calls: pushes (up to 500 records each) and result reads
+        "hotline_token": "10/10m",  # calls with a wrong token (a token is not to be guessed)
     }
     for item in env_list("SHANGLIANG_RATE_LIMITS"):
         name, _, rate = item.partition("=")
@@ -547,6 +554,8 @@ SHANGLIANG_RETURN_DAYS = int(os.environ.get("SHANGLIANG_RETURN_DAYS", "5"))
 SHANGLIANG_PUBLISH_DAYS = int(os.environ.get("SHANGLIANG_PUBLISH_DAYS", "7"))
 # A matter handed to another channel (handoffs) is flagged when no answer came this many days after it was handed.
 SHANGLIANG_HANDOFF_ANSWER_DAYS = int(os.environ.get("SHANGLIANG_HANDOFF_ANSWER_DAYS", "30"))
+# A hotline record nobody repeated for this many days stops waiting for others to join it (hotline.issues.prune).
+SHANGLIANG_HOTLINE_SINGLE_DAYS = int(os.environ.get("SHANGLIANG_HOTLINE_SINGLE_DAYS", "180"))
 # Residents' ratings: a follow-up (回访重办) starts when the unsatisfied share exceeds this …
 SHANGLIANG_UNSATISFIED_THRESHOLD = float(os.environ.get("SHANGLIANG_UNSATISFIED_THRESHOLD", "0.3"))
 # … once at least this many ratings are counted.

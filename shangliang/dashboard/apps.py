@@ -9,7 +9,14 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         from shangliang.core.media import register_protected_file
-        from shangliang.dashboard import event_figures, fund_figures, handoff_figures, permissions, seed_figures
+        from shangliang.dashboard import (
+            event_figures,
+            fund_figures,
+            handoff_figures,
+            hotline_figures,
+            permissions,
+            seed_figures,
+        )
         from shangliang.dashboard.models import ChairCouncilReview
 
         # The seeds' figures join the drill-downs (``selectors.FIGURES``, ``RECORDS_BY_KIND``).
@@ -17,5 +24,6 @@ class DashboardConfig(AppConfig):
         event_figures.register_figures()  # 宣讲培训, apart from the consultations
         fund_figures.register_figures()  # 协商资金
         handoff_figures.register_figures()  # 转交其他渠道
+        hotline_figures.register_figures()  # 12345热线与网格数据转化的议题
         # The chair council review's attachment is served to the readers of its district's dashboard.
         register_protected_file(ChairCouncilReview, "attachment", permissions.can_view_review_attachment)

@@ -36,7 +36,15 @@ from shangliang.core.documents.formats import percent as _percent
 from shangliang.core.documents.pdf import BODY, CAPTION, PLAIN, TEXT_WIDTH
 from shangliang.core.documents.pdf import bold as _bold
 from shangliang.core.documents.pdf import paragraph as _p
-from shangliang.dashboard import chart_images, event_figures, fund_figures, handoff_figures, seed_figures, seed_report
+from shangliang.dashboard import (
+    chart_images,
+    event_figures,
+    fund_figures,
+    handoff_figures,
+    hotline_figures,
+    seed_figures,
+    seed_report,
+)
 from shangliang.dashboard.selectors import Dashboard, Scope, dashboard_for, idle_platforms, place_ratings
 from shangliang.evaluation.states import Satisfaction
 from shangliang.events.selectors import EventFigures
@@ -298,19 +306,21 @@ def _evaluation_work(board: Dashboard) -> ReportSection:
 @dataclass
 class AroundFigures:
     """The dashboard's sections beside the consultations (``event_figures``, ``fund_figures``,
-    ``handoff_figures``): the report reads the same selectors, so its numbers are the screen's."""
+    ``handoff_figures``, ``hotline_figures``): the report reads the same selectors, so its numbers are the screen's."""
 
     events: EventFigures
     fund: PeriodFigures
     handoffs: HandoffFigures
+    hotline: hotline_figures.HotlineFigures
 
 
 def around_figures(scope: Scope, today=None) -> AroundFigures:
-    """Six queries: events (three), the fund (one), hand-offs (two)."""
+    """Seven queries: events (three), the fund (one), hand-offs (two), hotline and grid topics (one)."""
     return AroundFigures(
         events=event_figures.event_figures(scope),
         fund=fund_figures.fund_figures(scope),
         handoffs=handoff_figures.handoff_figures(scope, today),
+        hotline=hotline_figures.hotline_figures(scope),
     )
 
 
@@ -381,8 +391,39 @@ def _handoffs_text(handoffs: HandoffFigures) -> str:
     }
 
 
+def _hotline_text(hotline: hotline_figures.HotlineFigures) -> str:
+    total = hotline.total
+    if not total.submissions:
+        return _("全年没有来源为12345热线、网格上报的群众诉求。")
+    sources = _listing(
+        [_("%(label)s%(n)d件") % {"label": row.label, "n": row.submissions} for row in hotline.rows if row.submissions]
+    )
+    stages = _listing(
+        [
+            _("%(label)s%(n)d件") % {"label": label, "n": total.stages.get(stage, 0)}
+            for stage, label in hotline_figures.Stage.choices
+            if total.stages.get(stage)
+        ]
+    )
+    return _(
+        "全年收到来源为12345热线、网格上报的群众诉求%(n)d件（%(sources)s），其中由热点诉求转化%(issues)d件，"
+        "涉及热线记录%(records)d条；目前%(stages)s。"
+    ) % {
+        "n": total.submissions,
+        "sources": sources,
+        "issues": total.from_issues,
+        "records": total.records,
+        "stages": stages,
+    }
+
+
 def _around_work(around: AroundFigures, scope: Scope) -> ReportSection:
-    paragraphs = [_events_text(around.events), _fund_text(around.fund, scope), _handoffs_text(around.handoffs)]
+    paragraphs = [
+        _events_text(around.events),
+        _fund_text(around.fund, scope),
+        _handoffs_text(around.handoffs),
+        _hotline_text(around.hotline),
+    ]
     return ReportSection(_("（五）开展宣讲培训，管好协商资金，衔接其他渠道"), paragraphs, level=2)
 
 
@@ -409,7 +450,22 @@ def _around_tables(around: AroundFigures, scope: Scope) -> list[ReportTable]:
         ReportTable(_("宣讲培训"), [_("类型"), _("举办场次"), _("参加人次")], event_rows),
         ReportTable(_("协商资金"), [_("项目"), _("金额或笔数")], fund_rows),
         ReportTable(_("转交其他渠道"), [_("渠道"), _("转交"), _("已答复"), _("待答复")], handoff_rows),
+        _hotline_table(around.hotline),
     ]
+
+
+def _hotline_table(hotline: hotline_figures.HotlineFigures) -> ReportTable:
+    """The dashboard's table turned on its side (the sources as columns), so it fits the page."""
+    columns = [*hotline.rows, hotline.total]
+    rows = [
+        [_("诉求（件）"), *[str(c.submissions) for c in columns]],
+        [_("其中来自热点诉求（件）"), *[str(c.from_issues) for c in columns]],
+        [_("涉及热线记录（条）"), *[str(c.records) for c in columns]],
+    ]
+    rows += [
+        [str(label), *[str(c.stages.get(stage, 0)) for c in columns]] for stage, label in hotline_figures.Stage.choices
+    ]
+    return ReportTable(_("12345热线与网格数据转化的议题"), [_("项目"), *[c.label for c in columns]], rows)
 
 
 def _problems(board: Dashboard, found: Findings) -> list[str]:

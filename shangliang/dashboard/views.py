@@ -25,6 +25,7 @@ from shangliang.dashboard import (
     event_figures,
     fund_figures,
     handoff_figures,
+    hotline_figures,
     links,
     permissions,
     report,
@@ -195,6 +196,8 @@ def index(request):
         "fund": fund_figures.fund_figures(scope),
         "handoffs": handoff_figures.handoff_figures(scope, board.today),
         "handoff_answer_days": settings.SHANGLIANG_HANDOFF_ANSWER_DAYS,
+        # Submissions from the 12345 hotline and the grid and what became of them (docs/figures.md, 热线与网格数据).
+        "hotline": hotline_figures.hotline_figures(scope),
         "can_view_member_reach": permissions.can_view_member_reach(request.user),
         "scope_query": links.scope_query(scope),
         "picker": _picker(request, scope),

@@ -3,18 +3,21 @@
 A few concrete problems recur in one place each (a broken street lamp in an estate, a noisy market,
 flooding at an underpass…), so the page has hot issues to rank and one to turn into a topic; the rest
 are single complaints spread over the villages. Some addresses name no village the gazetteer knows:
-they wait in the review queue. Phones are generated, never real. Nothing is stamped today: the records'
-import times and the issues' creation are moved to yesterday.
+they wait in the review queue. A third of the single complaints have a unit's reply, good or poor, in
+time or late, so 答复质量 has something to show, and a first category model is trained on the source's
+categories. Phones are generated, never real. Nothing is stamped today: the records' import times, the
+issues' creation and the model's training are moved to yesterday.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shangliang.core.models import BackgroundJob
 from shangliang.hotline import imports, services
-from shangliang.hotline.models import HotIssue, Record, Source
+from shangliang.hotline.models import Classifier, HotIssue, Record, Source
 from shangliang.orgs.models import Region
 from shangliang.orgs.states import RegionLevel
+from shangliang.topics.models import Submission
 
 RNG_SEED = "demo hotline"
 # (category, estate or place, the problem in a few wordings) of the recurring problems.
@@ -50,6 +53,23 @@ SINGLES = [
     ("就业与收入", "在本地企业工作被拖欠工资三个月"),
     ("文化体育", "村里没有健身场地，希望安装健身器材"),
     ("平安建设", "夜间有人在路边聚集喝酒喧哗"),
+]
+
+# Units' replies to the single complaints, good and poor, so 答复质量 has something to show: (unit, reply,
+# working days late or not). ``{t}`` is the complaint.
+REPLIES = [
+    (
+        "区教育局",
+        "经核实，您反映的{t}问题属实。根据《义务教育法》第十二条和我区招生政策，我局已协调增加两个班级、"
+        "学位90个，9月1日起招生，请按通知到学校报名。",
+    ),
+    ("区卫生健康局", "您的来信已收悉，感谢您对我们工作的关心和支持。"),
+    (
+        "镇人民政府",
+        "经现场查看，该处问题已于上周安排专人处理，共清理垃圾3吨，今后每周巡查两次。如有疑问请联系镇城管办。",
+    ),
+    ("区民政局", "已转相关部门研究办理。"),
+    ("区人社局", "关于您反映的问题，我们将认真研究，依法依规处理。"),
 ]
 
 
@@ -95,11 +115,18 @@ def build(*, users, district, yesterday) -> dict:
                 rng.randint(1, 150) if n else rng.randint(1, 20),
                 rng.randint(0, 6),
             )
-    for _ in range(120):
+    for n in range(120):
         category, text = rng.choice(SINGLES)
         village = rng.choice(villages)
         place = rng.choice([f"{village.parent.name}{village.name}", f"{village.name}", "城区某路段"])
-        add(f"{village.name if '某' not in place else ''}{text}。", place, category, rng.randint(1, 180))
+        days_ago = rng.randint(1, 180)
+        add(f"{village.name if '某' not in place else ''}{text}。", place, category, days_ago)
+        delay = rng.choice([2, 5, 9, 30])
+        if n % 3 == 0 and delay < days_ago:
+            # Replied before yesterday: in time (2–9 days) or late (a month).
+            unit, reply = REPLIES[n // 3 % len(REPLIES)]
+            replied = datetime.strptime(rows[-1]["received_at"], "%Y-%m-%d %H:%M") + timedelta(days=delay)
+            rows[-1] |= {"unit": unit, "reply": reply.format(t=text[:12]), "replied_at": f"{replied:%Y-%m-%d %H:%M}"}
     job = BackgroundJob.objects.create(kind="hotline_import", created_by=admin, payload={"name": "演示数据"})
     outcome = imports.Outcome()
     mapping = {name: name for name in imports.FIELDS}
@@ -110,6 +137,27 @@ def build(*, users, district, yesterday) -> dict:
     ]
     made = services.write_batch(source, parsed, outcome, job)
     services.group_new(source, made)
+    # A first model from the source's own categories, so the model page has a version and its figures.
+    # scikit-learn's first import draws from the global generator (rich, for progress bars); the seed
+    # leaves that generator as it found it.
+    state = random.getstate()
+    model = services.classifier_train(actor=admin)
+    random.setstate(state)
+    Classifier.history.filter(pk=model.pk).update(history_date=yesterday)
+    Classifier.objects.filter(pk=model.pk).update(trained_at=yesterday)
+    # The hottest issue placed in a village has been made a topic (a 12345 submission awaiting screening).
+    hottest = (
+        HotIssue.objects.filter(owner_region=district, region__isnull=False, category__isnull=False)
+        .select_related("region", "category")
+        .order_by("-heat", "pk")
+        .first()
+    )
+    if hottest is not None:
+        issue = services.issue_to_topic(
+            actor=admin, issue=hottest, title=hottest.title, region=hottest.region, category=hottest.category
+        )
+        Submission.objects.filter(pk=issue.submission_id).update(created_at=yesterday, updated_at=yesterday)
+        Submission.history.filter(id=issue.submission_id).update(history_date=yesterday)
     # Nothing stamped today.
     Record.objects.filter(source=source).update(imported_at=yesterday, updated_at=yesterday)
     HotIssue.objects.filter(owner_region=district).update(created_at=yesterday)

@@ -39,6 +39,18 @@ def _source(request) -> Source | None:
     return services.source_for_token(token.strip()) if scheme.lower() == "bearer" else None
 
 
+def _caller(request) -> Source | JsonResponse:
+    """The source whose token the request carries, or the refusal: 429 past the address's rate of calls
+    (``hotline_api``) or of wrong tokens (``hotline_token``: guessing a token gets nowhere), else 401."""
+    if hit(request, "hotline_api") or hit(request, "hotline_token", increment=False):
+        return _refused("too many requests", 429)
+    source = _source(request)
+    if source is None:
+        hit(request, "hotline_token")
+        return _refused("invalid token", 401)
+    return source
+
+
 def _refused(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -47,11 +59,9 @@ def _refused(message: str, status: int) -> JsonResponse:
 def push(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if hit(request, "hotline_push"):
-        return _refused("too many requests", 429)
-    source = _source(request)
-    if source is None:
-        return _refused("invalid token", 401)
+    source = _caller(request)
+    if isinstance(source, JsonResponse):
+        return source
     if len(request.body) > MAX_BODY:
         return _refused("body too large", 413)
     try:
@@ -116,9 +126,9 @@ def result_of(record: Record) -> dict:
 def result(request, external_id: str):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    source = _source(request)
-    if source is None:
-        return _refused("invalid token", 401)
+    source = _caller(request)
+    if isinstance(source, JsonResponse):
+        return source
     record = (
         Record.objects.filter(source=source, external_id=external_id[:64])
         .select_related("issue__submission", "issue__merged_into__submission")

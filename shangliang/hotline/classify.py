@@ -40,7 +40,7 @@ from functools import cache
 import numpy as np
 import scipy.sparse as sp
 
-from shangliang.hotline.text import simplified
+from shangliang.core.text import simplified
 
 # Characters at the start of a text that hold its subject (subjects: median 19 characters, 90 % ≤ 26).
 HEAD_CHARS = 30

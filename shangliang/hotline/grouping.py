@@ -186,7 +186,7 @@ def place_names(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Record:
     """What grouping reads of a hotline record. ``text`` and ``title`` are normalised
-    (``hotline.text.normalise``); ``place`` is the caller's place key (a matched village's id, or empty:
+    (``core.text.normalise``); ``place`` is the caller's place key (a matched village's id, or empty:
     records with different non-empty keys never group); ``person`` identifies the reporter (empty: the
     record counts as its own person)."""
 

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from shangliang.core import jobs
 from shangliang.core.errors import DomainError
 from shangliang.core.models import BackgroundJob
+from shangliang.core.text import mask_numbers, normalise
 from shangliang.hotline.states import FIELDS, REQUIRED_FIELDS
-from shangliang.hotline.text import mask_numbers, normalise
 
 BATCH = 500
 MAX_ROWS = 1_000_000

@@ -10,10 +10,11 @@ import secrets
 from functools import cache
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangliang.core import reply_scoring
 from shangliang.core.errors import DomainError
 from shangliang.core.records import save_record
 from shangliang.core.transitions import transition
@@ -163,29 +164,10 @@ def _classify_text(record: Record) -> str:
 
 def score_replies(records: list[Record]) -> None:
     """Score each record's reply (答复质量): timeliness in working days, relevance, completeness, basis."""
-    from shangliang.core.workdays import working_days_between
-    from shangliang.hotline import reply_quality
-
     for record in records:
-        if not record.reply_text:
-            record.reply_score, record.reply_parts = None, {}
-            continue
-        quality = reply_quality.score(
-            record.text,
-            record.reply_text,
-            timezone.localtime(record.received_at).date() if record.received_at else None,
-            timezone.localtime(record.replied_at).date() if record.replied_at else None,
-            subject=record.title,
-            working_days_between=working_days_between,
+        record.reply_score, record.reply_parts = reply_scoring.scored(
+            record.text, record.reply_text, record.received_at, record.replied_at, subject=record.title
         )
-        record.reply_score = round(quality.total * 100, 1)
-        record.reply_parts = {
-            "parts": {name: part.score for name, part in quality.parts().items()},
-            "reasons": {name: part.text for name, part in quality.parts().items()},
-            "flags": list(quality.flags),
-            "is_low": quality.is_low,
-            "working_days": quality.working_days,
-        }
 
 
 def write_batch(source: Source, batch, outcome, job) -> list[Record]:
@@ -340,26 +322,7 @@ def refresh_issue(issue: HotIssue) -> HotIssue:
     """Recount the issue's records, people, likes, first and last time, and its heat (stored for lists)."""
     from shangliang.hotline import issues
 
-    figures = Record.objects.filter(issue=issue, is_archived=False).aggregate(
-        n=Count("pk"),
-        people=Count("person_key", distinct=True),
-        likes=Sum("likes"),
-        first=Min("received_at"),
-        last=Max("received_at"),
-    )
-    issue.record_count, issue.people_count = figures["n"], figures["people"]
-    issue.likes, issue.first_at, issue.last_at = figures["likes"] or 0, figures["first"], figures["last"]
-    issue.heat, issue.heat_parts = issues.heat_of(issue)
-    HotIssue.objects.filter(pk=issue.pk).update(
-        record_count=issue.record_count,
-        people_count=issue.people_count,
-        likes=issue.likes,
-        first_at=issue.first_at,
-        last_at=issue.last_at,
-        heat=issue.heat,
-        heat_parts=issue.heat_parts,
-    )
-    return issue
+    return issues.refresh(issue)
 
 
 def _open(issue: HotIssue) -> HotIssue:

@@ -21,6 +21,8 @@ from shangliang.outcomes.views import page_of
 # The board's side lists (extensions and replies waiting) show the oldest this many.
 SIDE_LIST_LIMIT = 100
 OVERDUE_BOARD_PER_PAGE = 50
+# Low-quality answers named on the board, of each kind (reports' replies, items' results).
+LOW_REPLIES_SHOWN = 20
 
 
 def _desk_tabs(today: date) -> dict:
@@ -112,6 +114,9 @@ def supervision_board(request):
         "export_query": urlencode({k: v for k, v in export.items() if v}),
         "extensions": selectors.pending_extensions(visible)[:SIDE_LIST_LIMIT],
         "replies": [(report, selectors.is_reply_late(report, today)) for report in replies[:SIDE_LIST_LIMIT]],
+        "low_replies": selectors.low_quality_replies(
+            selectors.reports_of(visible_consultations), visible, limit=LOW_REPLIES_SHOWN
+        ),
         "unpublished": selectors.unpublished_overdue(visible_consultations, today),
         # Dissents still owed their explanation (the report and publication wait for them), overdue first.
         "dissents_owed": dissents.owed_by_consultation(visible_consultations, today, limit=SIDE_LIST_LIMIT),

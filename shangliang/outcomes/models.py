@@ -61,7 +61,10 @@ class OutcomeReport(ArchivableModel):
     reply_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    history = history_records()
+    # The written reply's quality (答复质量, ``core.reply_scoring``): 0–100 and its parts, set when recorded.
+    reply_score = models.FloatField(_("答复质量得分"), null=True, blank=True, editable=False)
+    reply_parts = models.JSONField(default=dict, blank=True, editable=False)
+    history = history_records(excluded_fields=["reply_parts"])
 
     class Meta:
         verbose_name = _("成果报送")
@@ -134,8 +137,12 @@ class Assignment(ArchivableModel):
     )
     check_note = models.TextField(_("验收意见"), max_length=limits.NOTE, blank=True)
     deferral_reason = models.TextField(_("暂缓原因"), max_length=limits.NOTE, blank=True, help_text=_("将告知相关群众"))
+    # The quality of the unit's answer (its 落实效果 to the suggestion, ``core.reply_scoring``), set when it
+    # reports the item finished.
+    result_score = models.FloatField(_("答复质量得分"), null=True, blank=True, editable=False)
+    result_parts = models.JSONField(default=dict, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
-    history = history_records(m2m_fields=[co_units])
+    history = history_records(m2m_fields=[co_units], excluded_fields=["result_parts"])
 
     class Meta:
         verbose_name = _("交办事项")

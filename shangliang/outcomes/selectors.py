@@ -541,6 +541,23 @@ def replies_late(qs: QuerySet[OutcomeReport], today: date) -> QuerySet[OutcomeRe
     return replies_waiting(qs).filter(reply_due_on__lt=today)
 
 
+def low_quality_replies(reports: QuerySet[OutcomeReport], assignments: QuerySet[Assignment], limit: int) -> dict:
+    """Units' answers whose quality is low (答复质量偏低, ``core.reply_scoring``): written replies to reports
+    and the results reported for assignments, the newest first, at most ``limit`` of each, and how many
+    there are. Four queries."""
+    low_reports = reports.filter(reply_parts__is_low=True).order_by("-replied_at", "-pk")
+    low_items = (
+        assignments.filter(result_parts__is_low=True)
+        .select_related("lead_unit", "suggestion__consultation__topic")
+        .order_by("-done_at", "-pk")
+    )
+    return {
+        "reports": list(low_reports[:limit]),
+        "assignments": list(low_items[:limit]),
+        "count": low_reports.count() + low_items.count(),
+    }
+
+
 def reports_of(consultations: QuerySet[Consultation]) -> QuerySet[OutcomeReport]:
     """The reports (not archived) of these consultations, with what their lists show."""
     return OutcomeReport.objects.filter(is_archived=False, consultation__in=consultations).select_related(
@@ -586,10 +603,11 @@ def report_get(pk: int) -> OutcomeReport:
 # --- publications ------------------------------------------------------------------------------
 
 
-def unpublished_overdue(consultations: QuerySet[Consultation], today: date | None = None) -> list[Consultation]:
-    """Concluded consultations whose every item is finished, past the publication period and not published."""
-    today = today or timezone.localdate()
-    # The facts completed_at() reads per consultation, gathered for all candidates in one query.
+def closing_facts() -> dict:
+    """The facts ``completed_at`` reads, per consultation (``OuterRef("pk")``), as expressions to annotate many
+    consultations in one query: the suggestions to carry out (``suggestion_count``), the items closed
+    (``closed_count``; both None for none) and when the last closed (``last_done_at``, ``last_deferred_at``).
+    A consultation is complete when it has suggestions and ``closed_count`` reaches ``suggestion_count``."""
     closed = (
         Assignment.objects.filter(suggestion__consultation=OuterRef("pk"), status__in=CLOSED_ASSIGNMENT)
         .order_by()
@@ -601,17 +619,23 @@ def unpublished_overdue(consultations: QuerySet[Consultation], today: date | Non
         .order_by()
         .values("consultation")
     )
+    return {
+        "suggestion_count": Subquery(suggestions.annotate(n=Count("pk")).values("n")),
+        "closed_count": Subquery(closed.annotate(n=Count("pk")).values("n")),
+        "last_done_at": Subquery(closed.annotate(t=Max(CLOSED_AT)).values("t")),
+        "last_deferred_at": Subquery(closed.annotate(t=Max("deferred_at")).values("t")),
+    }
+
+
+def unpublished_overdue(consultations: QuerySet[Consultation], today: date | None = None) -> list[Consultation]:
+    """Concluded consultations whose every item is finished, past the publication period and not published."""
+    today = today or timezone.localdate()
     candidates = (
         consultations.filter(status=ConsultationStatus.CONCLUDED, publication__isnull=True)
         .filter(suggestions__assignments__isnull=False)
         .distinct()
         .select_related("topic", "platform")
-        .annotate(
-            suggestion_count=Subquery(suggestions.annotate(n=Count("pk")).values("n")),
-            closed_count=Subquery(closed.annotate(n=Count("pk")).values("n")),
-            last_done_at=Subquery(closed.annotate(t=Max(CLOSED_AT)).values("t")),
-            last_deferred_at=Subquery(closed.annotate(t=Max("deferred_at")).values("t")),
-        )
+        .annotate(**closing_facts())
     )
     overdue = []
     for consultation in candidates:

@@ -18,6 +18,7 @@ from shangliang.consultations import safeguards
 from shangliang.consultations.models import Consultation, Suggestion
 from shangliang.consultations.services import require_eligible_members
 from shangliang.consultations.states import ConsultationStatus, SuggestionDecision
+from shangliang.core import reply_scoring
 from shangliang.core.errors import DomainError, EditConflict, TransitionNotAllowed
 from shangliang.core.limits import EXCERPT_SHORT, excerpt
 from shangliang.core.notify import Kind, notify
@@ -208,6 +209,7 @@ def report_reply(*, actor, report: OutcomeReport, text: str, attachment=None, no
         raise DomainError(_("请填写书面答复内容。"), field="text")
     now = now or timezone.now()
     changes = {"reply_text": text.strip(), "replied_at": now, "reply_recorded_by": actor}
+    changes["reply_score"], changes["reply_parts"] = reply_quality(report, text, now)
     if attachment:
         changes["reply_attachment"] = attachment
     report = transition(
@@ -454,6 +456,27 @@ def progress_add(
     return update
 
 
+def reply_quality(report: OutcomeReport, text: str | None = None, now=None) -> tuple[float | None, dict]:
+    """How well the written reply (``text``, default the one recorded) answers the report, by its due date."""
+    text = report.reply_text if text is None else text
+    return reply_scoring.scored(
+        report.body, text, report.sent_at, now or report.replied_at, subject=report.title, due_on=report.reply_due_on
+    )
+
+
+def result_quality(assignment: Assignment, result: str, now) -> tuple[float | None, dict]:
+    """How well the unit's result answers the suggestion it was given (答复质量), by the deadline."""
+    suggestion = assignment.suggestion
+    return reply_scoring.scored(
+        suggestion.text,
+        result,
+        assignment.assigned_at,
+        now,
+        subject=suggestion.consultation.topic.title,
+        due_on=assignment.deadline,
+    )
+
+
 @transaction.atomic
 def assignment_complete(
     *,
@@ -477,7 +500,10 @@ def assignment_complete(
     if not evidence and not assignment.updates.exists():
         raise DomainError(_("请上传佐证材料，或先填报进展。"), field="evidence")
     now = now or timezone.now()
+    score, parts = result_quality(assignment, result, now)
     changes = {
+        "result_score": score,
+        "result_parts": parts,
         "result": result.strip(),
         "done_at": now,
         "evidence_public": bool(evidence_public),

@@ -289,3 +289,113 @@ def test_an_excel_export_imports_like_a_csv(client, people, source, categories):
     job = BackgroundJob.objects.order_by("-pk").first()
     assert job.result["created"] == 1 and job.result["bad"] == 1
     assert Record.objects.get().external_id == "360100"  # Excel's 360100.0 read as the number it shows
+
+
+PROBLEMS = [
+    ("幸福家园小区门口路灯坏了一个月，晚上很黑", "幸福家园小区门口的路灯一直不亮，请尽快修"),
+    ("农贸市场凌晨卸货噪音太大，睡不着觉", "农贸市场每天凌晨卸货，噪音扰民"),
+    ("铁路桥下涵洞一下雨就积水，车辆熄火", "铁路桥下涵洞积水半米深，行人无法通行"),
+    ("实验小学门口接送车辆乱停，孩子过马路危险", "实验小学门口放学时段车辆乱停拥堵"),
+    ("锦绣花园小区电梯经常停运，物业不管", "锦绣花园小区电梯坏了三次，物业推诿"),
+    ("村东头河道里生活垃圾漂浮，长期无人清理", "村东头河道垃圾漂浮发臭，没人清理"),
+    ("灌溉水渠堵塞，春耕用水困难", "灌溉水渠被淤泥堵住，春耕浇不上水"),
+    ("夜间烧烤摊油烟扰民，气味呛人", "烧烤摊每晚油烟大，窗户都不敢开"),
+]
+
+
+def _rows_about(place: str, problems: int, first: int) -> list[dict]:
+    """Two records about each of the first ``problems`` problems in ``place``: as many hot issues."""
+    rows = []
+    for problem in PROBLEMS[:problems]:
+        for wording in problem:
+            n = len(rows) + first
+            rows.append(
+                {
+                    "external_id": f"Q{n:04d}",
+                    "received_at": f"2025-09-{n % 28 + 1:02d} 09:00",
+                    "text": f"{place}{wording}",
+                    "place": place,
+                    "phone": f"1380000{n:04d}",
+                }
+            )
+    return rows
+
+
+LAST = []
+
+
+def test_new_records_join_hot_issues_in_a_number_of_queries_that_does_not_grow_with_the_groups(
+    people, source, categories
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shangliang.core.models import BackgroundJob
+    from shangliang.hotline import imports
+
+    def joined(place, problems, first):
+        outcome = imports.Outcome()
+        mapping = {name: name for name in imports.FIELDS}
+        parsed = [
+            imports.parse_row(i + 2, c | {"_original": {}}, mapping, outcome)
+            for i, c in enumerate(_rows_about(place, problems, first))
+        ]
+        job = BackgroundJob.objects.create(kind="hotline_import", payload={}, created_by=people["office"])
+        made = services.write_batch(source, parsed, outcome, job)
+        with CaptureQueriesContext(connection) as queries:
+            touched = services.group_new(source, made)
+        LAST[:] = queries.captured_queries
+        return len(touched), len(queries)
+
+    joined("甲一村", 1, 1)  # the first join makes the region's grouping state
+    few_issues, few_queries = joined("甲二村", 2, 100)
+    many_issues, many_queries = joined("乙一村", 8, 200)
+    assert (few_issues, many_issues) == (2, 8)
+    assert many_queries == few_queries, "\n".join(q["sql"][:150] for q in LAST)
+    assert HotIssue.objects.filter(record_count=2).count() == 11
+    issue = HotIssue.objects.filter(region__name="乙一村").order_by("pk").first()
+    assert (
+        issue.people_count == 2 and issue.heat > 0 and issue.history.filter(history_change_reason="hot_issue.created")
+    )
+
+
+def test_old_single_records_leave_the_grouping_state_and_hot_issues_stay(client, people, source, categories, settings):
+    from shangliang.hotline import issues
+    from shangliang.hotline.models import GroupingState
+
+    toilet = "GD005,2025-01-02 08:00,乙一村村委会旁的公共厕所没有人打扫,乙镇乙一村,13500004444,城乡建设"
+    client.force_login(people["office"])
+    _import(client, source, [*ROWS, toilet])
+    state = GroupingState.objects.get(owner_region=source.region).state
+    before = len(state["groups"])
+    settings.SHANGLIANG_HOTLINE_SINGLE_DAYS = 30
+    gone = issues.prune_all()
+    after = GroupingState.objects.get(owner_region=source.region).state["groups"]
+    # The school record and the toilet one are single and old; the lamp's hot issue keeps its group.
+    assert gone == 2 and len(after) == before - 2
+    issue = HotIssue.objects.get()
+    assert issue.group_key in after and issue.record_count == 3
+    assert Record.objects.count() == 5
+    assert issues.prune_all() == 0
+
+
+def test_forty_posts_from_one_client_guessing_the_token_are_stopped(client, people, source, categories):
+    token = services.source_new_token(actor=people["office"], source=source)
+    url = reverse("hotline:api_push")
+    item = {"external_id": "P9", "received_at": "2025-09-01 09:00", "text": "甲一村路灯坏了", "place": "甲一村"}
+    body = json.dumps({"records": [item]})
+
+    def post(bearer, address):
+        return client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {bearer}", REMOTE_ADDR=address
+        )
+
+    codes = [post(f"guess{n}", "10.0.0.7").status_code for n in range(40)]
+    # Ten wrong tokens are answered; from the limit on every call is refused.
+    assert codes[:10] == [401] * 10 and set(codes[-29:]) == {429}
+    # Even the right token is refused from that address for a while; nothing was written.
+    assert post(token, "10.0.0.7").status_code == 429 and not Record.objects.exists()
+    assert client.get(reverse("hotline:api_result", args=["P9"]), REMOTE_ADDR="10.0.0.7").status_code == 429
+    # The hotline system itself, from its own address, pushes 40 times without a refusal.
+    assert {post(token, "10.0.0.8").status_code for _ in range(40)} == {200}
+    assert Record.objects.filter(external_id="P9").count() == 1

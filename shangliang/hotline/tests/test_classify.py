@@ -1,7 +1,12 @@
 """The category model (hotline.classify) on tiny Chinese records written here: obvious cases, confidence,
-storing, cross-validated figures and the training sets it refuses. No database, no ../shared data."""
+storing, cross-validated figures and the training sets it refuses; and bench/classify.py's train/test mode
+on CSV files written here. No database, no ../shared data."""
 
+import csv
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +142,43 @@ def test_confidence_is_calibrated_once_each_category_has_enough_records():
         labels += ["路灯", "噪音", "学校"]
     assert classify.train(texts, labels).temperature != classify.DEFAULT_TEMPERATURE
     assert classify.train(TEXTS, LABELS).temperature == classify.DEFAULT_TEMPERATURE
+
+
+COLUMNS = ["row", "留言编号", "留言时间", "留言主题", "text_raw", "text_segmented"]
+
+
+def _write_messages(path, rows, *, labelled):
+    columns = COLUMNS + ["一级标签"] if labelled else COLUMNS
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def _run_bench(tmp_path, *options):
+    train, test, out = tmp_path / "train.csv", tmp_path / "test.csv", tmp_path / "pred.csv"
+    pairs = zip(TEXTS, LABELS, strict=True)
+    _write_messages(train, [[i, "", "", "", t, " ".join(t), y] for i, (t, y) in enumerate(pairs)], labelled=True)
+    _write_messages(
+        test,
+        [
+            # The two forms disagree: which one decides shows which one is read.
+            [40, "", "", "", "隔壁饭店噪音扰民到凌晨", "东风 路 路灯 不亮 已经 一周"],
+            # No segmented form: the original text is read.
+            [7, "", "", "", "学校要求家长买指定的校服", ""],
+        ],
+        labelled=False,
+    )
+    bench = Path(__file__).resolve().parents[3] / "bench" / "classify.py"
+    command = [sys.executable, str(bench), "--train", str(train), "--test", str(test), "--out", str(out), *options]
+    subprocess.run(command, check=True, capture_output=True)
+    with out.open(encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_bench_labels_each_test_row_from_its_original_text_by_default(tmp_path):
+    assert _run_bench(tmp_path) == [["row", "label"], ["40", "噪音"], ["7", "学校"]]
+
+
+def test_bench_reads_the_segmented_text_when_asked(tmp_path):
+    assert _run_bench(tmp_path, "--text", "segmented") == [["row", "label"], ["40", "路灯"], ["7", "学校"]]

@@ -1,9 +1,9 @@
-"""Reply quality (hotline.reply_quality) on tiny questions and replies written here. No database."""
+"""Reply quality (core.reply_quality) on tiny questions and replies written here. No database."""
 
 from datetime import date, datetime
 
-from shangliang.hotline import reply_quality
-from shangliang.hotline.reply_quality import (
+from shangliang.core import reply_quality
+from shangliang.core.reply_quality import (
     INCOMPLETE,
     LATE,
     NO_BASIS,

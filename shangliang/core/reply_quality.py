@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, lru_cache
 
-from shangliang.hotline.text import folded
+from shangliang.core.text import folded
 
 
 def gettext_noop(message: str) -> str:
