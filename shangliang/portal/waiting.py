@@ -29,6 +29,8 @@ from shangliang.funds import permissions as fund_permissions
 from shangliang.handoffs import selectors as handoff_selectors
 from shangliang.handoffs.models import Handoff
 from shangliang.handoffs.states import Channel as HandoffChannel
+from shangliang.hotline import permissions as hotline_permissions
+from shangliang.hotline import selectors as hotline_selectors
 from shangliang.orgs import joining, reception
 from shangliang.orgs.permissions import role_names
 from shangliang.outcomes import decisions as outcome_decisions
@@ -547,6 +549,26 @@ def handoff_items(user) -> list[WaitingItem]:
     return [item] if item.count else []
 
 
+def hotline_items(user) -> list[WaitingItem]:
+    """The district office and the stations: hotline records whose place waits for a check, and the open hot
+    issues to weigh (make a topic, or 不作为议题), the hottest first. Two or three queries."""
+    if not hotline_permissions.can_manage(user):
+        return []
+    review = hotline_selectors.review_queue(hotline_permissions.records_visible_to(user)).count()
+    issues = listed(
+        _("待研判的热点诉求"),
+        hotline_selectors.open_issues(hotline_permissions.issues_visible_to(user)),
+        fields=("pk", "title", "record_count"),
+        entry=lambda row: Entry(
+            _("%(title)s（%(n)d条）") % {"title": row["title"], "n": row["record_count"]},
+            reverse("hotline:issue", args=[row["pk"]]),
+        ),
+        list_url=reverse("hotline:issues"),
+    )
+    items = [WaitingItem(_("地点待核对的热线记录"), f"{reverse('hotline:records')}?place=review", review), issues]
+    return [item for item in items if item.count]
+
+
 PROVIDERS = [
     topic_items,
     linkage_items,
@@ -561,6 +583,7 @@ PROVIDERS = [
     reception_items,
     handoff_items,
     event_items,
+    hotline_items,
 ]
 
 

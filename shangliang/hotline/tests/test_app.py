@@ -399,3 +399,25 @@ def test_forty_posts_from_one_client_guessing_the_token_are_stopped(client, peop
     # The hotline system itself, from its own address, pushes 40 times without a refusal.
     assert {post(token, "10.0.0.8").status_code for _ in range(40)} == {200}
     assert Record.objects.filter(external_id="P9").count() == 1
+
+
+def test_the_hot_issue_and_the_records_to_check_wait_on_the_stations_home_page(client, people, source, categories):
+    bad = "GD009,2025-09-07 08:00,某处井盖丢失很危险,城区某路段,13500005555,城乡建设"
+    client.force_login(people["office"])
+    _import(client, source, [*ROWS, bad])
+    issue = HotIssue.objects.get()
+    client.force_login(people["station_a"])
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "待研判的热点诉求" in home and reverse("hotline:issue", args=[issue.pk]) in home
+    assert f"{issue.title}（3条）" in home
+    client.force_login(people["office"])
+    office_home = client.get(reverse("portal:home")).content.decode()
+    assert "地点待核对的热线记录" in office_home and "?place=review" in office_home
+    # Another township's station has nothing of it.
+    client.force_login(people["station_b"])
+    other = client.get(reverse("portal:home")).content.decode()
+    assert "待研判的热点诉求" not in other and reverse("hotline:issue", args=[issue.pk]) not in other
+    # Weighed (here: not a topic, with the reason), it waits no more.
+    client.force_login(people["station_a"])
+    services.issue_dismiss(actor=people["station_a"], issue=issue, note="已由物业维修")
+    assert "待研判的热点诉求" not in client.get(reverse("portal:home")).content.decode()

@@ -100,6 +100,9 @@ def test_a_procedural_reply_to_a_report_is_flagged_on_the_board_and_on_the_repor
 
     shown = page(client, people["convener"], reverse("outcomes:report", args=[report.pk]))
     assert 'id="reply-quality"' in shown and "答复质量偏低" in shown
+    # The unit sees why on its own page.
+    own = page(client, people["liaison"], reverse("outcomes:unit_report", args=[report.pk]))
+    assert 'id="reply-quality"' in own and "仅作程序性答复" in own
 
     # Another township's station sees none of it.
     other = board_section(page(client, people["other_station"], reverse("outcomes:board")))
