@@ -55,21 +55,50 @@ SINGLES = [
     ("平安建设", "夜间有人在路边聚集喝酒喧哗"),
 ]
 
-# Units' replies to the single complaints, good and poor, so 答复质量 has something to show: (unit, reply,
-# working days late or not). ``{t}`` is the complaint.
-REPLIES = [
-    (
+# Units' replies to the single complaints, by the complaint: (unit, a reply that answers it). A few get a
+# reply that only acknowledges or promises instead (POOR), so 答复质量 has both kinds to show.
+REPLIES = {
+    "孩子入学学位紧张，希望增加学位": (
         "区教育局",
-        "经核实，您反映的{t}问题属实。根据《义务教育法》第十二条和我区招生政策，我局已协调增加两个班级、"
-        "学位90个，9月1日起招生，请按通知到学校报名。",
+        "经核实，您反映的学位紧张问题属实。根据《义务教育法》第十二条和我区招生政策，我局已协调中心小学增加"
+        "两个班级、学位90个，9月1日起招生，请按通知到学校报名。",
     ),
-    ("区卫生健康局", "您的来信已收悉，感谢您对我们工作的关心和支持。"),
-    (
+    "社区卫生服务站看病排队时间长": (
+        "区卫生健康局",
+        "经调查，该卫生服务站上午就诊集中。我局已增派全科医生2名，自6月起开通预约挂号并延长周六门诊，"
+        "排队时间由约1小时缩短到20分钟左右。",
+    ),
+    "希望开设老年食堂，解决老人吃饭难": (
+        "区民政局",
+        "按照《区老年助餐服务实施办法》，我局已将该村纳入今年第二批助餐点建设，预计10月开餐，80岁以上老人每餐补贴3元。",
+    ),
+    "河道里有生活垃圾漂浮，长期无人清理": (
         "镇人民政府",
-        "经现场查看，该处问题已于上周安排专人处理，共清理垃圾3吨，今后每周巡查两次。如有疑问请联系镇城管办。",
+        "经现场查看，该河段垃圾确有堆积。镇河长办已于上周组织清理，共清运垃圾3吨，今后每周巡河两次，"
+        "并在桥头设置垃圾收集点。",
     ),
-    ("区民政局", "已转相关部门研究办理。"),
-    ("区人社局", "关于您反映的问题，我们将认真研究，依法依规处理。"),
+    "灌溉水渠堵塞，春耕用水困难": (
+        "区农业农村局",
+        "经现场核实，该水渠约300米淤堵。我局已安排农田水利维修资金2万元，3月10日前完成清淤，保障春灌用水。",
+    ),
+    "在本地企业工作被拖欠工资三个月": (
+        "区人社局",
+        "经调查核实，该企业拖欠12名职工工资共计15万元。依据《保障农民工工资支付条例》第五十条，我局已责令"
+        "限期支付，企业已于5月20日全部结清。",
+    ),
+    "村里没有健身场地，希望安装健身器材": (
+        "区文化体育局",
+        "按照全民健身设施补短板计划，我局已将该村列入今年健身路径建设名单，安装器材12件，预计8月底完工。",
+    ),
+    "夜间有人在路边聚集喝酒喧哗": (
+        "区公安分局",
+        "经核实，派出所已加强该路段夜间巡逻，对聚集喧哗人员进行了劝离和教育，依照《治安管理处罚法》处罚1人。",
+    ),
+}
+POOR = [
+    "您的来信已收悉，感谢您对我们工作的关心和支持。",
+    "已转相关部门研究办理。",
+    "关于您反映的问题，我们将认真研究，依法依规处理。",
 ]
 
 
@@ -123,10 +152,12 @@ def build(*, users, district, yesterday) -> dict:
         add(f"{village.name if '某' not in place else ''}{text}。", place, category, days_ago)
         delay = rng.choice([2, 5, 9, 30])
         if n % 3 == 0 and delay < days_ago:
-            # Replied before yesterday: in time (2–9 days) or late (a month).
-            unit, reply = REPLIES[n // 3 % len(REPLIES)]
+            # Replied before yesterday: in time (2–9 days) or late (a month); one in four only acknowledges.
+            unit, reply = REPLIES[text]
+            if n % 4 == 0:
+                reply = POOR[n % len(POOR)]
             replied = datetime.strptime(rows[-1]["received_at"], "%Y-%m-%d %H:%M") + timedelta(days=delay)
-            rows[-1] |= {"unit": unit, "reply": reply.format(t=text[:12]), "replied_at": f"{replied:%Y-%m-%d %H:%M}"}
+            rows[-1] |= {"unit": unit, "reply": reply, "replied_at": f"{replied:%Y-%m-%d %H:%M}"}
     job = BackgroundJob.objects.create(kind="hotline_import", created_by=admin, payload={"name": "演示数据"})
     outcome = imports.Outcome()
     mapping = {name: name for name in imports.FIELDS}
