@@ -481,18 +481,28 @@ CLOSED_AT = Coalesce("checked_at", "done_at")
 
 def completed_at(consultation: Consultation):
     """When every suggestion's item was closed (done and checked, or deferred with an explanation); None while
-    any is open or waiting for its check."""
-    if not consultation.suggestions.exists():
+    any is open or waiting for its check. The rule is ``closing_facts`` (the lists use it for many at once)."""
+    facts = (
+        Consultation.objects.filter(pk=consultation.pk)
+        .annotate(
+            has_suggestions=Exists(Suggestion.objects.filter(consultation=OuterRef("pk"))),
+            decided_at=Subquery(
+                Suggestion.objects.filter(safeguards.not_taken_q(), consultation=OuterRef("pk"))
+                .order_by()
+                .values("consultation")
+                .annotate(t=Max("decided_at"))
+                .values("t")
+            ),
+            **closing_facts(),
+        )
+        .values("has_suggestions", "decided_at", *closing_facts())
+        .get()
+    )
+    if not facts["has_suggestions"] or (facts["closed_count"] or 0) < (facts["suggestion_count"] or 0):
         return None
     # Items not adopted, deferred or dropped by the vote are settled by that decision, not by a unit.
-    taken = consultation.suggestions.exclude(safeguards.not_taken_q()).count()
-    live = Assignment.objects.filter(suggestion__consultation=consultation).exclude(status=AssignmentStatus.RETURNED)
-    closed = live.filter(status__in=CLOSED_ASSIGNMENT)
-    if closed.count() < taken:
-        return None
-    last = closed.aggregate(done=Max(CLOSED_AT), deferred=Max("deferred_at"))
-    decided = consultation.suggestions.filter(safeguards.not_taken_q()).aggregate(at=Max("decided_at"))["at"]
-    return max((t for t in (last["done"], last["deferred"], decided) if t), default=consultation.concluded_at)
+    moments = (facts["last_done_at"], facts["last_deferred_at"], facts["decided_at"])
+    return max((t for t in moments if t), default=consultation.concluded_at)
 
 
 def _publication_due(finished) -> date | None:
