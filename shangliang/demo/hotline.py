@@ -188,7 +188,9 @@ def build(*, users, district, yesterday) -> dict:
             actor=admin, issue=hottest, title=hottest.title, region=hottest.region, category=hottest.category
         )
         Submission.objects.filter(pk=issue.submission_id).update(created_at=yesterday, updated_at=yesterday)
-        Submission.history.filter(id=issue.submission_id).update(history_date=yesterday)
+        Submission.history.filter(id=issue.submission_id).update(
+            history_date=yesterday, created_at=yesterday, updated_at=yesterday
+        )
     # Nothing stamped today.
     Record.objects.filter(source=source).update(imported_at=yesterday, updated_at=yesterday)
     HotIssue.objects.filter(owner_region=district).update(created_at=yesterday)
