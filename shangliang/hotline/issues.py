@@ -94,16 +94,18 @@ def _issues_for_chunk(owner_region_id: int, keys: list[str], state: grouping.Sta
     hot = {key: rows for key, rows in members.items() if len(rows) >= MIN_RECORDS}
     if not hot:
         return set()
-    issues_here = HotIssue.objects.filter(owner_region_id=owner_region_id)
-    existing = {i.group_key: i for i in issues_here.filter(group_key__in=list(hot))}
+    existing = {
+        i.group_key: i for i in HotIssue.objects.filter(owner_region_id=owner_region_id, group_key__in=list(hot))
+    }
     new = [
         HotIssue(owner_region_id=owner_region_id, group_key=key, **_describe(rows, state))
         for key, rows in hot.items()
         if key not in existing
     ]
     if new:
-        bulk_create_with_history(new, HotIssue, default_change_reason="hot_issue.created")
-        existing |= {i.group_key: i for i in issues_here.filter(group_key__in=[n.group_key for n in new])}
+        # The created rows come back with their keys (PostgreSQL, SQLite ≥ 3.35): no second read.
+        created = bulk_create_with_history(new, HotIssue, default_change_reason="hot_issue.created")
+        existing |= {issue.group_key: issue for issue in created}
     # Records not yet in an issue join their group's (one query for the chunk).
     issue_of_group = HotIssue.objects.filter(owner_region=OuterRef("owner_region"), group_key=OuterRef("group_key"))
     live.filter(group_key__in=list(hot), issue__isnull=True).update(issue=Subquery(issue_of_group.values("pk")[:1]))
